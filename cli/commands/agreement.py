@@ -1,0 +1,130 @@
+"""`aqb agreement`: create, list and show agreements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
+from cli.render import cell, console, emit_object, emit_receipt, emit_table
+from cli.session import format_option, session
+from ledger.domain.agreement import Agreement, agreement_id
+
+
+@click.group()
+def agreement() -> None:
+    """Create, list and show agreements (Zielvereinbarungen)."""
+
+
+@agreement.command("create")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--party", "ags", required=True, metavar="AGS", help="The party's AGS, e.g. 06532.")
+@click.option("--amount", type=AMOUNT, help="The §4 amount of the AQB line.")
+@click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="BUDGET=AMOUNT",
+              help="A §4 budget line (AQB, AMB, TZA, SPRACH); repeat for several.")
+@click.option("--ministry-name", help="The ministry as written (default: its name in that year).")
+@envelope_options
+@format_option
+def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, Decimal], ...],
+           ministry_name: str | None, reason: str | None, effective: Any, document: str | None,
+           document_file: Any) -> None:
+    """Record a new agreement by hand (the importer records one from its document).
+
+    \b
+    Example:
+      aqb --actor m.weber@HMSI agreement create --year 2024 --party 06532 \\
+          --amount 1.185.000 --reason "ZV 2024 signed" --document "ZV 2024 Lahn-Dill-Kreis"
+    """
+    s = session()
+    all_lines = ([("AQB", amount)] if amount is not None else []) + [(b.upper(), a) for b, a in lines]
+    if not all_lines:
+        raise click.UsageError("give the §4 amount with --amount or --line BUDGET=AMOUNT")
+    meta = s.meta(reason, effective, document_ref(document, document_file))
+    receipt = s.ledger().create_agreement(meta, agreement_id(year, ags.strip()), all_lines,
+                                          ministry_name=ministry_name)
+    emit_receipt(s.fmt, f"Recorded agreement {receipt.stream_id} at position {receipt.position}.",
+                 agreement=receipt.stream_id, position=receipt.position)
+
+
+@agreement.command("list")
+@click.option("--year", type=int, help="Only this budget year.")
+@format_option
+def list_command(year: int | None) -> None:
+    """List the agreements in the ledger.
+
+    \b
+    Example:
+      aqb agreement list --year 2024 --format csv
+    """
+    s = session()
+    rows = [_summary(a) for a in s.ledger().agreements() if year is None or a.year == year]
+    emit_table(rows, ["agreement", "year", "party", "name", "amount", "projects", "deviations",
+                      "in_force_since"], s.fmt, title="Agreements", numeric=["amount"],
+               caption=f"{len(rows)} agreements")
+
+
+def _summary(a: Agreement) -> dict[str, Any]:
+    return {"agreement": a.id, "year": a.year, "party": a.party_ags, "name": a.party_name,
+            "amount": a.total, "projects": len(a.projects), "deviations": len(a.deviations),
+            "in_force_since": a.in_force_since}
+
+
+@agreement.command("show")
+@click.argument("agreement_id", metavar="AGREEMENT_ID")
+@format_option
+def show(agreement_id: str) -> None:
+    """Show an agreement as it stands now: §4 lines, projects, deviations and signatures.
+
+    \b
+    Example:
+      aqb agreement show AQB-2024-06532
+    """
+    s = session()
+    agg = s.ledger().agreement(agreement_id)
+    emit_object(details(agg), s.fmt, _render)
+
+
+def details(a: Agreement) -> dict[str, Any]:
+    return {
+        **_summary(a), "ministry": a.ministry_name, "version": a.version,
+        "lines": [{"budget": ln.budget, "amount": ln.amount, "as_written": ln.raw} for ln in a.lines],
+        "unallocated": a.unallocated,
+        "projects": [{"id": p.project_id, "name": p.name, "category": p.category, "planned": p.planned,
+                      "places": p.places, "moved_in": p.moved_in, "moved_out": p.moved_out,
+                      "current": p.current} for p in a.projects.values()],
+        "deviations": [{"id": d.deviation_id, "kind": d.kind, "scope": d.scope, "ref": d.scope_ref,
+                        "cause": d.cause, "reported_by": str(d.reported_by),
+                        "decision": d.decision.decision if d.decision else None,
+                        "decided_by": str(d.decision.actor) if d.decision else None}
+                       for d in a.deviations.values()],
+        "signatures": [{"party": g.party, "signatory": g.signatory, "function": g.function,
+                        "place": g.place, "signed_on": g.signed_on} for g in a.signatures.values()],
+        "clauses": list(a.clauses),
+    }
+
+
+def _render(obj: dict[str, Any]) -> None:
+    out = console()
+    out.print(f"[bold]{escape(obj['agreement'])}[/bold]  {escape(obj['name'])} {obj['year']} · "
+              f"{escape(obj['ministry'])}")
+    out.print(f"§4 {cell(obj['amount'])} EUR · unallocated {cell(obj['unallocated'])} EUR · "
+              f"in force since {cell(obj['in_force_since']) or '(not both signed)'}")
+    _sub_table(out, "Projects (§5)", obj["projects"],
+               ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places"])
+    _sub_table(out, "Deviations", obj["deviations"],
+               ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"])
+    _sub_table(out, "Signatures", obj["signatures"], ["party", "signatory", "function", "place", "signed_on"])
+
+
+def _sub_table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    table = Table(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c.replace("_", " "), justify="right" if c in {"planned", "moved_in", "moved_out",
+                                                                       "current", "places"} else "left")
+    for row in rows:
+        table.add_row(*(escape(cell(row[c])) for c in columns))
+    out.print(table)

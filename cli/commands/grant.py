@@ -1,0 +1,235 @@
+"""`aqb grant <kind> …`: RP Kassel's grant case: application, notice, amendment, payment, proof,
+review, refund (and early start, correction, show)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from cli.commands.record import _choices, _done, _meta
+from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options
+from cli.render import emit_object, emit_table
+from cli.session import format_option, session
+from ledger.domain.values import ProofKind, ReviewResult
+
+FILE = click.argument("file_number", metavar="FILE_NUMBER")
+
+
+@click.group()
+def grant() -> None:
+    """Record RP Kassel's grant case: application, notice, amendment, payment, proof, review, refund."""
+
+
+@grant.command()
+@click.argument("agreement_id", metavar="AGREEMENT_ID")
+@click.option("--file-number", required=True, help="RP Kassel's file number (Aktenzeichen).")
+@click.option("--date", "submitted_on", type=DATE, required=True, help="Date of the application.")
+@click.option("--amount", type=AMOUNT, required=True, help="Amount requested.")
+@click.option("--plan", type=PLAN_LINE, multiple=True, metavar="ITEM=AMOUNT", help="Financing plan line; repeat.")
+@envelope_options
+@format_option
+def application(agreement_id: str, file_number: str, submitted_on: date, amount: Decimal,
+                plan: tuple[tuple[str, Decimal], ...], **env: Any) -> None:
+    """Record the party's application (Antrag) with its financing plan; due by 31 March.
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 grant application AQB-2024-06532 --file-number RPKS-57-AQB-2024-017 \\
+          --date 2024-03-27 --amount 1.185.000 --plan AV=210000 --plan QUAL=700000 --reason "Antrag 2024"
+    """
+    receipt = session().ledger().apply_for_grant(_meta(**env), agreement_id, file_number, submitted_on, amount, plan)
+    _done("application", receipt)
+
+
+@grant.command("early-start")
+@FILE
+@click.option("--date", "approved_on", type=DATE, required=True)
+@click.option("--from", "start_from", type=DATE, required=True, help="Projects may start from this date.")
+@envelope_options
+@format_option
+def early_start(file_number: str, approved_on: date, start_from: date, **env: Any) -> None:
+    """Record the approval of an early start (vorzeitiger Maßnahmebeginn).
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant early-start RPKS-57-AQB-2024-017 --date 2024-03-28 --from 2024-01-01
+    """
+    _done("early start", session().ledger().approve_early_start(_meta(**env), file_number, approved_on, start_from))
+
+
+@grant.command()
+@FILE
+@click.option("--date", "notice_date", type=DATE, required=True)
+@click.option("--amount", type=AMOUNT, required=True, help="Amount granted.")
+@click.option("--period-start", type=DATE, required=True)
+@click.option("--period-end", type=DATE, required=True)
+@click.option("--cash-year", "cash", type=CASH_YEAR, multiple=True, metavar="YEAR=AMOUNT")
+@click.option("--condition", "conditions", multiple=True, help="A condition (Nebenbestimmung); repeat.")
+@click.option("--interim-due", type=DATE, help="Due date of the interim proof of use.")
+@click.option("--final-due", type=DATE, help="Due date of the final proof of use.")
+@envelope_options
+@format_option
+def notice(file_number: str, notice_date: date, amount: Decimal, period_start: date, period_end: date,
+           cash: tuple[tuple[int, Decimal], ...], conditions: tuple[str, ...], interim_due: date | None,
+           final_due: date | None, **env: Any) -> None:
+    """Record the grant notice (Zuwendungsbescheid) of RP Kassel.
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant notice RPKS-57-AQB-2024-017 --date 2024-05-14 --amount 1.185.000 \\
+          --period-start 2024-01-01 --period-end 2025-12-31 --cash-year 2024=985000 \\
+          --cash-year 2025=200000 --final-due 2026-06-30 --reason "Bescheid"
+    """
+    receipt = session().ledger().issue_notice(_meta(**env), file_number, notice_date, amount, period_start,
+                                              period_end, cash, conditions, interim_due, final_due)
+    _done("grant notice", receipt)
+
+
+@grant.command()
+@FILE
+@click.option("--date", "amended_on", type=DATE, required=True)
+@click.option("--amount", type=AMOUNT, required=True, help="The granted amount after the amendment.")
+@click.option("--cash-year", "cash", type=CASH_YEAR, multiple=True, metavar="YEAR=AMOUNT")
+@envelope_options
+@format_option
+def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[tuple[int, Decimal], ...],
+              **env: Any) -> None:
+    """Record an amendment of the notice (Änderungsbescheid).
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant amendment RPKS-57-AQB-2024-017 --date 2024-10-15 \\
+          --amount 1.185.000 --cash-year 2024=900000 --cash-year 2025=285000 --reason "Kassenjahre"
+    """
+    _done("amendment", session().ledger().amend_notice(_meta(**env), file_number, amended_on, amount, cash))
+
+
+@grant.command()
+@FILE
+@click.option("--date", "value_date", type=DATE, required=True, help="Value date of the payment.")
+@click.option("--amount", type=AMOUNT, required=True)
+@click.option("--cash-year", type=click.IntRange(2000, 2100), help="Cash year (default: the value date's year).")
+@envelope_options
+@format_option
+def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int | None, **env: Any) -> None:
+    """Record a payment (never beyond the granted amount without an amendment).
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant payment RPKS-57-AQB-2024-017 --date 2024-06-03 \\
+          --amount 400.000 --reason "Mittelabruf 1/2024"
+    """
+    _done("payment", session().ledger().disburse(_meta(**env), file_number, value_date, amount, cash_year))
+
+
+@grant.command()
+@FILE
+@click.option("--kind", type=_choices(ProofKind), required=True)
+@click.option("--date", "submitted_on", type=DATE, required=True)
+@click.option("--income", type=AMOUNT, required=True)
+@click.option("--expenses", type=AMOUNT, required=True)
+@click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="ITEM=AMOUNT", help="Expenses by plan line.")
+@envelope_options
+@format_option
+def proof(file_number: str, kind: str, submitted_on: date, income: Decimal, expenses: Decimal,
+          lines: tuple[tuple[str, Decimal], ...], **env: Any) -> None:
+    """Record a submitted proof of use (Zwischen- or Verwendungsnachweis).
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 grant proof RPKS-57-AQB-2024-017 --kind interim --date 2025-06-20 \\
+          --income 900.000 --expenses 880.000
+    """
+    receipt = session().ledger().submit_proof(_meta(**env), file_number, kind, submitted_on, income, expenses, lines)
+    _done(f"{kind} proof of use", receipt)
+
+
+@grant.command()
+@FILE
+@click.option("--kind", type=_choices(ProofKind), required=True)
+@click.option("--result", type=_choices(ReviewResult), required=True)
+@click.option("--purpose-achieved/--purpose-missed", default=True, show_default=True)
+@click.option("--findings")
+@click.option("--refund-due", type=AMOUNT, default="0", show_default=True)
+@envelope_options
+@format_option
+def review(file_number: str, kind: str, result: str, purpose_achieved: bool, findings: str | None,
+           refund_due: Decimal, **env: Any) -> None:
+    """Record RP Kassel's review of a proof of use.
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant review RPKS-57-AQB-2024-017 --kind interim --result accepted \\
+          --reason "Prüfvermerk"
+    """
+    receipt = session().ledger().review_proof(_meta(**env), file_number, kind, result,
+                                              purpose_achieved=purpose_achieved, findings=findings,
+                                              refund_due=refund_due)
+    _done(f"review of the {kind} proof", receipt)
+
+
+@grant.command()
+@FILE
+@click.option("--amount", type=AMOUNT, required=True)
+@click.option("--received", is_flag=True, help="The refund was received (default: claimed).")
+@click.option("--date", "on", type=DATE, help="Due date of a claim; value date of a receipt.")
+@envelope_options
+@format_option
+def refund(file_number: str, amount: Decimal, received: bool, on: date | None, **env: Any) -> None:
+    """Record a refund claim, or with --received the refund's receipt.
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12.500 --date 2026-09-30 \\
+          --reason "Minderausgaben laut Verwendungsnachweis"
+    """
+    ledger, meta = session().ledger(), _meta(**env)
+    if received:
+        if on is None:
+            raise click.UsageError("a received refund needs its value date: --date")
+        _done("refund received", ledger.receive_refund(meta, file_number, amount, on))
+    else:
+        _done("refund claim", ledger.claim_refund(meta, file_number, amount, on))
+
+
+@grant.command()
+@FILE
+@click.option("--entry", "version", type=click.IntRange(1), required=True)
+@click.option("--set", "changes", type=(str, str, str), multiple=True, required=True, metavar="FIELD OLD NEW")
+@click.option("--approver")
+@envelope_options
+@format_option
+def correction(file_number: str, version: int, changes: tuple[tuple[str, str, str], ...],
+               approver: str | None, **env: Any) -> None:
+    """Correct an entry of a grant by a new, visible event that points at it.
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS grant correction RPKS-57-AQB-2024-017 --entry 4 \\
+          --set value_date 2024-06-03 2024-06-04 --reason "Valuta laut Kontoauszug"
+    """
+    receipt = session().ledger().correct_grant(_meta(**env), file_number, version, changes, approver)
+    _done(f"correction of entry {version}", receipt)
+
+
+@grant.command()
+@FILE
+@format_option
+def show(file_number: str) -> None:
+    """Show a grant's money stages: requested, granted, paid, proven, reclaimed.
+
+    \b
+    Example:
+      aqb grant show RPKS-57-AQB-2024-017
+    """
+    s = session()
+    g = s.ledger().grant(file_number)
+    obj = {"file_number": g.id, "agreement": g.agreement_id, "submitted_on": g.submitted_on,
+           "requested": g.requested, "granted": g.granted, "disbursed": g.disbursed, "proven": g.proven,
+           "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
+           "cash_schedule": {str(c.year): c.amount for c in g.cash_schedule}}
+    emit_object(obj, s.fmt, lambda o: emit_table([{"field": k, "value": v} for k, v in o.items()],
+                                                 ["field", "value"], "table", title=f"Grant {g.id}"))

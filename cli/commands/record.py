@@ -1,0 +1,260 @@
+"""`aqb record <kind> AGREEMENT_ID …`: record one event on an agreement."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256
+from cli.render import emit_receipt
+from cli.session import format_option, session
+from ledger.application import Receipt
+from ledger.domain.values import ActivityKind, Category, Decision, DeviationKind, Scope
+
+AGREEMENT = click.argument("agreement_id", metavar="AGREEMENT_ID")
+
+
+def _choices(enum: Any) -> click.Choice[str]:
+    return click.Choice([m.value for m in enum])
+
+
+def _meta(reason: str | None, effective: date | None, document: str | None, document_file: Path | None) -> Any:
+    return session().meta(reason, effective, document_ref(document, document_file))
+
+
+def _done(what: str, receipt: Receipt) -> None:
+    item = f" {receipt.item_id}" if receipt.item_id else ""
+    emit_receipt(session().fmt, f"Recorded {what}{item} on {receipt.stream_id} at position {receipt.position}.",
+                 stream=receipt.stream_id, id=receipt.item_id, position=receipt.position, event=what)
+
+
+@click.group()
+def record() -> None:
+    """Record an event on an agreement: allocation, project, reallocation, deviation, decision,
+    signature, meeting, publication, activity or correction."""
+
+
+@record.command()
+@AGREEMENT
+@click.option("--amount", type=AMOUNT, required=True, help="Amount announced.")
+@click.option("--budget", type=click.Choice(["AQB", "AMB", "TZA", "SPRACH"]), default="AQB", show_default=True)
+@click.option("--cash-year", "cash", type=CASH_YEAR, multiple=True, metavar="YEAR=AMOUNT",
+              help="Planned cash per year; repeat.")
+@envelope_options
+@format_option
+def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tuple[int, Decimal], ...],
+               **env: Any) -> None:
+    """The state budget announces the party's allocation.
+
+    \b
+    Example:
+      aqb record allocation AQB-2024-06532 --amount 1.185.000 --cash-year 2024=985000 \\
+          --cash-year 2025=200000 --effective 2023-12-15 --reason "AQB-Mittelverteilung 2024"
+    """
+    _done("allocation", session().ledger().announce_allocation(_meta(**env), agreement_id, amount, budget, cash))
+
+
+@record.command()
+@AGREEMENT
+@click.option("--name", required=True, help="Project name (an existing §5 project, or a new one).")
+@click.option("--category", type=_choices(Category), required=True)
+@click.option("--amount", type=AMOUNT, required=True, help="Planned amount.")
+@click.option("--places", type=click.IntRange(0), help="Planned places (participants).")
+@envelope_options
+@format_option
+def project(agreement_id: str, name: str, category: str, amount: Decimal, places: int | None, **env: Any) -> None:
+    """Plan a project's amount (and places) under a measure category.
+
+    \b
+    Example:
+      aqb record project AQB-2024-06532 --name "Jump in" --category QUAL --amount 135000 \\
+          --places 18 --reason "Finanzierungsplan zum Antrag"
+    """
+    receipt = session().ledger().plan_project(_meta(**env), agreement_id, name, category, amount, places)
+    _done("project", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--from", "source", required=True, help="Project id (P5), name, or 'unallocated'.")
+@click.option("--to", "target", required=True, help="Project id, name, or 'unallocated'.")
+@click.option("--amount", type=AMOUNT, required=True)
+@click.option("--approval", help="Reference of the approval.")
+@envelope_options
+@format_option
+def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, approval: str | None,
+                 **env: Any) -> None:
+    """Move funds between projects (never more than the source holds).
+
+    \b
+    Example:
+      aqb --actor k.becker@RPKS record reallocation AQB-2024-06532 --from P4 --to P5 \\
+          --amount 35.000 --approval "HMSI II3/2024-17" --reason "Minderbedarf Raumkosten"
+    """
+    receipt = session().ledger().reallocate(_meta(**env), agreement_id, source, target, amount, approval)
+    _done("reallocation", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--kind", type=_choices(DeviationKind), required=True)
+@click.option("--cause", required=True, help="What caused the deviation.")
+@click.option("--scope", type=_choices(Scope), default="agreement", show_default=True)
+@click.option("--ref", "scope_ref", help="The category code or project (id or name) it concerns.")
+@click.option("--metric", help="What is measured, e.g. places, amount.")
+@click.option("--planned", help="Planned value.")
+@click.option("--actual", help="Actual value.")
+@envelope_options
+@format_option
+def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: str | None,
+              metric: str | None, planned: str | None, actual: str | None, reason: str | None, **env: Any) -> None:
+    """Report an in-year deviation from §4 and the agreed figures (§6). The cause is its reason.
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 record deviation AQB-2024-06532 --kind participants-shortfall \\
+          --scope project --ref "Jump in" --metric places --planned 18 --actual 11 \\
+          --cause "Träger-Personalwechsel"
+    """
+    receipt = session().ledger().report_deviation(
+        _meta(reason or cause, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
+    _done("deviation", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.argument("deviation_id", metavar="DEVIATION_ID")
+@click.option("--decision", type=_choices(Decision), required=True)
+@click.option("--reference", "decision_reference", help="Reference of the decision letter.")
+@click.option("--conditions", help="Conditions of an approval with conditions.")
+@click.option("--revise", is_flag=True, help="Replace an earlier decision (a change of mind).")
+@envelope_options
+@format_option
+def decision(agreement_id: str, deviation_id: str, decision: str, decision_reference: str | None,
+             conditions: str | None, revise: bool, **env: Any) -> None:
+    """Decide a deviation (by the ministry or RP Kassel, never by whoever reported it).
+
+    \b
+    Example:
+      aqb --actor a.schneider@HMSI record decision AQB-2024-06532 D1 --decision acknowledged \\
+          --reason "Nachbesetzung zugesagt"
+    """
+    receipt = session().ledger().decide_deviation(
+        _meta(**env), agreement_id, deviation_id, decision, decision_reference, conditions, revise=revise)
+    _done(f"decision on {deviation_id}", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--party", required=True, metavar="HMSI|AGS", help="The signing party.")
+@click.option("--signatory", required=True)
+@click.option("--function", "function_", required=True, help="e.g. Staatsministerin.")
+@click.option("--place")
+@click.option("--date", "signed_on", type=DATE, help="Signature date (leave out when blank).")
+@click.option("--organisation", metavar="HMSI|AGS", help="The signatory's organisation (default: the party).")
+@envelope_options
+@format_option
+def signature(agreement_id: str, party: str, signatory: str, function_: str, place: str | None,
+              signed_on: date | None, organisation: str | None, **env: Any) -> None:
+    """Record a party's signature (once per party and agreement version).
+
+    \b
+    Example:
+      aqb record signature AQB-2024-06532 --party 06532 --signatory "Stephan Aurand" \\
+          --function Kreisbeigeordneter --place Wetzlar --date 10.07.2024
+    """
+    receipt = session().ledger().sign(_meta(**env), agreement_id, party.upper(), signatory, function_,
+                                      place, signed_on, organisation.upper() if organisation else None)
+    _done(f"signature of {party.upper()}", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--date", "held_on", type=DATE, required=True)
+@click.option("--participant", "participants", multiple=True, help="Repeat for each participant.")
+@click.option("--agenda", multiple=True, help="Repeat for each agenda item.")
+@click.option("--discussed", multiple=True, metavar="DEVIATION_ID", help="A deviation discussed; repeat.")
+@click.option("--action", "actions", multiple=True, help="An agreed action; repeat.")
+@click.option("--minutes", help="Reference of the minutes.")
+@envelope_options
+@format_option
+def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], agenda: tuple[str, ...],
+            discussed: tuple[str, ...], actions: tuple[str, ...], minutes: str | None, **env: Any) -> None:
+    """Record the autumn implementation meeting (Umsetzungsbesprechung, §6).
+
+    \b
+    Example:
+      aqb record meeting AQB-2024-06532 --date 2024-10-22 --participant "HMSI Referat II 3" \\
+          --participant "Lahn-Dill-Kreis" --discussed D1 --action "Nachbesetzung bis 30.11." \\
+          --minutes "Protokoll UB 2024-10-22"
+    """
+    receipt = session().ledger().hold_meeting(_meta(**env), agreement_id, held_on, participants, agenda,
+                                              discussed, actions, minutes)
+    _done("meeting", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--url", required=True)
+@click.option("--date", "published_on", type=DATE, required=True)
+@click.option("--file", "published_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The published file; its SHA-256 is recorded.")
+@click.option("--sha256", help="SHA-256 of the published file, if you do not have the file.")
+@envelope_options
+@format_option
+def publication(agreement_id: str, url: str, published_on: date, published_file: Path | None,
+                sha256: str | None, **env: Any) -> None:
+    """Record the publication on the portal "Arbeitswelt Hessen" (§7).
+
+    \b
+    Example:
+      aqb record publication AQB-2024-06532 --url https://arbeitswelt.hessen.de/zv-2024-ldk.pdf \\
+          --date 2024-08-15 --file zielvereinbarung-2024-lahn-dill-kreis.pdf
+    """
+    digest = file_sha256(published_file) if published_file else (sha256.lower() if sha256 else None)
+    receipt = session().ledger().publish(_meta(**env), agreement_id, url, published_on, digest)
+    _done("publication", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--kind", type=_choices(ActivityKind), required=True)
+@click.option("--title", required=True)
+@click.option("--date", "held_on", type=DATE, required=True)
+@envelope_options
+@format_option
+def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any) -> None:
+    """Record a §7 improvement activity (survey, conference).
+
+    \b
+    Example:
+      aqb record activity AQB-2024-06532 --kind conference --title "AQB-Fachtagung" --date 2024-11-12
+    """
+    receipt = session().ledger().record_activity(_meta(**env), agreement_id, kind, title, held_on)
+    _done("activity", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--entry", "version", type=click.IntRange(1), required=True,
+              help="The entry number (version) within the agreement, as the trail shows it.")
+@click.option("--set", "changes", type=(str, str, str), multiple=True, required=True,
+              metavar="FIELD OLD NEW", help="A corrected field: its name, the value recorded, the right value.")
+@click.option("--approver", help="Who approved the correction.")
+@envelope_options
+@format_option
+def correction(agreement_id: str, version: int, changes: tuple[tuple[str, str, str], ...],
+               approver: str | None, **env: Any) -> None:
+    """Correct an entry by a new, visible event that points at it; nothing is rewritten.
+
+    \b
+    Example:
+      aqb record correction AQB-2024-06532 --entry 7 --set planned_amount 95000.00 90000.00 \\
+          --reason "Übertragungsfehler im Finanzierungsplan" --approver "a.schneider@HMSI"
+    """
+    receipt = session().ledger().correct_agreement(_meta(**env), agreement_id, version, changes, approver)
+    _done(f"correction of entry {version}", receipt)

@@ -1,0 +1,68 @@
+"""`aqb`: the command line of the AQB ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli import errors
+from cli.commands import agreement, db, demo, grant, record, trail
+from cli.session import FORMATS, Session
+from ledger import __version__
+from ledger.domain.errors import LedgerError
+
+
+class AqbGroup(click.Group):
+    """Runs a command and maps every expected error to one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            errors.fail(exc)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 (the one place that catches everything)
+            found = ctx.find_object(Session)
+            errors.crash(exc, debug=bool(found and found.debug))
+        finally:
+            found = ctx.find_object(Session)
+            if found is not None:
+                found.close()
+
+
+@click.group(cls=AqbGroup, epilog=f"Exit codes: {errors.EXIT_CODES}")
+@click.option("--database", "url", envvar="AQB_DATABASE_URL", metavar="URL",
+              help="postgresql://USER@HOST:PORT/DB[?schema=S] or sqlite:///PATH "
+                   "[env AQB_DATABASE_URL; default: an SQLite file in your data directory].")
+@click.option("--actor", envvar="AQB_ACTOR", metavar="NAME@ORG",
+              help="Who records: a user at HMSI, RPKS or a party's AGS, e.g. m.weber@HMSI "
+                   "[env AQB_ACTOR; required to write].")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format of commands that show data.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.version_option(__version__, prog_name="aqb")
+@click.pass_context
+def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str, debug: bool) -> None:
+    """An event-sourced audit ledger for Hessian AQB target agreements (Zielvereinbarungen).
+
+    Every allocation, project, reallocation, deviation, decision, signature, meeting,
+    publication, grant notice, payment, proof of use and correction is an immutable event.
+
+    \b
+    Example:
+      aqb demo
+      aqb --database sqlite:///ledger.sqlite3 --actor m.weber@HMSI agreement create \\
+          --year 2024 --party 06532 --amount 1.185.000
+      aqb trail AQB-2024-06532
+    """
+    ctx.obj = Session(url=url, actor=actor, fmt=fmt, debug=debug)
+
+
+for group in (db.db, agreement.agreement, record.record, grant.grant, trail.trail, demo.demo):
+    cli.add_command(group)
+
+
+def main() -> None:
+    cli(prog_name="aqb")

@@ -1,0 +1,91 @@
+"""Parameter types. They raise the ledger's own input errors, so a malformed amount or date gets
+the same one-line message and exit code everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ledger.domain.dates import parse_date
+from ledger.domain.errors import InvalidInputError
+from ledger.domain.money import parse_amount
+from ledger.domain.values import DocumentRef
+
+
+class AmountType(click.ParamType):
+    name = "AMOUNT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        return value if isinstance(value, Decimal) else parse_amount(str(value))
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        return value if isinstance(value, date) else parse_date(str(value))
+
+
+class KeyAmountType(click.ParamType):
+    """KEY=AMOUNT, e.g. 2024=985000 (a cash year) or QUAL=480.000 (a plan line)."""
+
+    name = "KEY=AMOUNT"
+
+    def __init__(self, key_is_year: bool = False) -> None:
+        self.key_is_year = key_is_year
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        key, sep, amount = str(value).partition("=")
+        if not sep or not key.strip():
+            raise InvalidInputError(f"invalid '{value}': expected KEY=AMOUNT", "e.g. 2024=985000.00")
+        if self.key_is_year:
+            if not (key.strip().isdigit() and len(key.strip()) == 4):
+                raise InvalidInputError(f"invalid cash year '{key}'", "e.g. --cash-year 2024=985000.00")
+            return int(key), parse_amount(amount)
+        return key.strip(), parse_amount(amount)
+
+
+AMOUNT = AmountType()
+DATE = DateType()
+CASH_YEAR = KeyAmountType(key_is_year=True)
+PLAN_LINE = KeyAmountType()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_ref(reference: str | None, file: Path | None) -> DocumentRef | None:
+    """`--document REF` (an Aktenzeichen, letter, URL) or `--document-file PATH` (hashed)."""
+    if file is not None:
+        return DocumentRef("file", file.name, None, file_sha256(file))
+    if reference:
+        return DocumentRef("reference", reference.strip())
+    return None
+
+
+def document_options(func: Any) -> Any:
+    func = click.option("--document-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="The source document as a file; its SHA-256 is recorded.")(func)
+    return click.option("--document", metavar="REF",
+                        help="Source document reference (Aktenzeichen, letter, minutes).")(func)
+
+
+def envelope_options(func: Any) -> Any:
+    """--reason, --effective, --document, --document-file."""
+    func = document_options(func)
+    func = click.option("--effective", type=DATE, help="When it happened in the world (default: "
+                        "the event's own date, else today).")(func)
+    return click.option("--reason", help="Why this is recorded (required for money, decisions and "
+                        "corrections).")(func)

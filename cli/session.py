@@ -1,0 +1,68 @@
+"""What every command shares: the database URL, the actor, the output format, the open ledger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+from ledger.application import Ledger, Meta, open_ledger
+from ledger.domain.errors import ActorRequiredError
+from ledger.domain.values import Actor, DocumentRef
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass
+class Session:
+    url: str | None
+    actor: str | None
+    fmt: str = "table"
+    debug: bool = False
+    correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    _ledger: Ledger | None = None
+
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            self._ledger = open_ledger(self.url)
+        return self._ledger
+
+    def meta(
+        self, reason: str | None = None, effective: date | None = None,
+        document: DocumentRef | None = None,
+    ) -> Meta:
+        """The caller's envelope; refuses before anything is opened when no actor is given."""
+        if not self.actor:
+            raise ActorRequiredError
+        Actor.parse(self.actor)
+        return Meta(self.actor, effective, reason, document, self.correlation_id)
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+
+
+def session() -> Session:
+    obj = click.get_current_context().find_object(Session)
+    assert obj is not None
+    return obj
+
+
+def _set_format(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value:
+        found = ctx.find_object(Session)
+        if found is not None:
+            found.fmt = value
+
+
+def format_option(func: F) -> F:
+    """`--format table|json|csv` on a command that shows data (also accepted before the command)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=None, expose_value=False,
+        callback=_set_format, help="Output format: a table for people, json or csv for scripts.",
+    )(func)

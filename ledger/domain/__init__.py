@@ -1,0 +1,1 @@
+"""The domain model: aggregates, events, value objects and the rules that guard them."""

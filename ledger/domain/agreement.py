@@ -1,0 +1,422 @@
+"""The Agreement aggregate: one Zielvereinbarung (party × year) and everything that happens to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger import reference
+from ledger.domain.agreement_state import (
+    UNALLOCATED, DecisionState, DeviationState, ProjectState, SignatureState,
+)
+from ledger.domain.base import (
+    CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_actor_role,
+    check_reason_given,
+)
+from ledger.domain.money import money
+from ledger.domain.errors import (
+    DeviationAlreadyDecidedError, DeviationNotFoundError, DuplicateSignatureError,
+    InvalidIdentifierError, NegativeAmountError, NotAuthorisedError, ProjectNotFoundError,
+    ReallocationExceedsSourceError, RuleViolationError,
+)
+from ledger.domain.values import (
+    ActivityKind, Budget, BudgetLine, CashYear, Category, Decision, DeviationKind, Envelope,
+    FieldChange, Measure, Role, Scope,
+)
+
+AGREEMENT_ID = re.compile(r"^AQB-(?P<year>\d{4})-(?P<ags>\d{5})$")
+MINISTRY_ONLY = frozenset({Role.MINISTRY})
+MINISTRY_OR_PARTY = frozenset({Role.MINISTRY, Role.PARTY})
+DECIDERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY})
+REPORTERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY, Role.PARTY})
+
+
+def agreement_id(year: int, ags: str) -> str:
+    return f"AQB-{year}-{ags}"
+
+
+def parse_agreement_id(text: str) -> tuple[int, str]:
+    """Split and check an id such as AQB-2024-06532."""
+    found = AGREEMENT_ID.match(text.strip())
+    if not found or reference.party(found.group("ags")) is None:
+        raise InvalidIdentifierError(
+            f"invalid agreement id '{text}'",
+            "write AQB-<year>-<AGS of one of the 26 parties>, e.g. AQB-2024-06532",
+        )
+    return int(found.group("year")), found.group("ags")
+
+
+class Agreement(LedgerAggregate):
+    TOPIC = "aqb:Agreement"
+
+    class Event(LedgerEvent):
+        TOPIC = "aqb:Agreement.Event"
+
+    # --- events (DOMAIN.md §6) ----------------------------------------------------------------
+    class Recorded(LedgerCreated, Event):
+        TOPIC = "aqb:Agreement.Recorded:v1"
+        LABEL = "agreement recorded"
+        year: int
+        party_ags: str
+        party_name: str
+        ministry_name: str
+        budgets: tuple[Budget, ...]
+        lines: tuple[BudgetLine, ...]
+        measures: tuple[Measure, ...]
+        clauses: tuple[str, ...]
+        document_id: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.year, agg.party_ags, agg.party_name = self.year, self.party_ags, self.party_name
+            agg.ministry_name, agg.budgets, agg.lines = self.ministry_name, self.budgets, self.lines
+            agg.measures, agg.clauses, agg.document_id = self.measures, self.clauses, self.document_id
+            for measure in self.measures:
+                for name in measure.projects:
+                    pid = f"P{len(agg.projects) + 1}"
+                    agg.projects[pid] = ProjectState(pid, name, measure.category)
+
+    class AllocationAnnounced(Event):
+        TOPIC = "aqb:Agreement.AllocationAnnounced:v1"
+        LABEL = "allocation announced"
+        budget: Budget
+        amount: Decimal
+        cash_schedule: tuple[CashYear, ...]
+
+        def on(self, agg: Agreement) -> None:
+            agg.announced[self.budget] = self.amount
+
+    class ProjectPlanned(Event):
+        TOPIC = "aqb:Agreement.ProjectPlanned:v1"
+        LABEL = "project planned"
+        project_id: str
+        name: str
+        category: Category
+        planned_amount: Decimal
+        planned_places: int | None
+
+        def on(self, agg: Agreement) -> None:
+            project = agg.projects.setdefault(
+                self.project_id, ProjectState(self.project_id, self.name, self.category)
+            )
+            project.name, project.category = self.name, self.category
+            project.planned, project.places = self.planned_amount, self.planned_places
+
+    class FundsReallocated(Event):
+        TOPIC = "aqb:Agreement.FundsReallocated:v1"
+        LABEL = "funds reallocated"
+        from_project: str
+        to_project: str
+        amount: Decimal
+        approval_reference: str | None
+
+        def on(self, agg: Agreement) -> None:
+            if self.from_project != UNALLOCATED:
+                agg.projects[self.from_project].moved_out += self.amount
+            if self.to_project != UNALLOCATED:
+                agg.projects[self.to_project].moved_in += self.amount
+
+    class DeviationReported(Event):
+        TOPIC = "aqb:Agreement.DeviationReported:v1"
+        LABEL = "deviation reported"
+        deviation_id: str
+        kind: DeviationKind
+        scope: Scope
+        scope_ref: str | None
+        metric: str | None
+        planned: str | None
+        actual: str | None
+        cause: str
+
+        def on(self, agg: Agreement) -> None:
+            agg.deviations[self.deviation_id] = DeviationState(
+                self.deviation_id, self.kind, self.scope, self.scope_ref, self.metric,
+                self.planned, self.actual, self.cause, self.envelope.actor,
+                self.originator_version, self.envelope.effective,
+            )
+
+    class DeviationDecided(Event):
+        TOPIC = "aqb:Agreement.DeviationDecided:v1"
+        LABEL = "deviation decided"
+        deviation_id: str
+        decision: Decision
+        decision_reference: str | None
+        conditions: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.deviations[self.deviation_id].decisions.append(DecisionState(
+                self.decision, self.envelope.actor, self.originator_version,
+                self.decision_reference, self.conditions,
+            ))
+
+    class Signed(Event):
+        TOPIC = "aqb:Agreement.Signed:v1"
+        LABEL = "signed"
+        party: str  # HMSI or the party's AGS
+        signatory: str
+        function: str
+        organisation: str  # the signatory's organisation code
+        organisation_text: str | None  # as written in the document
+        place: str | None
+        signed_on: date | None
+        raw_text: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.signatures[(agg.content_version, self.party)] = SignatureState(
+                self.party, self.signatory, self.function, self.organisation, self.place,
+                self.signed_on, self.originator_version,
+            )
+
+    class ImplementationMeetingHeld(Event):
+        TOPIC = "aqb:Agreement.ImplementationMeetingHeld:v1"
+        LABEL = "implementation meeting held"
+        held_on: date
+        participants: tuple[str, ...]
+        agenda: tuple[str, ...]
+        deviations_discussed: tuple[str, ...]
+        agreed_actions: tuple[str, ...]
+        minutes_reference: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.meetings.append(self.originator_version)
+
+    class Published(Event):
+        TOPIC = "aqb:Agreement.Published:v1"
+        LABEL = "published"
+        url: str
+        published_on: date
+        sha256: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.publications.append(self.originator_version)
+
+    class ImprovementActivityRecorded(Event):
+        TOPIC = "aqb:Agreement.ImprovementActivityRecorded:v1"
+        LABEL = "§7 activity"
+        kind: ActivityKind
+        title: str
+        held_on: date
+
+        def on(self, agg: Agreement) -> None:
+            agg.activities.append(self.originator_version)
+
+    class EntryCorrected(CorrectionEvent, Event):
+        TOPIC = "aqb:Agreement.EntryCorrected:v1"
+        LABEL = "entry corrected"
+
+    # --- state ------------------------------------------------------------------------------
+    def __init__(self) -> None:
+        super().__init__()
+        self.year = 0
+        self.party_ags = self.party_name = self.ministry_name = ""
+        self.budgets: tuple[Budget, ...] = ()
+        self.lines: tuple[BudgetLine, ...] = ()
+        self.measures: tuple[Measure, ...] = ()
+        self.clauses: tuple[str, ...] = ()
+        self.document_id: str | None = None
+        self.content_version = 1
+        self.announced: dict[Budget, Decimal] = {}
+        self.projects: dict[str, ProjectState] = {}
+        self.deviations: dict[str, DeviationState] = {}
+        self.signatures: dict[tuple[int, str], SignatureState] = {}
+        self.meetings: list[int] = []
+        self.publications: list[int] = []
+        self.activities: list[int] = []
+
+    @property
+    def total(self) -> Decimal:
+        """The §4 amount: the sum of the budget lines."""
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.total - sum((p.current for p in self.projects.values()), Decimal("0.00"))
+
+    @property
+    def in_force_since(self) -> date | None:
+        """The later of both signature dates, once both parties have signed this version."""
+        both = [s for (v, _), s in self.signatures.items() if v == self.content_version]
+        if len({s.party for s in both}) < 2 or any(s.signed_on is None for s in both):
+            return None
+        return max(s.signed_on for s in both if s.signed_on is not None)
+
+    # --- commands ---------------------------------------------------------------------------
+    @classmethod
+    def record(cls, envelope: Envelope, *, year: int, party_ags: str, **content: Any) -> Agreement:
+        check_actor_role(envelope, MINISTRY_ONLY, "an agreement", party_ags)
+        content["lines"] = tuple(
+            replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
+        )
+        return cls._create(
+            cls.Recorded, id=agreement_id(year, party_ags), envelope=envelope, year=year,
+            party_ags=party_ags, **content,
+        )
+
+    def announce_allocation(
+        self, envelope: Envelope, budget: Budget, amount: Decimal, cash_schedule: tuple[CashYear, ...]
+    ) -> None:
+        check_actor_role(envelope, MINISTRY_ONLY, "an allocation", self.party_ags)
+        check_reason_given(envelope, "an allocation")
+        amount = valid_amount(amount, "the announced amount")
+        self.trigger_event(
+            self.AllocationAnnounced, envelope=envelope, budget=budget, amount=amount,
+            cash_schedule=cash_schedule,
+        )
+
+    def plan_project(
+        self, envelope: Envelope, name: str, category: Category, amount: Decimal, places: int | None
+    ) -> str:
+        check_actor_role(envelope, MINISTRY_OR_PARTY, "a project", self.party_ags)
+        check_reason_given(envelope, "a planned project amount")
+        amount = valid_amount(amount, "the planned amount")
+        existing = self.find_project_by_name(name)
+        if existing and existing.planned is not None:
+            raise RuleViolationError(
+                f"project '{name}' is already planned as {existing.project_id}",
+                "move money with 'aqb record reallocation' or correct the entry",
+            )
+        project_id = existing.project_id if existing else f"P{len(self.projects) + 1}"
+        self.trigger_event(
+            self.ProjectPlanned, envelope=envelope, project_id=project_id, name=name,
+            category=category, planned_amount=amount, planned_places=places,
+        )
+        return project_id
+
+    def reallocate(
+        self, envelope: Envelope, source: str, target: str, amount: Decimal, approval: str | None
+    ) -> None:
+        check_actor_role(envelope, DECIDERS, "a reallocation", self.party_ags)
+        check_reason_given(envelope, "a reallocation")
+        amount = valid_amount(amount, "the reallocated amount")
+        source_id, target_id = self.project_ref(source), self.project_ref(target)
+        self.check_source_holds(source_id, amount)
+        self.trigger_event(
+            self.FundsReallocated, envelope=envelope, from_project=source_id,
+            to_project=target_id, amount=amount, approval_reference=approval,
+        )
+
+    def report_deviation(self, envelope: Envelope, **facts: Any) -> str:
+        check_actor_role(envelope, REPORTERS, "a deviation", self.party_ags)
+        check_reason_given(envelope, "a deviation")
+        if facts["scope"] is Scope.PROJECT and facts["scope_ref"]:
+            facts["scope_ref"] = self.project_ref(facts["scope_ref"])
+        deviation_id = f"D{len(self.deviations) + 1}"
+        self.trigger_event(
+            self.DeviationReported, envelope=envelope, deviation_id=deviation_id, **facts
+        )
+        return deviation_id
+
+    def decide_deviation(
+        self, envelope: Envelope, deviation_id: str, decision: Decision,
+        reference_: str | None, conditions: str | None, *, revise: bool = False,
+    ) -> None:
+        check_actor_role(envelope, DECIDERS, "a decision on a deviation", self.party_ags)
+        check_reason_given(envelope, "a decision")
+        deviation = self.deviation(deviation_id)
+        check_decider_is_not_reporter(envelope, deviation)
+        if deviation.decision and not revise:
+            raise DeviationAlreadyDecidedError(
+                f"deviation {deviation_id} was already decided ({deviation.decision.decision.value})",
+                "a change of mind is a new decision: add --revise with a --reason",
+            )
+        if decision is Decision.APPROVED_WITH_CONDITIONS and not conditions:
+            raise RuleViolationError("an approval with conditions needs the conditions", "give --conditions '…'")
+        self.trigger_event(
+            self.DeviationDecided, envelope=envelope, deviation_id=deviation_id,
+            decision=decision, decision_reference=reference_, conditions=conditions,
+        )
+
+    def sign(self, envelope: Envelope, **signature: Any) -> None:
+        check_actor_role(envelope, MINISTRY_OR_PARTY, "a signature", self.party_ags)
+        party, organisation = signature["party"], signature["organisation"]
+        if party not in (reference.MINISTRY, self.party_ags):
+            raise RuleViolationError(
+                f"{party} is not a party of {self.id}",
+                f"the parties are {reference.MINISTRY} and {self.party_ags}",
+            )
+        if organisation != party:
+            raise RuleViolationError(
+                f"the signatory belongs to {organisation}, not to the signing party {party}",
+                "a party signs through its own representative",
+            )
+        if (self.content_version, party) in self.signatures:
+            raise DuplicateSignatureError(
+                f"{party} has already signed {self.id}",
+                "each party signs an agreement version once; correct the entry if it was wrong",
+            )
+        self.trigger_event(self.Signed, envelope=envelope, **signature)
+
+    def hold_meeting(self, envelope: Envelope, **meeting: Any) -> None:
+        check_actor_role(envelope, MINISTRY_OR_PARTY, "a meeting", self.party_ags)
+        for deviation_id in meeting["deviations_discussed"]:
+            self.deviation(deviation_id)
+        self.trigger_event(self.ImplementationMeetingHeld, envelope=envelope, **meeting)
+
+    def publish(self, envelope: Envelope, url: str, published_on: date, sha256: str | None) -> None:
+        check_actor_role(envelope, MINISTRY_ONLY, "a publication", self.party_ags)
+        self.trigger_event(
+            self.Published, envelope=envelope, url=url, published_on=published_on, sha256=sha256
+        )
+
+    def record_activity(self, envelope: Envelope, kind: ActivityKind, title: str, held_on: date) -> None:
+        check_actor_role(envelope, MINISTRY_OR_PARTY, "a §7 activity", self.party_ags)
+        self.trigger_event(
+            self.ImprovementActivityRecorded, envelope=envelope, kind=kind, title=title, held_on=held_on
+        )
+
+    def correct(
+        self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
+    ) -> None:
+        check_actor_role(envelope, DECIDERS, "a correction", self.party_ags)
+        check_reason_given(envelope, "a correction")
+        self.check_correction(version, changes)
+        self.trigger_event(
+            self.EntryCorrected, envelope=envelope, corrects_version=version, changes=changes,
+            approver=approver,
+        )
+
+    # --- queries and guards -----------------------------------------------------------------
+    def find_project_by_name(self, name: str) -> ProjectState | None:
+        wanted = name.strip().casefold()
+        return next((p for p in self.projects.values() if p.name.casefold() == wanted), None)
+
+    def project_ref(self, ref: str) -> str:
+        """A project id (P3), an exact project name, or 'unallocated' → its id."""
+        if ref == UNALLOCATED or ref in self.projects:
+            return ref
+        found = self.find_project_by_name(ref)
+        if found is None:
+            raise ProjectNotFoundError(self.id, ref)
+        return found.project_id
+
+    def deviation(self, deviation_id: str) -> DeviationState:
+        try:
+            return self.deviations[deviation_id]
+        except KeyError:
+            raise DeviationNotFoundError(self.id, deviation_id) from None
+
+    def check_source_holds(self, source_id: str, amount: Decimal) -> None:
+        holds = self.unallocated if source_id == UNALLOCATED else self.projects[source_id].current
+        if amount > holds:
+            raise ReallocationExceedsSourceError(
+                f"cannot move {amount:,.2f} EUR from {source_id}: it holds {holds:,.2f} EUR",
+                "move at most what the source holds",
+            )
+
+
+def valid_amount(amount: Decimal, what: str) -> Decimal:
+    """Money in an event: never negative, always in cents."""
+    if amount < 0:
+        raise NegativeAmountError(what)
+    return money(amount)
+
+
+def check_decider_is_not_reporter(envelope: Envelope, deviation: DeviationState) -> None:
+    if envelope.actor.organisation == deviation.reported_by.organisation:
+        raise NotAuthorisedError(
+            f"{envelope.actor} may not decide deviation {deviation.deviation_id}: "
+            f"{deviation.reported_by.organisation} reported it",
+            "a deviation is decided by the ministry or RP Kassel, never by the one who reported it",
+        )

@@ -1,0 +1,66 @@
+"""Mutable state parts of an Agreement, assigned only by its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ledger.domain.values import Actor, Category, Decision, DeviationKind, Scope
+
+UNALLOCATED = "unallocated"
+
+
+@dataclass
+class ProjectState:
+    project_id: str
+    name: str
+    category: Category
+    planned: Decimal | None = None  # None: named in §5, no amount planned yet
+    places: int | None = None
+    moved_in: Decimal = Decimal("0.00")
+    moved_out: Decimal = Decimal("0.00")
+
+    @property
+    def current(self) -> Decimal:
+        return (self.planned or Decimal("0.00")) + self.moved_in - self.moved_out
+
+
+@dataclass
+class DecisionState:
+    decision: Decision
+    actor: Actor
+    version: int
+    reference: str | None
+    conditions: str | None
+
+
+@dataclass
+class DeviationState:
+    deviation_id: str
+    kind: DeviationKind
+    scope: Scope
+    scope_ref: str | None
+    metric: str | None
+    planned: str | None
+    actual: str | None
+    cause: str
+    reported_by: Actor
+    reported_version: int
+    effective: date
+    decisions: list[DecisionState] = field(default_factory=list)
+
+    @property
+    def decision(self) -> DecisionState | None:
+        return self.decisions[-1] if self.decisions else None
+
+
+@dataclass
+class SignatureState:
+    party: str
+    signatory: str
+    function: str
+    organisation: str
+    place: str | None
+    signed_on: date | None
+    version: int

@@ -1,0 +1,188 @@
+"""The base of every aggregate and event in the ledger: string ids, the envelope, explicit topics,
+and visible corrections.
+
+Events are frozen dataclasses with an `on(aggregate)` method that only assigns state: it runs
+again on every replay, so it reads no clock, does no I/O and makes no ids. Rules live in the
+aggregates' public command methods, before an event is triggered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
+
+from ledger.domain.errors import CorrectionError, EventNotFoundError, MissingReasonError, NotAuthorisedError
+from ledger.domain.values import Envelope, FieldChange, Role
+
+TLedgerAggregate = TypeVar("TLedgerAggregate", bound="LedgerAggregate")
+
+
+class LedgerEvent(CanMutateAggregate[str], metaclass=MetaDomainEvent):
+    """Base of all ledger events: who, when, why and from which document (the envelope)."""
+
+    originator_id: str
+    originator_version: int
+    timestamp: datetime  # recorded time, UTC
+    envelope: Envelope
+
+    TOPIC: ClassVar[str]
+    LABEL: ClassVar[str] = ""  # short name shown in trails, e.g. "signed"
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.entries[self.originator_version] = self
+        self.on(aggregate)
+
+    def on(self, aggregate: Any) -> None:
+        """Assign the facts of this event to the aggregate's state."""
+
+    def amounts(self) -> dict[str, Decimal]:
+        """The money this event states, by name, for trails and indexes."""
+        return {k: v for k, v in vars(self).items() if isinstance(v, Decimal)}
+
+
+class LedgerCreated(CanInitAggregate[str], LedgerEvent):
+    originator_topic: str
+
+
+class LedgerAggregate(BaseAggregate[str]):
+    """An aggregate whose history can be corrected by visible `EntryCorrected` events."""
+
+    entries: dict[int, LedgerEvent]
+    corrections: dict[int, dict[str, str]]
+
+    def __init__(self) -> None:
+        self.entries = {}
+        self.corrections = {}
+
+    # --- corrections ------------------------------------------------------------------------
+    def check_correction(self, version: int, changes: tuple[FieldChange, ...]) -> None:
+        """A correction names an existing entry, real fields of it, and their current values."""
+        target = self.entries.get(version)
+        if target is None:
+            raise EventNotFoundError(self.id, version)
+        if isinstance(target, CorrectionEvent):
+            raise CorrectionError(
+                f"entry {version} of {self.id} is itself a correction",
+                "correct the original entry; a correction is never corrected in place",
+            )
+        if not changes:
+            raise CorrectionError("a correction needs at least one field change", "give --set FIELD=NEW")
+        current = self.corrected(target)
+        for change in changes:
+            _check_change(current, change)
+
+    def corrected(self, event: LedgerEvent) -> LedgerEvent:
+        """The event as it stands after every correction made to it."""
+        overlay = self.corrections.get(event.originator_version)
+        if not overlay:
+            return event
+        values = {name: coerce_field(type(event), name, text) for name, text in overlay.items()}
+        return dataclasses.replace(event, **values)  # type: ignore[type-var]
+
+    def replay_with_corrections(self) -> None:
+        """Rebuild state from the entries, with corrections laid over the corrected fields."""
+        entries, corrections = self.entries, self.corrections
+        type(self).__init__(self)
+        self.entries, self.corrections = entries, corrections
+        for version in sorted(entries):
+            event = entries[version]
+            if not isinstance(event, CorrectionEvent):
+                self.corrected(event).on(self)
+
+
+class CorrectionEvent(LedgerEvent):
+    """Marker base of `EntryCorrected` events: they point at what they correct."""
+
+    corrects_version: int
+    changes: tuple[FieldChange, ...]
+    approver: str | None
+
+    def on(self, aggregate: Any) -> None:
+        overlay = aggregate.corrections.setdefault(self.corrects_version, {})
+        for change in self.changes:
+            overlay[change.field] = change.new
+        aggregate.replay_with_corrections()
+
+
+def _check_change(event: LedgerEvent, change: FieldChange) -> None:
+    names = {f.name for f in dataclasses.fields(event)} - {
+        "originator_id", "originator_version", "timestamp", "envelope", "originator_topic",
+    }
+    if change.field not in names:
+        raise CorrectionError(
+            f"{type(event).__qualname__} has no field '{change.field}'",
+            f"correctable fields: {', '.join(sorted(names))}",
+        )
+    shown = show_value(getattr(event, change.field))
+    if shown != change.old:
+        raise CorrectionError(
+            f"field '{change.field}' reads '{shown}', not '{change.old}'",
+            "name the value as it stands now (see 'aqb trail')",
+        )
+    coerce_field(type(event), change.field, change.new)
+
+
+def show_value(value: object) -> str:
+    """How a field value is written in corrections and trails."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+_SCALARS: dict[object, Any] = {
+    str: str, int: int, Decimal: Decimal, date: date.fromisoformat, bool: lambda t: t == "True",
+}
+
+
+def coerce_field(event_cls: type[LedgerEvent], name: str, text: str) -> object:
+    """Turn the text of a corrected value back into the field's type; refuse what cannot be."""
+    hint = typing.get_type_hints(event_cls)[name]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    optional = len(args) == 1 and type(None) in typing.get_args(hint)
+    base = args[0] if optional else hint
+    if optional and text == "":
+        return None
+    try:
+        if isinstance(base, type) and issubclass(base, Enum):
+            return base(text)
+        return _SCALARS[base](text)
+    except KeyError:
+        raise CorrectionError(
+            f"field '{name}' cannot be corrected field by field",
+            "record a new event that states the right facts",
+        ) from None
+    except (ValueError, InvalidOperation):
+        raise CorrectionError(f"'{text}' is not a valid value for '{name}'", "check the value") from None
+
+
+# --- guards shared by all aggregates -----------------------------------------------------------
+def check_reason_given(envelope: Envelope, what: str) -> None:
+    if not (envelope.reason and envelope.reason.strip()):
+        raise MissingReasonError(what)
+
+
+def check_actor_role(envelope: Envelope, allowed: frozenset[Role], what: str, party_ags: str) -> None:
+    """The actor's organisation must hold one of the allowed roles; a party may act only for
+    itself."""
+    actor = envelope.actor
+    if actor.role not in allowed:
+        names = ", ".join(sorted(r.value for r in allowed))
+        raise NotAuthorisedError(
+            f"{actor} may not record {what}: that needs the role {names}",
+            "act as a user of the responsible organisation (HMSI, RPKS or the party's AGS)",
+        )
+    if actor.role is Role.PARTY and actor.organisation != party_ags:
+        raise NotAuthorisedError(
+            f"{actor} may not record {what} for party {party_ags}",
+            "a party records only for its own agreements",
+        )

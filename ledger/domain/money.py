@@ -1,0 +1,73 @@
+"""Money: exact `Decimal` euros with cents, parsed from plain or German notation. Never a float."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ledger.domain.errors import InvalidAmountError
+
+CENT = Decimal("0.01")
+
+_SUFFIX = re.compile(r"\s*(?:eur|euro|€)\s*$", re.IGNORECASE)
+_PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$")
+_GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$")
+_GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$")
+_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
+_MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Normalise to a Decimal with exactly two places (cents)."""
+    return Decimal(value).quantize(CENT)
+
+
+def format_eur(value: Decimal) -> str:
+    """1185000 -> '1,185,000.00'."""
+    return f"{money(value):,.2f}"
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse an amount given by a person, e.g. on the command line.
+
+    Accepted: plain ``1185000``, ``1185000.00``; German ``1.185.000``, ``1.185.000,00``,
+    ``1185000,50``, ``106.000,--``; an optional ``EUR``/``Euro``/``€``. Refused: negatives,
+    more than two decimal places, and ``1.185`` (a thousands group or a decimal fraction?).
+    """
+    raw = text.strip()
+    core = _SUFFIX.sub("", raw).strip().replace("\u00a0", "").replace(" ", "")
+    if core.startswith("-"):
+        raise InvalidAmountError(raw, "amounts are never negative")
+    if _AMBIGUOUS.match(core):
+        raise InvalidAmountError(
+            raw, "ambiguous: write 1185.00 or 1.185,00 for one thousand, or 1.19 for a euro"
+        )
+    if _PLAIN.match(core):
+        return money(core)
+    if _GERMAN_GROUPED.match(core) or _GERMAN_COMMA.match(core):
+        return _german(core)
+    raise InvalidAmountError(raw, "use plain 1185000.00 or German 1.185.000,00")
+
+
+def parse_document_amount(text: str) -> Decimal:
+    """Parse an amount as written in an agreement: everything `parse_amount` takes, plus
+    ``1,3 Mio. Euro``. A lone ``879.800`` (one thousands group) counts as German here,
+    because documents never write euro fractions with a dot."""
+    raw = text.strip()
+    core = _SUFFIX.sub("", raw).strip().replace("\u00a0", " ")
+    millions = _MILLIONS.match(core)
+    if millions:
+        return money(Decimal(millions.group(1).replace(",", ".")) * 1_000_000)
+    compact = core.replace(" ", "")
+    if _AMBIGUOUS.match(compact):
+        return _german(compact)
+    return parse_amount(compact)
+
+
+def _german(core: str) -> Decimal:
+    whole, _, cents = core.partition(",")
+    cents = cents.strip("-") or "0"
+    try:
+        return money(Decimal(whole.replace(".", "") + "." + cents))
+    except InvalidOperation:
+        raise InvalidAmountError(core, "not a number") from None

@@ -1,0 +1,100 @@
+"""How events become JSON and back: stable names for dates, enums and value objects.
+
+The library's transcoder matches exact types, so every enum and value object is registered by
+name here. Collections in events are tuples; JSON has only lists, so decoding turns lists back
+into tuples (in value objects here, at the top level of an event in `TupleMapper`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from enum import Enum
+from typing import Any, cast
+
+from eventsourcing.persistence import (
+    DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, StoredEvent, Transcoding,
+)
+
+from ledger.domain import values
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EnumAsValue(Transcoding):
+    def __init__(self, enum_type: type[Enum], name: str) -> None:
+        self.type = enum_type
+        self.name = name
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        return cast(Enum, self.type(data))
+
+
+class DataclassAsDict(Transcoding):
+    def __init__(self, cls: type[Any], name: str) -> None:
+        self.type = cls
+        self.name = name
+        self.fields = tuple(f.name for f in dataclasses.fields(cls))
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self.fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**{k: as_tuples(v) for k, v in data.items()})
+
+
+def as_tuples(value: Any) -> Any:
+    return tuple(as_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+ENUMS: dict[str, type[Enum]] = {
+    "role": values.Role, "budget": values.Budget, "category": values.Category,
+    "deviation_kind": values.DeviationKind, "scope": values.Scope, "decision": values.Decision,
+    "proof_kind": values.ProofKind, "review_result": values.ReviewResult,
+    "activity_kind": values.ActivityKind,
+}
+VALUE_OBJECTS: dict[str, type[Any]] = {
+    "actor": values.Actor, "document_ref": values.DocumentRef, "envelope": values.Envelope,
+    "budget_line": values.BudgetLine, "cash_year": values.CashYear, "measure": values.Measure,
+    "field_change": values.FieldChange, "plan_line": values.PlanLine,
+}
+
+
+def register_all(transcoder: JSONTranscoder) -> None:
+    transcoder.register(DecimalAsStr())
+    transcoder.register(DatetimeAsISO())
+    transcoder.register(DateAsISO())
+    for name, enum_type in ENUMS.items():
+        transcoder.register(EnumAsValue(enum_type, name))
+    for name, cls in VALUE_OBJECTS.items():
+        transcoder.register(DataclassAsDict(cls, name))
+
+
+def new_transcoder() -> JSONTranscoder:
+    transcoder = JSONTranscoder()
+    register_all(transcoder)
+    return transcoder
+
+
+class TupleMapper(Mapper[str]):
+    """The library's mapper, with lists at the top level of an event read back as tuples."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        state = vars(event)
+        for key, value in state.items():
+            if isinstance(value, list):
+                state[key] = as_tuples(value)
+        return event
