@@ -120,7 +120,7 @@ def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int 
     \b
     Example:
       aqb --actor k.becker@RPKS grant payment RPKS-57-AQB-2024-017 --date 2024-06-03 \\
-          --amount 400.000 --reason "Mittelabruf 1/2024"
+          --amount 400000 --reason "Mittelabruf 1/2024"
     """
     _done("payment", session().ledger().disburse(_meta(**env), file_number, value_date, amount, cash_year))
 
@@ -141,7 +141,7 @@ def proof(file_number: str, kind: str, submitted_on: date, income: Decimal, expe
     \b
     Example:
       aqb --actor j.weber@06532 grant proof RPKS-57-AQB-2024-017 --kind interim --date 2025-06-20 \\
-          --income 900.000 --expenses 880.000
+          --income 900.000,00 --expenses 880000
     """
     receipt = session().ledger().submit_proof(_meta(**env), file_number, kind, submitted_on, income, expenses, lines)
     _done(f"{kind} proof of use", receipt)
@@ -183,7 +183,7 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12.500 --date 2026-09-30 \\
+      aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12500 --date 2026-09-30 \\
           --reason "Minderausgaben laut Verwendungsnachweis"
     """
     ledger, meta = session().ledger(), _meta(**env)

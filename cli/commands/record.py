@@ -93,7 +93,7 @@ def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, a
     \b
     Example:
       aqb --actor k.becker@RPKS record reallocation AQB-2024-06532 --from P4 --to P5 \\
-          --amount 35.000 --approval "HMSI II3/2024-17" --reason "Minderbedarf Raumkosten"
+          --amount 35.000,00 --approval "HMSI II3/2024-17" --reason "Minderbedarf Raumkosten"
     """
     receipt = session().ledger().reallocate(_meta(**env), agreement_id, source, target, amount, approval)
     _done("reallocation", receipt)

@@ -7,6 +7,8 @@ then re-run on the reloaded aggregate, a few times, before a clear conflict erro
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +33,8 @@ from ledger.persistence.config import APP_NAME, Database
 from ledger.persistence.reads import EventReads
 from ledger.transcodings import TupleMapper, register_all
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = 0.01
 T = TypeVar("T")
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -111,7 +114,9 @@ class LedgerCore(Application[str]):
 
     def change(self, cls: type[A], stream_id: str, command: Callable[[A], T]) -> tuple[T, Receipt]:
         """Load, run the command, save; on a concurrent write, reload and run it again."""
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not crypto)
             aggregate = self.load(cls, stream_id)
             result = command(aggregate)
             try:

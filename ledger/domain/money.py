@@ -39,9 +39,7 @@ def parse_amount(text: str) -> Decimal:
     if core.startswith("-"):
         raise InvalidAmountError(raw, "amounts are never negative")
     if _AMBIGUOUS.match(core):
-        raise InvalidAmountError(
-            raw, "ambiguous: write 1185.00 or 1.185,00 for one thousand, or 1.19 for a euro"
-        )
+        raise InvalidAmountError(raw, "ambiguous, the dot could separate thousands or decimals")
     if _PLAIN.match(core):
         return money(core)
     if _GERMAN_GROUPED.match(core) or _GERMAN_COMMA.match(core):

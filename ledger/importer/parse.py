@@ -1,0 +1,172 @@
+"""`parse_document`: the text of an agreement in, a `ParsedDocument` out. Pure: no I/O, no clock.
+
+Order of work: undo PDF artefacts (`clean`), split into title page and § sections (`sections`),
+classify (`classify`), then read the title page (`header`), the signatures (`signatures`), and for
+an AQB agreement § 4 (`amounts`), § 5 (`categories`) and the clauses.
+
+Content problems never raise. A required part that is not found (year, party, ministry, § 4
+amount) is named in `missing`; every heuristic decision is a `ParseWarning`. For a document that
+is not an AQB agreement only the title page and signatures are read (so a refusal can say which
+party and year it concerns); budget lines, categories and clauses stay empty and `missing` stays
+empty, because `kind` already says why it cannot be imported.
+
+Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
+berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
+("veröffentlicht", § 7) and "un-crpd" (UN-Behindertenrechtskonvention), reported in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.importer.amounts import budgets_covered, read_amounts
+from ledger.importer.categories import read_categories
+from ledger.importer.classify import Classification, classify
+from ledger.importer.clean import Line, clean_text
+from ledger.importer.header import Header, MinistryIdentity, identify_ministry, read_header
+from ledger.importer.model import (
+    ParsedBudgetLine,
+    ParsedCategory,
+    ParsedDocument,
+    ParseWarning,
+)
+from ledger.importer.sections import Outline, Section, outline
+from ledger.importer.signatures import Signatures, read_signatures
+
+AQB_KIND = "aqb-target-agreement"
+CLAUSES = (
+    ("deviation-clause", re.compile(r"Unterjährige\s+Abweichungen\b.{0,300}?\bberücksichtigt")),
+    ("autumn-meeting", re.compile(r"Umsetzungsbesprechung\s+im\s+Herbst")),
+    ("publication", re.compile(r"\bveröffentlicht\b")),
+    ("un-crpd", re.compile(r"\bUN-Behindertenrechtskonvention\b|\bUN-BRK\b")),
+)
+
+
+@dataclass(frozen=True)
+class _Common:
+    """What is read from every document, whatever its kind."""
+
+    kind: Classification
+    header: Header
+    signatures: Signatures
+    ministry: MinistryIdentity
+    warnings: tuple[ParseWarning, ...]
+
+
+@dataclass(frozen=True)
+class _AqbParts:
+    """What is read from an AQB agreement only."""
+
+    lines: tuple[ParsedBudgetLine, ...] = ()
+    categories: tuple[ParsedCategory, ...] = ()
+    clauses: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def parse_document(text: str) -> ParsedDocument:
+    """Parse an agreement's text; see the module docstring for what is read and reported."""
+    cleaned = clean_text(text)
+    shape = outline(cleaned.lines)
+    common = _common(shape, cleaned.lines, cleaned.warnings + shape.warnings)
+    if common.kind.kind != AQB_KIND:
+        return _document(common, common.warnings)
+    return _aqb_document(common, shape, cleaned.lines)
+
+
+def _common(shape: Outline, lines: tuple[Line, ...], warnings: tuple[ParseWarning, ...]) -> _Common:
+    kind = classify(_joined(shape.header), _joined(lines))
+    body = tuple(line for section in shape.sections for line in section.lines)
+    header = read_header(shape.header, body)
+    signatures = read_signatures(_signature_area(shape), header.party_ags)
+    ministry = identify_ministry(header.ministry_name, _signed_on(signatures), header.year)
+    collected = warnings + header.warnings + signatures.warnings + ministry.warnings
+    return _Common(kind, header, signatures, ministry, collected)
+
+
+def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> ParsedDocument:
+    s4, s5 = shape.section(4), shape.section(5)
+    amounts = read_amounts(s4.lines if s4 else ())
+    categories = read_categories(s5.lines if s5 else ())
+    warnings = common.warnings + amounts.warnings + categories.warnings
+    warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
+    missing = _missing(common.header, common.ministry, bool(amounts.lines))
+    parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing)
+    return _document(common, warnings, parts)
+
+
+def _document(
+    common: _Common, warnings: tuple[ParseWarning, ...], parts: _AqbParts | None = None
+) -> ParsedDocument:
+    header, ministry, aqb = common.header, common.ministry, parts or _AqbParts()
+    return ParsedDocument(
+        kind=common.kind.kind,
+        kind_evidence=common.kind.evidence,
+        year=header.year,
+        party_ags=header.party_ags,
+        party_name=header.party_name,
+        ministry_name=header.ministry_name,
+        ministry_code=ministry.code,
+        ministry_canonical_name=ministry.canonical_name,
+        budgets=budgets_covered(aqb.lines),
+        lines=aqb.lines,
+        categories=aqb.categories,
+        clauses=aqb.clauses,
+        signatures=common.signatures.signatures,
+        warnings=warnings,
+        missing=aqb.missing,
+    )
+
+
+def _joined(lines: tuple[Line, ...]) -> str:
+    return " ".join(line.text.strip() for line in lines if line.text.strip())
+
+
+def _signature_area(shape: Outline) -> tuple[Line, ...]:
+    return shape.sections[-1].lines if shape.sections else shape.header
+
+
+def _signed_on(signatures: Signatures) -> date | None:
+    """The ministry's signature date, else the party's: the day the ministry's name is taken for."""
+    ordered = sorted(signatures.signatures, key=lambda s: s.side != "ministry")
+    return next((s.signed_on for s in ordered if s.signed_on is not None), None)
+
+
+def _clauses(text: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in CLAUSES if pattern.search(text))
+
+
+def _missing(header: Header, ministry: MinistryIdentity, has_amount: bool) -> tuple[str, ...]:
+    required = (
+        ("year", header.year is not None),
+        ("party", header.party_ags is not None),
+        ("ministry", ministry.code is not None),
+        ("§4 amount", has_amount),
+    )
+    return tuple(name for name, found in required if not found)
+
+
+def _structure_warnings(
+    common: _Common, s4: Section | None, s5: Section | None, has_categories: bool
+) -> tuple[ParseWarning, ...]:
+    checks = (
+        (s4 is None, "section-missing", "No '§ 4' heading; no budget lines could be read."),
+        (s5 is None, "section-missing", "No '§ 5' heading; no categories could be read."),
+        (s5 is not None and not has_categories, "categories-missing", "§ 5 lists no categories."),
+        (not common.signatures.signatures, "signatures-missing", "No signature block found."),
+    )
+    found = [ParseWarning(code, message) for failed, code, message in checks if failed]
+    return tuple(found) + _party_signature_checks(common)
+
+
+def _party_signature_checks(common: _Common) -> tuple[ParseWarning, ...]:
+    ags = common.header.party_ags
+    return tuple(
+        ParseWarning(
+            "signature-party-mismatch",
+            f"The signature of '{s.organisation}' ({s.organisation_code}) is not the party's ({ags}).",
+        )
+        for s in common.signatures.signatures
+        if s.side == "party" and ags is not None and s.organisation_code != ags
+    )

@@ -1,0 +1,176 @@
+"""Every command works as its help says, in table, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from tests.cli.conftest import AGREEMENT, Run, make_runner
+
+FILE = "RPKS-57-AQB-2024-017"
+RP = "k.becker@RPKS"
+PARTY = "j.weber@06532"
+
+
+def ok(result: object) -> str:
+    assert getattr(result, "exit_code") == 0, getattr(result, "stderr")  # noqa: B009
+    return str(getattr(result, "stdout"))  # noqa: B009
+
+
+def all_commands(group: click.Group = cli, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += all_commands(command, f"{prefix}{name} ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), all_commands())
+def test_every_command_has_help_with_an_example(name: str, command: click.Command) -> None:
+    if isinstance(command, click.Group):
+        assert command.help, name
+        return
+    assert command.help and "Example:" in command.help, f"aqb {name} has no example"
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_the_command_names_auditors_rely_on_exist() -> None:
+    names = {n for n, _ in all_commands()}
+    expected = {"db migrate", "agreement create", "agreement list", "agreement show", "trail", "demo"}
+    expected |= {f"record {k}" for k in ("allocation", "project", "reallocation", "deviation", "decision",
+                                          "signature", "meeting", "publication", "activity", "correction")}
+    expected |= {f"grant {k}" for k in ("application", "notice", "amendment", "payment", "proof", "review",
+                                         "refund")}
+    assert expected <= names
+
+
+def test_version() -> None:
+    assert CliRunner().invoke(cli, ["--version"]).stdout.startswith("aqb, version ")
+
+
+def test_agreement_list_and_show_in_every_format(seeded: Run) -> None:
+    rows = json.loads(ok(seeded("--format", "json", "agreement", "list")))
+    assert rows == [{"agreement": AGREEMENT, "year": 2024, "party": "06532", "name": "Lahn-Dill-Kreis",
+                     "amount": "1185000.00", "projects": 2, "deviations": 0, "in_force_since": None}]
+    table = list(csv.DictReader(io.StringIO(ok(seeded("agreement", "list", "--format", "csv")))))
+    assert table[0]["amount"] == "1185000.00"
+    shown = json.loads(ok(seeded("agreement", "show", AGREEMENT, "--format", "json")))
+    assert shown["unallocated"] == "890000.00"
+    assert [p["name"] for p in shown["projects"]] == ["Jump in", "Lernwerkstatt digital"]
+    assert "Jump in" in ok(seeded("agreement", "show", AGREEMENT))
+
+
+def test_record_every_agreement_event_and_see_it_in_the_trail(seeded: Run, tmp_path: Path) -> None:
+    published = tmp_path / "zv.pdf"
+    published.write_bytes(b"%PDF-1.4 signed copy")
+    steps = [
+        (None, ["record", "allocation", AGREEMENT, "--amount", "1.185.000", "--cash-year", "2024=985000",
+                "--cash-year", "2025=200.000,00", "--effective", "2023-12-15", "--reason", "Mittelverteilung"]),
+        (RP, ["record", "reallocation", AGREEMENT, "--from", "P1", "--to", "Lernwerkstatt digital",
+              "--amount", "10000", "--approval", "HMSI-1", "--reason", "Umschichtung"]),
+        (PARTY, ["record", "deviation", AGREEMENT, "--kind", "places-shortfall", "--scope", "project",
+                 "--ref", "Jump in", "--metric", "places", "--planned", "18", "--actual", "11", "--cause", "Personal"]),
+        (None, ["record", "decision", AGREEMENT, "D1", "--decision", "approved-with-conditions", "--conditions",
+                "Nachbesetzung", "--reason", "plausibel", "--document", "HMSI-2"]),
+        (None, ["record", "meeting", AGREEMENT, "--date", "22.10.2024", "--participant", "HMSI",
+                "--discussed", "D1", "--action", "Bericht", "--minutes", "Protokoll"]),
+        (None, ["record", "publication", AGREEMENT, "--url", "https://example.org/zv.pdf", "--date",
+                "2024-08-15", "--file", str(published)]),
+        (PARTY, ["record", "activity", AGREEMENT, "--kind", "survey", "--title", "Umfrage", "--date", "2024-11-01"]),
+        (None, ["record", "correction", AGREEMENT, "--entry", "2", "--set", "planned_amount", "135000.00",
+                "130000.00", "--reason", "Tippfehler", "--approver", "Referatsleitung"]),
+    ]
+    for actor, args in steps:
+        ok(seeded(*args, actor=actor or "a.schneider@HMSI"))
+    trail = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT)))
+    events = [r["event"] for r in trail]
+    assert events[-8:] == ["allocation announced", "funds reallocated", "deviation reported", "deviation decided",
+                           "implementation meeting held", "published", "§7 activity", "entry corrected"]
+    assert trail[-1]["details"] == "corrects entry 2: planned_amount 135000.00 → 130000.00"
+    assert trail[-1]["reason"] == "Tippfehler"
+    assert trail[3]["details"].startswith("HMSI: Heike Hofmann, Staatsministerin, Wiesbaden, 2024-07-01")
+    assert trail[4]["effective"] == "2023-12-15"
+    assert trail[7]["document"] == "HMSI-2"
+    shown = json.loads(ok(seeded("agreement", "show", AGREEMENT, "--format", "json")))
+    assert [p["current"] for p in shown["projects"]] == ["120000.00", "170000.00"]
+    assert shown["deviations"][0]["decision"] == "approved-with-conditions"
+
+
+def test_trail_filters_by_type_actor_and_recorded_date(seeded: Run) -> None:
+    ok(seeded("record", "deviation", AGREEMENT, "--kind", "other", "--cause", "c", actor=PARTY))
+    only = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--type", "deviation")))
+    assert [r["event"] for r in only] == ["deviation reported"]
+    by_party = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--actor", "06532")))
+    assert [r["actor"] for r in by_party] == [PARTY]
+    assert json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--until", "2020-01-01"))) == []
+    rows = list(csv.DictReader(io.StringIO(ok(seeded("trail", AGREEMENT, "--format", "csv")))))
+    assert rows[0]["position"] == "1" and rows[0]["amount"] == ""
+
+
+def test_the_grant_lifecycle(seeded: Run) -> None:
+    steps = [
+        (PARTY, ["grant", "application", AGREEMENT, "--file-number", FILE, "--date", "2024-03-27", "--amount",
+                 "1.185.000", "--plan", "QUAL=295000", "--reason", "Antrag"]),
+        (RP, ["grant", "early-start", FILE, "--date", "2024-03-28", "--from", "2024-01-01"]),
+        (RP, ["grant", "notice", FILE, "--date", "2024-05-14", "--amount", "1.000.000", "--period-start",
+              "2024-01-01", "--period-end", "2025-12-31", "--cash-year", "2024=800000", "--condition",
+              "ANBest-GK", "--final-due", "2026-06-30", "--reason", "Bescheid"]),
+        (RP, ["grant", "payment", FILE, "--date", "2024-06-03", "--amount", "600000", "--reason", "Abruf 1"]),
+        (RP, ["grant", "amendment", FILE, "--date", "2024-10-15", "--amount", "1.185.000", "--reason", "Änderung"]),
+        (RP, ["grant", "payment", FILE, "--date", "2024-11-03", "--amount", "585.000,00", "--reason", "Abruf 2"]),
+        (PARTY, ["grant", "proof", FILE, "--kind", "final", "--date", "2026-05-30", "--income", "1.185.000",
+                 "--expenses", "1.170.000"]),
+        (RP, ["grant", "review", FILE, "--kind", "final", "--result", "accepted-with-findings", "--findings",
+              "Minderausgaben", "--refund-due", "15000", "--reason", "Prüfvermerk"]),
+        (RP, ["grant", "refund", FILE, "--amount", "15000", "--date", "2026-09-30", "--reason", "Rückforderung"]),
+        (RP, ["grant", "refund", FILE, "--amount", "15000", "--received", "--date", "2026-09-20"]),
+        (RP, ["grant", "correction", FILE, "--entry", "4", "--set", "value_date", "2024-06-03", "2024-06-04",
+              "--reason", "Valuta"]),
+    ]
+    for actor, args in steps:
+        ok(seeded(*args, actor=actor))
+    shown = json.loads(ok(seeded("grant", "show", FILE, "--format", "json")))
+    assert {k: shown[k] for k in ("requested", "granted", "disbursed", "proven", "reclaimed", "refunded")} == {
+        "requested": "1185000.00", "granted": "1185000.00", "disbursed": "1185000.00", "proven": "1170000.00",
+        "reclaimed": "15000.00", "refunded": "15000.00"}
+    grant_trail = json.loads(ok(seeded("--format", "json", "trail", FILE)))
+    assert len(grant_trail) == 11
+    agreement_trail = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT)))
+    assert {r["stream"] for r in agreement_trail} == {AGREEMENT, FILE}
+
+
+def test_a_received_refund_needs_its_date(seeded: Run) -> None:
+    result = seeded("grant", "refund", FILE, "--amount", "1", "--received", actor=RP)
+    assert result.exit_code == 2
+    assert "a received refund needs its value date" in result.stderr
+
+
+def test_db_migrate_on_sqlite_and_postgres(sqlite_url: str, pg_url: str) -> None:
+    assert "nothing to do" in ok(make_runner(pg_url)("db", "migrate"))
+    first = json.loads(ok(make_runner(sqlite_url)("--format", "json", "db", "migrate")))
+    assert first["applied"] == ["events table, topic index"]
+
+
+def test_demo_writes_a_fresh_ledger_and_refuses_a_used_one(seeded: Run, tmp_path: Path) -> None:
+    fresh = f"sqlite://{tmp_path / 'demo.sqlite3'}"
+    output = ok(make_runner(fresh)("demo", actor=None))
+    assert "Audit trail of AQB-2024-06532" in output and "Heike Hofmann" in output
+    again = make_runner(fresh)("demo", actor=None)
+    assert again.exit_code == 8
+    assert again.stderr.startswith("error: the ledger at ")
+    assert "already holds events (give an empty database" in again.stderr
+
+
+def test_demo_on_postgres(pg_url: str) -> None:
+    rows = json.loads(ok(make_runner(pg_url)("--format", "json", "demo", actor=None)))
+    assert rows[0]["event"] == "agreement recorded"
+    assert any(r["event"] == "implementation meeting held" for r in rows)

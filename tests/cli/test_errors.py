@@ -1,0 +1,120 @@
+"""Bad input: one line on stderr saying what was wrong and what to do, a documented exit code,
+and nothing written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.conftest import AGREEMENT, Run
+
+
+def head(run: Run) -> int:
+    trail = json.loads(run("--format", "json", "trail", AGREEMENT).stdout)
+    return max(r["position"] for r in trail)
+
+
+def test_a_write_without_actor_is_refused_before_anything_is_opened(run: Run) -> None:
+    result = run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1", actor=None)
+    assert result.exit_code == 6
+    assert result.stderr == ("error: this command writes to the ledger and needs an actor "
+                             "(give --actor NAME@ORG (or set AQB_ACTOR), e.g. --actor m.weber@HMSI)\n")
+
+
+def test_an_actor_without_organisation_is_refused(run: Run) -> None:
+    result = run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1", actor="mweber")
+    assert result.exit_code == 4
+    assert result.stderr == ("error: invalid actor 'mweber': expected NAME@ORG "
+                             "(e.g. m.weber@HMSI, k.schmidt@RPKS or s.aurand@06532)\n")
+
+
+def test_an_ambiguous_amount_is_refused(seeded: Run) -> None:
+    before = head(seeded)
+    result = seeded("record", "allocation", AGREEMENT, "--amount", "1.185", "--reason", "x")
+    assert result.exit_code == 4
+    assert result.stderr == ("error: invalid amount '1.185': ambiguous, the dot could separate thousands or "
+                             "decimals (give --amount as 1185000.00 or 1.185.000,00)\n")
+    assert head(seeded) == before
+
+
+def test_a_malformed_date_is_refused(seeded: Run) -> None:
+    result = seeded("record", "meeting", AGREEMENT, "--date", "31.02.2024")
+    assert (result.exit_code, result.stderr) == (
+        4, "error: invalid date '31.02.2024' (give a date as 2024-07-10 or 10.07.2024)\n")
+
+
+def test_an_unknown_agreement_is_named(run: Run) -> None:
+    result = run("record", "meeting", "AQB-2024-06533", "--date", "2024-10-22")
+    assert (result.exit_code, result.stderr) == (
+        3, "error: no agreement 'AQB-2024-06533' in this ledger (list the agreements with 'aqb agreement list')\n")
+
+
+def test_an_invalid_agreement_id_is_explained(run: Run) -> None:
+    result = run("agreement", "show", "AQB-2024-99999")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("error: invalid agreement id 'AQB-2024-99999' (write AQB-<year>-<AGS")
+
+
+def test_a_reallocation_larger_than_its_source_writes_nothing(seeded: Run) -> None:
+    before = head(seeded)
+    result = seeded("record", "reallocation", AGREEMENT, "--from", "Jump in", "--to", "P2", "--amount",
+                    "135.000,01", "--reason", "x", actor="k.becker@RPKS")
+    assert result.exit_code == 5
+    assert result.stderr == ("error: cannot move 135,000.01 EUR from P1: it holds 135,000.00 EUR "
+                             "(move at most what the source holds)\n")
+    assert head(seeded) == before
+
+
+def test_a_second_signature_by_the_same_party_is_refused(seeded: Run) -> None:
+    before = head(seeded)
+    result = seeded("record", "signature", AGREEMENT, "--party", "hmsi", "--signatory", "X", "--function", "Y")
+    assert (result.exit_code, result.stderr) == (5, (
+        "error: HMSI has already signed AQB-2024-06532 (each party signs an agreement version once; "
+        "correct the entry if it was wrong)\n"))
+    assert head(seeded) == before
+
+
+def test_a_party_cannot_decide_its_own_deviation(seeded: Run) -> None:
+    assert seeded("record", "deviation", AGREEMENT, "--kind", "underspend", "--cause", "c",
+                  actor="j.weber@06532").exit_code == 0
+    result = seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved", "--reason", "r",
+                    actor="j.weber@06532")
+    assert result.exit_code == 6
+    assert result.stderr.startswith("error: j.weber@06532 may not record a decision on a deviation")
+
+
+def test_an_unreachable_database_is_reported_with_what_to_do(run: Run) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--database", "postgresql://postgres@127.0.0.1:1/x", "agreement", "list"])
+    assert result.exit_code == 8
+    assert result.stderr.startswith("error: cannot reach PostgreSQL at postgresql://postgres@127.0.0.1:1/x")
+    assert result.stderr.endswith("(start the server (docker compose up -d) or fix --database / AQB_DATABASE_URL)\n")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgresql://host:5432/"])
+def test_an_invalid_database_url_is_refused(url: str) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--database", url, "agreement", "list"])
+    assert result.exit_code == 4
+    assert result.stderr.startswith("error: invalid database URL")
+
+
+def test_an_unexpected_error_is_one_line_without_traceback(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ledger.app.core import LedgerCore
+
+    def boom(*_: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(LedgerCore, "agreements", boom)
+    result = run("agreement", "list")
+    assert result.exit_code == 1
+    assert result.stderr == ("internal error: ZeroDivisionError: boom (nothing was written; rerun with --debug "
+                             "for the traceback and report it)\n")

@@ -1,0 +1,75 @@
+"""The Grant's rules: RP Kassel's authority, payments within the grant, proofs before reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ledger.domain.errors import (
+    GrantStateError, InvalidIdentifierError, NotAuthorisedError, PaymentExceedsGrantError,
+)
+from ledger.domain.grant import Grant
+from ledger.domain.values import ProofKind, ReviewResult
+from tests.builders import PARTY, RP, env, eur
+
+
+def new_grant(actor: str = PARTY) -> Grant:
+    return Grant.apply_for(env(actor), "RPKS-57-AQB-2024-017", agreement_id="AQB-2024-06532",
+                           party_ags="06532", submitted_on=date(2024, 3, 27),
+                           amount_requested=eur("1185000"), financing_plan=())
+
+
+def granted(amount: str = "1000") -> Grant:
+    grant = new_grant()
+    grant.issue_notice(env(RP), notice_date=date(2024, 5, 14), amount=eur(amount),
+                       period_start=date(2024, 1, 1), period_end=date(2025, 12, 31), cash_schedule=(),
+                       conditions=(), interim_proof_due=None, final_proof_due=date(2026, 6, 30))
+    return grant
+
+
+def test_a_file_number_is_not_an_agreement_id() -> None:
+    with pytest.raises(InvalidIdentifierError):
+        Grant.apply_for(env(PARTY), "AQB-2024-06532", agreement_id="AQB-2024-06532", party_ags="06532",
+                        submitted_on=date(2024, 3, 1), amount_requested=eur("1"), financing_plan=())
+
+
+def test_notice_comes_from_rp_kassel_only() -> None:
+    grant = new_grant()
+    with pytest.raises(NotAuthorisedError, match="needs the role grant-authority"):
+        grant.approve_early_start(env("a.schneider@HMSI"), date(2024, 3, 28), date(2024, 1, 1))
+
+
+def test_payments_never_exceed_the_granted_amount_without_an_amendment() -> None:
+    grant = granted("1000")
+    grant.disburse(env(RP), date(2024, 6, 3), eur("600"), 2024)
+    with pytest.raises(PaymentExceedsGrantError, match="above the granted 1,000.00 EUR"):
+        grant.disburse(env(RP), date(2024, 9, 2), eur("400.01"), 2024)
+    grant.amend_notice(env(RP), date(2024, 10, 1), eur("1200"), ())
+    grant.disburse(env(RP), date(2024, 10, 2), eur("600"), 2024)
+    assert grant.disbursed == eur("1200")
+
+
+def test_no_payment_before_a_notice() -> None:
+    with pytest.raises(GrantStateError, match="no grant notice yet"):
+        new_grant().disburse(env(RP), date(2024, 6, 3), eur("1"), 2024)
+
+
+def test_an_amendment_cannot_go_below_what_was_paid() -> None:
+    grant = granted("1000")
+    grant.disburse(env(RP), date(2024, 6, 3), eur("800"), 2024)
+    with pytest.raises(PaymentExceedsGrantError, match="already paid"):
+        grant.amend_notice(env(RP), date(2024, 10, 1), eur("700"), ())
+
+
+def test_a_review_needs_a_submitted_proof() -> None:
+    grant = granted()
+    with pytest.raises(GrantStateError, match="no final proof of use"):
+        grant.review_proof(env(RP), kind=ProofKind.FINAL, result=ReviewResult.ACCEPTED, purpose_achieved=True,
+                           findings=None, refund_due=eur("0"))
+    grant.submit_proof(env(PARTY), kind=ProofKind.FINAL, submitted_on=date(2026, 6, 1), income=eur("1000"),
+                       expenses=eur("950"), expense_lines=())
+    grant.review_proof(env(RP), kind=ProofKind.FINAL, result=ReviewResult.ACCEPTED_WITH_FINDINGS,
+                       purpose_achieved=True, findings="50 EUR unspent", refund_due=eur("50"))
+    grant.claim_refund(env(RP), eur("50"), date(2026, 9, 30))
+    assert (grant.proven, grant.reclaimed) == (eur("950"), eur("50"))
