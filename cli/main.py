@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 import click
 
 from cli import errors
-from cli.commands import agreement, db, demo, grant, record, trail
+from cli import commands
 from cli.session import FORMATS, Session
 from ledger import __version__
 from ledger.domain.errors import LedgerError
@@ -60,8 +62,15 @@ def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str, debug:
     ctx.obj = Session(url=url, actor=actor, fmt=fmt, debug=debug)
 
 
-for group in (db.db, agreement.agreement, record.record, grant.grant, trail.trail, demo.demo):
-    cli.add_command(group)
+def _add_commands() -> None:
+    """Every module in cli/commands contributes the commands it lists in COMMANDS."""
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_add_commands()
 
 
 def main() -> None:

@@ -128,3 +128,6 @@ def _sub_table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[s
     for row in rows:
         table.add_row(*(escape(cell(row[c])) for c in columns))
     out.print(table)
+
+
+COMMANDS = [agreement]

@@ -33,3 +33,6 @@ def migrate_command() -> None:
     done = ", ".join(applied) if applied else "nothing to do, up to date"
     emit_receipt(s.fmt, f"Migrated {database.describe()}: {done}.",
                  database=database.describe(), applied=applied)
+
+
+COMMANDS = [db]

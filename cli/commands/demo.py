@@ -55,3 +55,6 @@ def _new_demo_url() -> str:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = default_sqlite_path().with_name(f"demo-{stamp}.sqlite3")
     return f"sqlite://{path}"
+
+
+COMMANDS = [demo]

@@ -233,3 +233,6 @@ def show(file_number: str) -> None:
            "cash_schedule": {str(c.year): c.amount for c in g.cash_schedule}}
     emit_object(obj, s.fmt, lambda o: emit_table([{"field": k, "value": v} for k, v in o.items()],
                                                  ["field", "value"], "table", title=f"Grant {g.id}"))
+
+
+COMMANDS = [grant]

@@ -258,3 +258,6 @@ def correction(agreement_id: str, version: int, changes: tuple[tuple[str, str, s
     """
     receipt = session().ledger().correct_agreement(_meta(**env), agreement_id, version, changes, approver)
     _done(f"correction of entry {version}", receipt)
+
+
+COMMANDS = [record]

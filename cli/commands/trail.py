@@ -95,3 +95,6 @@ def _matches(e: Entry, event_type: str | None, actor: str | None, since: date | 
         if actor.lower() not in (str(who).lower(), who.organisation.lower()):
             return False
     return (since is None or recorded_on >= since) and (until is None or recorded_on <= until)
+
+
+COMMANDS = [trail]
