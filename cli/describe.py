@@ -7,6 +7,7 @@ from typing import Any
 
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerEvent, show_value
+from ledger.domain.document import Document
 from ledger.domain.grant import Grant
 
 Describer = Callable[[Any], str]
@@ -56,6 +57,8 @@ DESCRIBERS: dict[type[Any], Describer] = {
     Grant.RefundClaimed: lambda e: "due " + (show_value(e.due_on) or "(no date)"),
     Grant.RefundReceived: lambda e: f"value date {e.value_date}",
     Grant.EntryCorrected: _changes,
+    Document.Imported: lambda e: f"{e.file_name} sha256 {e.sha256}; {e.classification}; "
+    f"{len(e.warnings)} parse warnings; {e.importer_version}",
 }
 
 

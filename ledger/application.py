@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from ledger.app.agreements import AgreementCommands
 from ledger.app.core import Entry, Meta, Receipt
 from ledger.app.grants import GrantCommands
+from ledger.app.imports import ImportCommands
 from ledger.persistence import migrations, postgres
 from ledger.persistence.config import APP_NAME, Database, database_from_url
 
 __all__ = ["Entry", "Ledger", "Meta", "Receipt", "open_ledger", "migrate"]
 
 
-class Ledger(AgreementCommands, GrantCommands):
+class Ledger(ImportCommands, GrantCommands):
     """Agreements and grants as immutable events. Open it with `open_ledger`."""
 
     name = APP_NAME  # the events table is <name>_events on PostgreSQL

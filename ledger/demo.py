@@ -1,15 +1,16 @@
 """A realistic year of the seed agreement (Lahn-Dill-Kreis 2024), played through the application
-service exactly as users would record it. Amounts per project are illustrative; the agreement
-itself, its §4 amount, its projects and both signatures are those of the real document."""
+service exactly as users would record it. The agreement, its §4 amount, its projects and both
+signatures are imported from the real document; the year around it (amounts per project,
+deviations, payments) is illustrative."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from ledger.app.core import Meta
 from ledger.application import Ledger
+from ledger.importer.read import read_source, seed_document_path
 
 AGREEMENT = "AQB-2024-06532"
 GRANT = "RPKS-57-AQB-2024-017"
@@ -40,31 +41,13 @@ def meta(actor: str, effective: str, reason: str | None = None, document: str | 
                 DocumentRef("reference", document) if document else None)
 
 
-def play_year(ledger: Ledger, record_agreement: Callable[[Ledger], str] | None = None) -> str:
-    """Record the agreement (by `record_agreement`, default: by hand) and its year."""
-    agreement_id = (record_agreement or _record_by_hand)(ledger)
+def play_year(ledger: Ledger) -> str:
+    """Import the real agreement from the copy shipped in the package, then record its year."""
+    ledger.import_documents(meta(MINISTRY, "2024-07-10", "Zielvereinbarung 2024 eingegangen"),
+                            [read_source(seed_document_path())])
     _budget_and_application(ledger)
     _deviations_and_meeting(ledger)
     _payments_and_publication(ledger)
-    return agreement_id
-
-
-def _record_by_hand(ledger: Ledger) -> str:
-    measures = [("AV", "Ausbildungsvorbereitung", ["Ausbildungsvorbereitung"]),
-                ("AUS", "Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen",
-                 ["Integrative Ausbildung Plus"]),
-                ("QUAL", "Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung",
-                 [p[0] for p in PROJECTS if p[1] == "QUAL"]),
-                ("PERS", "Weiterbildungsmaßnahmen für Personal", ["Fortbildung für Mitarbeitende"])]
-    ledger.create_agreement(
-        meta(MINISTRY, "2024-07-01", "Zielvereinbarung 2024 unterzeichnet", "Zielvereinbarung 2024"),
-        AGREEMENT, [("AQB", eur(1_185_000))], measures, party_name="Landkreis Lahn-Dill-Kreis",
-        clauses=["deviation-clause", "autumn-meeting", "publication", "un-crpd"],
-    )
-    ledger.sign(meta(MINISTRY, "2024-07-01"), AGREEMENT, "HMSI", "Heike Hofmann", "Staatsministerin",
-                "Wiesbaden", date(2024, 7, 1))
-    ledger.sign(meta(MINISTRY, "2024-07-10"), AGREEMENT, "06532", "Stephan Aurand", "Kreisbeigeordneter",
-                "Wetzlar", date(2024, 7, 10))
     return AGREEMENT
 
 
@@ -120,8 +103,9 @@ def _payments_and_publication(ledger: Ledger) -> None:
                                      ("2024-11-04", 150_000, "3/2024")):
         ledger.disburse(meta(RP_KASSEL, value_date, f"Mittelabruf {call}", f"Auszahlungsanordnung {call}"),
                         GRANT, date.fromisoformat(value_date), eur(amount))
+    published = read_source(seed_document_path())  # the portal's file is the signed document
     ledger.publish(meta(MINISTRY, "2024-08-15", "Veröffentlichung nach § 7"), AGREEMENT,
                    "https://arbeitswelt.hessen.de/zielvereinbarungen/2024/lahn-dill-kreis.pdf",
-                   date(2024, 8, 15), None)
+                   date(2024, 8, 15), published.sha256)
     ledger.record_activity(meta(PARTY, "2024-11-12"), AGREEMENT, "conference", "AQB-Fachtagung 2024",
                            date(2024, 11, 12))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -50,15 +51,20 @@ def show_trail(entries: list[Entry], fmt: str, title: str, caption: str) -> None
         emit_table(rows, COLUMNS, fmt, title=title, caption=caption)
         return
     people = [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
-               "event": f"{r['event']}\n{r['stream']} #{r['entry']}", "actor": r["actor"],
+               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}", "actor": r["actor"],
                "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
     emit_table(people, list(people[0]) if people else ["pos"], fmt, title=title, caption=caption,
                numeric=["pos", "amount (EUR)"])
 
 
+def _short(text: str) -> str:
+    """Long hashes shortened for people: DOC-7844153a4d1d…"""
+    return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{52}\b", r"\1…", text)
+
+
 def _what(r: dict[str, Any]) -> str:
     parts = [r["details"], f"reason: {r['reason']}" if r["reason"] else "",
-             f"document: {r['document']}" if r["document"] else ""]
+             f"document: {_short(r['document'])}" if r["document"] else ""]
     return "\n".join(p for p in parts if p)
 
 

@@ -78,6 +78,29 @@ class Agreement(LedgerAggregate):
                     pid = f"P{len(agg.projects) + 1}"
                     agg.projects[pid] = ProjectState(pid, name, measure.category)
 
+    class Amended(Event):
+        """A new version of the agreement's content (an amendment document); both parties sign
+        the new version again."""
+
+        TOPIC = "aqb:Agreement.Amended:v1"
+        LABEL = "agreement amended"
+        ministry_name: str
+        budgets: tuple[Budget, ...]
+        lines: tuple[BudgetLine, ...]
+        measures: tuple[Measure, ...]
+        clauses: tuple[str, ...]
+        document_id: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.content_version += 1
+            agg.ministry_name, agg.budgets, agg.lines = self.ministry_name, self.budgets, self.lines
+            agg.measures, agg.clauses, agg.document_id = self.measures, self.clauses, self.document_id
+            for measure in self.measures:
+                for name in measure.projects:
+                    if agg.find_project_by_name(name) is None:
+                        pid = f"P{len(agg.projects) + 1}"
+                        agg.projects[pid] = ProjectState(pid, name, measure.category)
+
     class AllocationAnnounced(Event):
         TOPIC = "aqb:Agreement.AllocationAnnounced:v1"
         LABEL = "allocation announced"
@@ -253,6 +276,14 @@ class Agreement(LedgerAggregate):
             cls.Recorded, id=agreement_id(year, party_ags), envelope=envelope, year=year,
             party_ags=party_ags, **content,
         )
+
+    def amend(self, envelope: Envelope, **content: Any) -> None:
+        check_actor_role(envelope, MINISTRY_ONLY, "an amendment", self.party_ags)
+        check_reason_given(envelope, "an amendment")
+        content["lines"] = tuple(
+            replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
+        )
+        self.trigger_event(self.Amended, envelope=envelope, **content)
 
     def announce_allocation(
         self, envelope: Envelope, budget: Budget, amount: Decimal, cash_schedule: tuple[CashYear, ...]

@@ -1,0 +1,96 @@
+"""`aqb import FILE…`: record agreement documents (text or PDF), or show their parse."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.tree import Tree
+
+from cli.render import console, emit_table, plain
+from cli.session import format_option, session
+from ledger.app.imports import refusal
+from ledger.importer.model import ParsedDocument, SourceFile
+from ledger.importer.parse import parse_document
+from ledger.importer.read import read_source
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what was found; record nothing.")
+@click.option("--amendment", is_flag=True, help="Record a different document for an existing agreement "
+              "as its amendment (needs --reason).")
+@click.option("--reason", help="Why this is recorded (required with --amendment).")
+@format_option
+def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reason: str | None) -> None:
+    """Import Zielvereinbarungen from .txt (text extracted from a PDF) or .pdf files with a text
+    layer: the document, the agreement and each signature, all pointing at the file's SHA-256.
+    Either every file is recorded or none; the same file again records nothing.
+
+    \b
+    Example:
+      aqb --actor a.schneider@HMSI import zielvereinbarung-2024-lahn-dill-kreis.txt
+      aqb import --dry-run zielvereinbarung-2024-lahn-dill-kreis.pdf
+    """
+    s = session()
+    sources = [read_source(path) for path in files]
+    if dry_run:
+        show_parse([(src, parse_document(src.text)) for src in sources], s.fmt)
+        return
+    results = s.ledger().import_documents(s.meta(reason), sources, amendment=amendment)
+    rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,
+             "events": r.events, "warnings": len(r.parsed.warnings)} for r in results]
+    emit_table(rows, ["file", "agreement", "status", "events", "warnings", "sha256"], s.fmt,
+               title="Import", caption="already-imported: the same file was recorded before; nothing new")
+
+
+def show_parse(parsed: list[tuple[SourceFile, ParsedDocument]], fmt: str) -> None:
+    if fmt != "table":
+        click.echo(json.dumps([_as_json(src, doc) for src, doc in parsed], indent=2, ensure_ascii=False))
+        return
+    for src, doc in parsed:
+        console().print(parse_tree(src, doc))
+
+
+def _as_json(src: SourceFile, doc: ParsedDocument) -> dict[str, Any]:
+    problem = refusal(src, doc)
+    return {"file": src.name, "sha256": src.sha256, "media_type": src.media_type,
+            "importable": problem is None, "refusal": problem.message if problem else None,
+            "parse": plain(asdict(doc))}
+
+
+def parse_tree(src: SourceFile, doc: ParsedDocument) -> Tree:
+    problem = refusal(src, doc)
+    verdict = "[green]importable[/green]" if problem is None else f"[red]refused:[/red] {escape(problem.message)}"
+    tree = Tree(f"[bold]{escape(src.name)}[/bold]  sha256 {src.sha256[:16]}…  {verdict}")
+    tree.add(f"kind: {doc.kind} — {escape(doc.kind_evidence)}")
+    head = tree.add(f"agreement: year {doc.year or '?'}, party {doc.party_ags or '?'} "
+                    f"({escape(doc.party_name or '?')})")
+    head.add(f"ministry as written: {escape(doc.ministry_name or '?')} → {doc.ministry_code or '?'}")
+    budget = tree.add(f"§4 budgets: {', '.join(doc.budgets) or '(none)'}")
+    for line in doc.lines:
+        budget.add(f"{line.budget}: {line.amount:,.2f} EUR  (as written: {escape(line.raw)})")
+    measures = tree.add(f"§5 categories: {len(doc.categories)}")
+    for category in doc.categories:
+        node = measures.add(f"{category.code}: {escape(category.label)}")
+        for project in category.projects:
+            node.add(escape(project))
+    tree.add(f"clauses: {', '.join(doc.clauses) or '(none)'}")
+    signatures = tree.add(f"signatures: {len(doc.signatures)}")
+    for sig in doc.signatures:
+        signatures.add(f"{sig.side} ({sig.organisation_code}): {escape(sig.signatory)}, {escape(sig.function)}, "
+                       f"{escape(sig.place or '(no place)')}, {sig.signed_on or '(no date)'}")
+    if doc.missing:
+        tree.add(f"[red]missing: {', '.join(doc.missing)}[/red]")
+    notes = tree.add(f"warnings: {len(doc.warnings)}")
+    for warning in doc.warnings:
+        notes.add(f"[yellow]{warning.code}[/yellow] {escape(warning.message)}"
+                  + (f" (line {warning.line})" if warning.line else ""))
+    return tree
+
+
+COMMANDS = [import_command]

@@ -1,0 +1,54 @@
+"""`aqb import` on the command line: records, refuses with one line and exit 9, dry-runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Run
+
+SEED = Path(__file__).parents[2] / "ledger" / "importer" / "seed" / "zielvereinbarung-2024-lahn-dill-kreis.txt"
+FIXTURES = Path(__file__).parents[1] / "importer" / "fixtures"
+
+
+def test_import_then_trail_shows_the_file_and_its_sha256(run: Run) -> None:
+    result = run("--format", "json", "import", str(SEED))
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert (row["agreement"], row["status"], row["events"]) == ("AQB-2024-06532", "recorded", 4)
+    trail = json.loads(run("--format", "json", "trail", "AQB-2024-06532").stdout)
+    imported = [r for r in trail if r["event"] == "document imported"]
+    assert imported and row["sha256"] in imported[0]["details"]
+    again = json.loads(run("--format", "json", "import", str(SEED)).stdout)
+    assert again[0]["status"] == "already-imported"
+
+
+def test_an_sgb2_agreement_is_refused_in_one_line(run: Run) -> None:
+    result = run("import", str(FIXTURES / "zielvereinbarung-2024-lahn-dill-kreis-sgb2.txt"))
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: zielvereinbarung-2024-lahn-dill-kreis-sgb2.txt is not an AQB target "
+                                    "agreement: An SGB II target agreement")
+    assert result.stderr.endswith("(SGB II agreements are not part of this ledger; nothing was recorded)\n")
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_an_unsupported_file_is_refused(run: Run, tmp_path: Path) -> None:
+    docx = tmp_path / "zv.docx"
+    docx.write_bytes(b"PK")
+    result = run("import", str(docx))
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: zv.docx: unsupported file type '.docx'")
+
+
+def test_dry_run_shows_the_parse_and_writes_nothing(run: Run) -> None:
+    tree = run("import", "--dry-run", str(FIXTURES / "zielvereinbarung-2024-lahn-dill-kreis-truncated.txt"))
+    assert tree.exit_code == 0
+    assert "missing: §4 amount" in tree.stdout and "refused:" in tree.stdout
+    parsed = json.loads(run("--format", "json", "import", "--dry-run", str(SEED)).stdout)
+    assert parsed[0]["importable"] is True
+    assert parsed[0]["parse"]["lines"] == [{"budget": "AQB", "amount": "1185000.00", "raw": "1.185.000 Euro"}]
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_dry_run_needs_no_actor(run: Run) -> None:
+    assert run("import", "--dry-run", str(SEED), actor=None).exit_code == 0

@@ -1,0 +1,112 @@
+"""Importing agreement documents on PostgreSQL and SQLite: exact content, provenance, idempotence,
+refusals that leave the ledger unchanged, amendments, and PDF = text."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ledger.application import Ledger, Meta
+from ledger.domain.agreement import Agreement
+from ledger.domain.document import Document
+from ledger.domain.errors import AlreadyExistsError, DocumentRefusedError
+from ledger.importer.read import read_source, seed_document_path
+
+FIXTURES = Path(__file__).parents[1] / "importer" / "fixtures"
+SEED = "AQB-2024-06532"
+MINISTRY = Meta("a.schneider@HMSI", reason="Eingang")
+
+
+def fixture(name: str) -> Path:
+    return FIXTURES / name
+
+
+def test_the_seed_document_records_exactly_the_agreement(ledger: Ledger) -> None:
+    source = read_source(seed_document_path())
+    [result] = ledger.import_documents(MINISTRY, [source])
+    assert (result.agreement_id, result.status, result.events) == (SEED, "recorded", 4)
+    agreement = ledger.agreement(SEED)
+    assert (agreement.year, agreement.party_ags, agreement.total) == (2024, "06532", Decimal("1185000.00"))
+    assert agreement.lines[0].raw == "1.185.000 Euro"
+    assert [(m.category.value, m.projects) for m in agreement.measures] == [
+        ("AV", ("Ausbildungsvorbereitung",)), ("AUS", ("Integrative Ausbildung Plus",)),
+        ("QUAL", ("Lernwerkstatt digital", "Selbstlernzentrum", "Kompetenzförderung für Menschen im Langzeitbezug",
+                  "ViA - Vital und Aktiv", "Jump in")),
+        ("PERS", ("Fortbildung für Mitarbeitende",))]
+    signatures = sorted((s.party, s.place, s.signed_on, s.signatory, s.function)
+                        for s in agreement.signatures.values())
+    assert signatures == [("06532", "Wetzlar", date(2024, 7, 10), "Stephan Aurand", "Kreisbeigeordneter"),
+                          ("HMSI", "Wiesbaden", date(2024, 7, 1), "Heike Hofmann", "Staatsministerin")]
+    assert agreement.in_force_since == date(2024, 7, 10)
+
+
+def test_every_imported_event_points_at_the_file(ledger: Ledger) -> None:
+    source = read_source(seed_document_path())
+    ledger.import_documents(MINISTRY, [source])
+    entries = ledger.entries(ledger.trail_ids(SEED))
+    assert [type(e.event).__qualname__ for e in entries] == [
+        "Agreement.Recorded", "Agreement.Signed", "Agreement.Signed", "Document.Imported"]
+    assert {e.event.envelope.document.sha256 for e in entries if e.event.envelope.document} == {source.sha256}
+    imported = entries[-1].event
+    assert isinstance(imported, Document.Imported)
+    assert (imported.file_name, imported.classification) == (source.name, "aqb-target-agreement")
+    assert isinstance(entries[0].event, Agreement.Recorded) and entries[0].event.document_id == f"DOC-{source.sha256}"
+
+
+def test_importing_the_same_file_again_records_nothing(ledger: Ledger) -> None:
+    source = read_source(seed_document_path())
+    ledger.import_documents(MINISTRY, [source])
+    head = ledger.reads.head()
+    [again] = ledger.import_documents(MINISTRY, [source])
+    assert (again.status, again.events) == ("already-imported", 0)
+    assert ledger.reads.head() == head
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("zielvereinbarung-2024-lahn-dill-kreis-sgb2.txt", "is not an AQB target agreement: An SGB II target agreement"),
+    ("zielvereinbarung-2024-lahn-dill-kreis-truncated.txt", "lacks required parts: §4 amount"),
+])
+def test_refused_documents_leave_the_ledger_unchanged(ledger: Ledger, name: str, message: str) -> None:
+    good = read_source(fixture("zielvereinbarung-2024-stadt-kassel.txt"))
+    with pytest.raises(DocumentRefusedError, match=message):
+        ledger.import_documents(MINISTRY, [good, read_source(fixture(name))])
+    assert ledger.reads.head() == 0
+
+
+def test_a_different_document_for_an_existing_agreement_needs_amendment(ledger: Ledger) -> None:
+    ledger.import_documents(MINISTRY, [read_source(seed_document_path())])
+    other = read_source(fixture("zielvereinbarung-2024-lahn-dill-kreis-blank-date.txt"))
+    with pytest.raises(AlreadyExistsError, match="was already recorded from another document"):
+        ledger.import_documents(MINISTRY, [other])
+    [result] = ledger.import_documents(Meta("a.schneider@HMSI", reason="Neufassung"), [other], amendment=True)
+    assert result.status == "amendment"
+    agreement = ledger.agreement(SEED)
+    assert agreement.content_version == 2
+    assert agreement.in_force_since is None  # the new version's party signature has no date
+
+
+def test_a_city_resolves_to_its_own_party(ledger: Ledger) -> None:
+    [result] = ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2024-stadt-kassel.txt"))])
+    assert result.agreement_id == "AQB-2024-06611"
+
+
+def test_a_pdf_of_the_seed_imports_to_the_same_agreement(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2024-lahn-dill-kreis.pdf"))])
+    from_pdf = ledger.agreement(SEED)
+    assert (from_pdf.total, from_pdf.measures, from_pdf.clauses, from_pdf.party_name) == (
+        Decimal("1185000.00"), _text_agreement(tmp_path).measures, _text_agreement(tmp_path).clauses,
+        "Landkreis Lahn-Dill-Kreis")
+    signatures = {(s.party, s.signatory, s.signed_on, s.place) for s in from_pdf.signatures.values()}
+    assert signatures == {(s.party, s.signatory, s.signed_on, s.place)
+                          for s in _text_agreement(tmp_path).signatures.values()}
+
+
+def _text_agreement(tmp_path: Path) -> Agreement:
+    from ledger.application import open_ledger
+
+    other = open_ledger(f"sqlite://{tmp_path / 'text.sqlite3'}")
+    other.import_documents(MINISTRY, [read_source(seed_document_path())])
+    return other.agreement(SEED)
