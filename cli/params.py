@@ -17,21 +17,21 @@ from ledger.domain.money import parse_amount
 from ledger.domain.values import DocumentRef
 
 
-class AmountType(click.ParamType):
+class AmountType(click.ParamType[Decimal]):
     name = "AMOUNT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         return value if isinstance(value, Decimal) else parse_amount(str(value))
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date]):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         return value if isinstance(value, date) else parse_date(str(value))
 
 
-class KeyAmountType(click.ParamType):
+class KeyAmountType(click.ParamType[tuple[Any, Decimal]]):
     """KEY=AMOUNT, e.g. 2024=985000 (a cash year) or QUAL=480.000 (a plan line)."""
 
     name = "KEY=AMOUNT"

@@ -19,7 +19,7 @@ from rich.table import Table
 Row = Mapping[str, Any]
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any) -> Any:  # noqa: PLR0911 (one return per type)
     """A JSON-friendly, stable form of a value: money as a string with cents."""
     if isinstance(value, Decimal):
         return f"{value:.2f}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ledger.app.core import Meta
 from ledger.application import Ledger
+from ledger.domain.values import DocumentRef
 from ledger.importer.read import read_source, seed_document_path
 
 AGREEMENT = "AQB-2024-06532"
@@ -35,8 +36,6 @@ def eur(amount: int) -> Decimal:
 
 
 def meta(actor: str, effective: str, reason: str | None = None, document: str | None = None) -> Meta:
-    from ledger.domain.values import DocumentRef
-
     return Meta(actor, date.fromisoformat(effective), reason,
                 DocumentRef("reference", document) if document else None)
 

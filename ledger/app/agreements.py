@@ -10,8 +10,16 @@ from ledger import reference
 from ledger.app.core import LedgerCore, Meta, Receipt
 from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.values import (
-    ActivityKind, Budget, BudgetLine, CashYear, Category, Decision, DeviationKind, FieldChange,
-    Measure, Scope,
+    ActivityKind,
+    Budget,
+    BudgetLine,
+    CashYear,
+    Category,
+    Decision,
+    DeviationKind,
+    FieldChange,
+    Measure,
+    Scope,
 )
 
 

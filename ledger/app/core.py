@@ -17,15 +17,25 @@ from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
-    JSONTranscoder, Mapper, Notification, PersistenceError, RecordConflictError, Transcoder,
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    PersistenceError,
+    RecordConflictError,
+    Transcoder,
 )
 
 from ledger import __version__
 from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.base import LedgerAggregate, LedgerEvent
+from ledger.domain.dates import today
 from ledger.domain.errors import (
-    AgreementNotFoundError, AlreadyExistsError, ConcurrentWriteError, DatabaseUnavailableError,
-    GrantNotFoundError, StreamNotFoundError,
+    AgreementNotFoundError,
+    AlreadyExistsError,
+    ConcurrentWriteError,
+    DatabaseUnavailableError,
+    GrantNotFoundError,
+    StreamNotFoundError,
 )
 from ledger.domain.grant import Grant, check_file_number
 from ledger.domain.values import Actor, DocumentRef, Envelope
@@ -90,8 +100,6 @@ class LedgerCore(Application[str]):
 
     # --- the write path -----------------------------------------------------------------------
     def envelope(self, meta: Meta, natural: date | None = None) -> Envelope:
-        from ledger.domain.dates import today
-
         return Envelope(
             actor=Actor.parse(meta.actor),
             effective=meta.effective or natural or today(),
@@ -141,7 +149,7 @@ class LedgerCore(Application[str]):
     # --- reads --------------------------------------------------------------------------------
     def load(self, cls: type[A], stream_id: str) -> A:
         try:
-            aggregate = self.repository.get(stream_id)
+            aggregate: LedgerAggregate = self.repository.get(stream_id)
         except AggregateNotFoundError:
             raise _not_found(cls, stream_id) from None
         if not isinstance(aggregate, cls):

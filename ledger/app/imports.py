@@ -4,7 +4,7 @@ signatures in one transaction, all pointing at the file by its SHA-256."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from eventsourcing.persistence import RecordConflictError
 
@@ -84,7 +84,8 @@ class ImportCommands(AgreementCommands):
 
     def _plan(self, meta: Meta, source: SourceFile, doc: ParsedDocument,
               pending: dict[str, LedgerAggregate], *, amendment: bool) -> ImportResult:
-        assert doc.year is not None and doc.party_ags is not None
+        assert doc.year is not None
+        assert doc.party_ags is not None
         target = agreement_id(doc.year, doc.party_ags)
         doc_id = document_id(source.sha256)
         if doc_id in pending or self.exists(doc_id):
@@ -92,7 +93,7 @@ class ImportCommands(AgreementCommands):
         signed = max((s.signed_on for s in doc.signatures if s.signed_on), default=None)
         meta = Meta(**{**vars(meta), "effective": meta.effective or signed,
                        "document": DocumentRef("agreement-document", source.name, signed, source.sha256)})
-        agreement = pending.get(target)
+        agreement = cast(Agreement | None, pending.get(target))
         before = len(agreement.pending_events) if agreement else 0
         status: Status = "recorded"
         if agreement is None and self.exists(target):

@@ -10,21 +10,45 @@ from typing import Any
 
 from ledger import reference
 from ledger.domain.agreement_state import (
-    UNALLOCATED, DecisionState, DeviationState, ProjectState, SignatureState,
+    UNALLOCATED,
+    DecisionState,
+    DeviationState,
+    ProjectState,
+    SignatureState,
 )
 from ledger.domain.base import (
-    CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_actor_role,
+    CorrectionEvent,
+    LedgerAggregate,
+    LedgerCreated,
+    LedgerEvent,
+    check_actor_role,
     check_reason_given,
 )
-from ledger.domain.money import money
 from ledger.domain.errors import (
-    DeviationAlreadyDecidedError, DeviationNotFoundError, DuplicateSignatureError,
-    InvalidIdentifierError, NegativeAmountError, NotAuthorisedError, ProjectNotFoundError,
-    ReallocationExceedsSourceError, RuleViolationError,
+    DeviationAlreadyDecidedError,
+    DeviationNotFoundError,
+    DuplicateSignatureError,
+    InvalidIdentifierError,
+    NegativeAmountError,
+    NotAuthorisedError,
+    ProjectNotFoundError,
+    ReallocationExceedsSourceError,
+    RuleViolationError,
 )
+from ledger.domain.money import money
 from ledger.domain.values import (
-    ActivityKind, Budget, BudgetLine, CashYear, Category, Decision, DeviationKind, Envelope,
-    FieldChange, Measure, Role, Scope,
+    ActivityKind,
+    Budget,
+    BudgetLine,
+    CashYear,
+    Category,
+    Decision,
+    DeviationKind,
+    Envelope,
+    FieldChange,
+    Measure,
+    Role,
+    Scope,
 )
 
 AGREEMENT_ID = re.compile(r"^AQB-(?P<year>\d{4})-(?P<ags>\d{5})$")

@@ -13,7 +13,7 @@ import typing
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
 
@@ -111,7 +111,7 @@ class CorrectionEvent(LedgerEvent):
 
 
 def _check_change(event: LedgerEvent, change: FieldChange) -> None:
-    names = {f.name for f in dataclasses.fields(event)} - {
+    names = {f.name for f in dataclasses.fields(cast(Any, event))} - {
         "originator_id", "originator_version", "timestamp", "envelope", "originator_topic",
     }
     if change.field not in names:

@@ -9,7 +9,11 @@ from typing import Any
 
 from ledger.domain.agreement import AGREEMENT_ID, valid_amount
 from ledger.domain.base import (
-    CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_actor_role,
+    CorrectionEvent,
+    LedgerAggregate,
+    LedgerCreated,
+    LedgerEvent,
+    check_actor_role,
     check_reason_given,
 )
 from ledger.domain.errors import GrantStateError, InvalidIdentifierError, PaymentExceedsGrantError

@@ -36,7 +36,8 @@ class Database:
         if self.backend == "sqlite":
             return f"sqlite:///{self.sqlite_path.lstrip('/')}" if self.sqlite_path.startswith("/") else self.url
         env = self.env
-        return f"postgresql://{env['POSTGRES_USER']}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']} (schema {self.schema})"
+        where = f"{env['POSTGRES_USER']}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+        return f"postgresql://{where} (schema {self.schema})"
 
 
 def default_sqlite_path() -> Path:
@@ -45,8 +46,8 @@ def default_sqlite_path() -> Path:
 
 def database_from_url(url: str | None) -> Database:
     if not url:
-        path = default_sqlite_path()
-        return sqlite_database(str(path), f"sqlite:///{path}")
+        default = default_sqlite_path()
+        return sqlite_database(str(default), f"sqlite://{default}")
     if url.startswith("sqlite://"):
         path = url[len("sqlite://"):]
         if not path or path == "/":
@@ -58,7 +59,7 @@ def database_from_url(url: str | None) -> Database:
 
 
 def sqlite_database(path: str, url: str) -> Database:
-    if path != ":memory:" and path != "/:memory:":
+    if not path.endswith(":memory:"):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -95,7 +96,7 @@ def postgres_database(url: str) -> Database:
 
 
 def _bad_url(url: str, why: str) -> InvalidInputError:
-    shown = url.split("@")[-1] if "@" in url else url
+    shown = url.rsplit("@", maxsplit=1)[-1] if "@" in url else url
     return InvalidInputError(
         f"invalid database URL '{shown}': {why}",
         "use postgresql://USER@HOST:PORT/DBNAME or sqlite:///PATH/TO/FILE",

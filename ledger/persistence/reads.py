@@ -11,6 +11,11 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
 
+SQLITE_STREAMS = (
+    "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events WHERE originator_id IN"
+)
+
+
 class EventReads:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
@@ -48,9 +53,7 @@ class EventReads:
                 return [tuple(r.values()) for r in curs.fetchall()]
         assert isinstance(recorder, SQLiteApplicationRecorder)
         marks = ",".join("?" * len(ids))
+        query = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"  # noqa: S608 (only ? placeholders)
         with recorder.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
-                f"WHERE originator_id IN ({marks}) ORDER BY rowid", ids,  # noqa: S608 (placeholders only)
-            )
+            curs.execute(query, ids)
             return [tuple(r) for r in curs.fetchall()]
