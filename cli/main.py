@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from cli import errors
-from cli import commands
+from cli import commands, errors
 from cli.session import FORMATS, Session
 from ledger import __version__
 from ledger.domain.errors import LedgerError
@@ -25,7 +24,7 @@ class AqbGroup(click.Group):
             errors.fail(exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except Exception as exc:  # noqa: BLE001 (the one place that catches everything)
+        except Exception as exc:
             found = ctx.find_object(Session)
             errors.crash(exc, debug=bool(found and found.debug))
         finally:

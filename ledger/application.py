@@ -10,7 +10,7 @@ from ledger.app.imports import ImportCommands
 from ledger.persistence import migrations, postgres
 from ledger.persistence.config import APP_NAME, Database, database_from_url
 
-__all__ = ["Entry", "Ledger", "Meta", "Receipt", "open_ledger", "migrate"]
+__all__ = ["Entry", "Ledger", "Meta", "Receipt", "migrate", "open_ledger"]
 
 
 class Ledger(ImportCommands, GrantCommands):

@@ -13,7 +13,12 @@ from enum import Enum
 from typing import Any, cast
 
 from eventsourcing.persistence import (
-    DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, StoredEvent, Transcoding,
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Transcoding,
 )
 
 from ledger.domain import values

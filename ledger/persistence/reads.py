@@ -10,7 +10,6 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
-
 SQLITE_STREAMS = (
     "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events WHERE originator_id IN"
 )
@@ -53,7 +52,7 @@ class EventReads:
                 return [tuple(r.values()) for r in curs.fetchall()]
         assert isinstance(recorder, SQLiteApplicationRecorder)
         marks = ",".join("?" * len(ids))
-        query = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"  # noqa: S608 (only ? placeholders)
+        query = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(query, ids)
             return [tuple(r) for r in curs.fetchall()]
