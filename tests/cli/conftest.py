@@ -21,7 +21,8 @@ def make_runner(url: str) -> Run:
 
     def invoke(*args: str, actor: str | None = "a.schneider@HMSI") -> Result:
         options = ["--database", url] + (["--actor", actor] if actor else [])
-        return runner.invoke(cli, [*options, *args], catch_exceptions=False, env={"AQB_ACTOR": None, "AQB_DATABASE_URL": None})
+        clean = {"AQB_ACTOR": None, "AQB_DATABASE_URL": None}
+        return runner.invoke(cli, [*options, *args], catch_exceptions=False, env=clean)
     return invoke
 
 

@@ -13,7 +13,9 @@ from ledger.application import Ledger, Meta, open_ledger
 from ledger.demo import AGREEMENT, GRANT, PARTY, RP_KASSEL, play_year
 from ledger.domain.agreement import Agreement
 from ledger.domain.errors import (
-    AlreadyExistsError, PaymentExceedsGrantError, ReallocationExceedsSourceError,
+    AlreadyExistsError,
+    PaymentExceedsGrantError,
+    ReallocationExceedsSourceError,
 )
 from ledger.domain.values import Decision
 
@@ -72,7 +74,7 @@ def test_concurrent_writers_to_one_agreement_all_land_without_gaps(db_url: str) 
         try:
             for k in range(3):
                 writer.plan_project(Meta(PARTY, reason="r"), AGREEMENT, f"Projekt {n}-{k}", "QUAL", Decimal(1000))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             writer.close()

@@ -29,7 +29,7 @@ def test_an_unreachable_server_fails_fast() -> None:
 def test_a_role_with_select_and_insert_only_can_write(pg_url: str) -> None:
     schema = pg_url.split("schema=")[1]
     role = f"aqb_w_{uuid.uuid4().hex[:8]}"
-    admin = pg_url.split("?")[0]
+    admin = pg_url.split("?", maxsplit=1)[0]
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE ROLE {role} LOGIN')
         conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')

@@ -8,9 +8,16 @@ import pytest
 
 from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.errors import (
-    CorrectionError, DeviationAlreadyDecidedError, DuplicateSignatureError, InvalidIdentifierError,
-    MissingReasonError, NegativeAmountError, NotAuthorisedError, ProjectNotFoundError,
-    ReallocationExceedsSourceError, RuleViolationError,
+    CorrectionError,
+    DeviationAlreadyDecidedError,
+    DuplicateSignatureError,
+    InvalidIdentifierError,
+    MissingReasonError,
+    NegativeAmountError,
+    NotAuthorisedError,
+    ProjectNotFoundError,
+    ReallocationExceedsSourceError,
+    RuleViolationError,
 )
 from ledger.domain.values import Category, Decision, DeviationKind, FieldChange, Scope
 from tests.builders import MINISTRY, OTHER_PARTY, PARTY, RP, env, eur, seeded_agreement
@@ -63,7 +70,7 @@ def test_reallocation_moves_money_between_projects() -> None:
 
 def test_reallocation_cannot_move_more_than_its_source_holds() -> None:
     agg = seeded_agreement()
-    with pytest.raises(ReallocationExceedsSourceError, match=r"cannot move 135,000.01 EUR from P3: it holds 135,000.00"):
+    with pytest.raises(ReallocationExceedsSourceError, match=r"cannot move 135,000.01 EUR from P3: it holds 135,000"):
         agg.reallocate(env(RP), "P3", "P2", eur("135000.01"), None)
 
 

@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 
 from ledger.domain.errors import (
-    GrantStateError, InvalidIdentifierError, NotAuthorisedError, PaymentExceedsGrantError,
+    GrantStateError,
+    InvalidIdentifierError,
+    NotAuthorisedError,
+    PaymentExceedsGrantError,
 )
 from ledger.domain.grant import Grant
 from ledger.domain.values import ProofKind, ReviewResult
