@@ -7,7 +7,12 @@ from decimal import Decimal
 
 from ledger.domain.agreement import Agreement
 from ledger.domain.values import (
-    Actor, Budget, BudgetLine, Category, Envelope, Measure,
+    Actor,
+    Budget,
+    BudgetLine,
+    Category,
+    Envelope,
+    Measure,
 )
 
 MINISTRY = "a.schneider@HMSI"

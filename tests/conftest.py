@@ -43,7 +43,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
     url = f"{pg_server_url}{separator}schema={schema}"
     migrate(database_from_url(url))
     yield url
-    with psycopg.connect(pg_server_url.split("?")[0], autocommit=True) as conn:
+    with psycopg.connect(pg_server_url.split("?", maxsplit=1)[0], autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 

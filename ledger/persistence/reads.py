@@ -52,7 +52,7 @@ class EventReads:
                 return [tuple(r.values()) for r in curs.fetchall()]
         assert isinstance(recorder, SQLiteApplicationRecorder)
         marks = ",".join("?" * len(ids))
-        query = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"
+        statement = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"
         with recorder.datastore.transaction(commit=False) as curs:
-            curs.execute(query, ids)
+            curs.execute(statement, ids)
             return [tuple(r) for r in curs.fetchall()]
