@@ -35,7 +35,7 @@ class AqbGroup(click.Group):
 
 @click.group(cls=AqbGroup, epilog=f"Exit codes: {errors.EXIT_CODES}")
 @click.option("--database", "url", envvar="AQB_DATABASE_URL", metavar="URL",
-              help="postgresql://USER@HOST:PORT/DB[?schema=S] or sqlite:///PATH "
+              help="postgresql://USER[:PASSWORD]@HOST:PORT/DB[?schema=S] or sqlite:///ABSOLUTE/PATH "
                    "[env AQB_DATABASE_URL; default: an SQLite file in your data directory].")
 @click.option("--actor", envvar="AQB_ACTOR", metavar="NAME@ORG",
               help="Who records: a user at HMSI, RPKS or a party's AGS, e.g. m.weber@HMSI "
@@ -54,7 +54,7 @@ def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str, debug:
     \b
     Example:
       aqb demo
-      aqb --database sqlite:///ledger.sqlite3 --actor m.weber@HMSI agreement create \\
+      aqb --database sqlite:///tmp/ledger.sqlite3 --actor m.weber@HMSI agreement create \\
           --year 2024 --party 06532 --amount 1.185.000
       aqb trail AQB-2024-06532
     """

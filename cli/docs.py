@@ -1,0 +1,40 @@
+"""The command reference (docs/cli.md), generated from the commands' own --help texts.
+
+    python -m cli.docs > docs/cli.md
+
+A test fails when docs/cli.md and the code drift apart.
+"""
+
+from __future__ import annotations
+
+import click
+from click.testing import CliRunner
+
+from cli.main import cli
+
+WIDTH = 100
+
+
+def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [prefix]
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if isinstance(command, click.Group):
+            found += commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+def render_reference() -> str:
+    runner = CliRunner()
+    parts = ["# aqb command reference", "",
+             "Generated from `--help` by `python -m cli.docs > docs/cli.md`; a test keeps it in step.", ""]
+    for path in commands():
+        result = runner.invoke(cli, [*path, "--help"], terminal_width=WIDTH, prog_name="aqb")
+        parts += [f"## aqb {' '.join(path)}".rstrip(), "", "```text", result.stdout.rstrip(), "```", ""]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    click.echo(render_reference(), nl=False)
