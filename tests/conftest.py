@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from ledger.application import Ledger, migrate, open_ledger
+from ledger.integrity import roles
 from ledger.persistence.config import database_from_url
 from tests import pg_cluster
 
@@ -45,6 +46,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
     yield url
     with psycopg.connect(pg_server_url.split("?", maxsplit=1)[0], autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        roles.drop_roles(conn, roles.role_names(database_from_url(url)))
 
 
 @pytest.fixture

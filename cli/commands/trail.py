@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -13,10 +14,12 @@ from cli.params import DATE
 from cli.render import cell, emit_table
 from cli.session import format_option, session
 from ledger.app.core import Entry
+from ledger.domain.base import CorrectionEvent
 from ledger.domain.values import Envelope
+from ledger.integrity.rows import links_at
 
 COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "actor", "reason", "amount",
-           "document", "details"]
+           "document", "details", "chain", "corrects", "corrected_by"]
 
 
 @click.command()
@@ -41,20 +44,47 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
     entries = [e for e in ledger.entries(ledger.trail_ids(stream_id))
                if _matches(e, event_type, actor_filter, since, until)]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
-    show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption)
+    links = links_at(ledger.db, [e.position for e in entries])
+    show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption, links)
 
 
-def show_trail(entries: list[Entry], fmt: str, title: str, caption: str) -> None:
-    """All columns for scripts; for people, the facts folded into fewer, wider columns."""
+def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
+               links: Mapping[int, bytes] | None = None) -> None:
+    """All columns for scripts; for people, the facts folded into fewer, wider columns. A
+    corrected event stays in the trail with a marker; its correction names it."""
     rows = [row(e) for e in entries]
+    mark_chain_and_corrections(rows, entries, links or {})
     if fmt != "table":
         emit_table(rows, COLUMNS, fmt, title=title, caption=caption)
         return
     people = [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
-               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}", "actor": r["actor"],
+               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}", "actor": r["actor"],
                "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
     emit_table(people, list(people[0]) if people else ["pos"], fmt, title=title, caption=caption,
                numeric=["pos", "amount (EUR)"])
+
+
+def mark_chain_and_corrections(rows: list[dict[str, Any]], entries: list[Entry],
+                               links: Mapping[int, bytes]) -> None:
+    """Chain link (short) per row; `corrects` on a correction, `corrected_by` on what it corrects."""
+    where = {(e.event.originator_id, e.event.originator_version): e.position for e in entries}
+    fixes: dict[int, list[int]] = {}
+    for r, e in zip(rows, entries, strict=True):
+        r["chain"] = links[e.position].hex()[:12] if e.position in links else None
+        if isinstance(e.event, CorrectionEvent):
+            r["corrects"] = f"{e.event.originator_id}#{e.event.corrects_version}"
+            target = where.get((e.event.originator_id, e.event.corrects_version))
+            if target is not None:
+                fixes.setdefault(target, []).append(e.position)
+    for r in rows:
+        r["corrected_by"] = ", ".join(str(p) for p in fixes.get(r["position"], [])) or None
+
+
+def _marks(r: dict[str, Any]) -> str:
+    marks = [f"⛓ {r['chain']}" if r.get("chain") else "",
+             f"✎ corrects {r['corrects']}" if r.get("corrects") else "",
+             f"⚑ CORRECTED by pos {r['corrected_by']}" if r.get("corrected_by") else ""]
+    return "".join(f"\n{m}" for m in marks if m)
 
 
 def _short(text: str) -> str:

@@ -67,6 +67,7 @@ def sqlite_database(path: str, url: str) -> Database:
         "SQLITE_LOCK_TIMEOUT": "10",
         "ORIGINATOR_ID_TYPE": "text",
         "CREATE_TABLE": "no",
+        "APPLICATION_RECORDER_TOPIC": "ledger.integrity.sqlite_chain:ChainedSQLiteRecorder",
     }
     return Database("sqlite", url, env)
 

@@ -1,0 +1,169 @@
+"""`aqb verify`, `aqb anchor …`, `aqb proof`, `aqb export bundle`: the ledger's integrity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.commands.proofs import show_bundle_check
+from cli.progress import progress_bar
+from cli.render import console, emit_object, emit_receipt, emit_table
+from cli.session import format_option, session
+from ledger.domain.errors import IntegrityBreakError
+from ledger.integrity import anchoring, anchors
+from ledger.integrity.rows import open_reader
+from ledger.integrity.verify import Report, verify
+
+KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, metavar="PATH",
+                   type=click.Path(dir_okay=False, path_type=Path),
+                   help="The Ed25519 signing key, kept outside the database [env AQB_ANCHOR_KEY].")
+PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBLIC_KEY", metavar="PATH",
+                          type=click.Path(dir_okay=False, path_type=Path),
+                          help="Pin the anchor key: its .pub file [env AQB_ANCHOR_PUBLIC_KEY].")
+
+
+@click.command("verify")
+@click.option("--from", "start", type=click.IntRange(min=1), default=1, show_default=True, metavar="POSITION",
+              help="Recompute from this position, trusting the stored link before it.")
+@click.option("--bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check an audit bundle offline instead of the database.")
+@PUBLIC_KEY
+@format_option
+def verify_command(start: int, bundle: Path | None, public_path: Path | None) -> None:
+    """Recompute the hash chain over every event, name the first broken position and the kind of
+    break (changed-row, missing-row, foreign-insert, reordered), and check that every stream's
+    versions are gapless. Exits 10 on any break.
+
+    \b
+    Example:
+      aqb verify
+      aqb verify --from 150000 --format json
+      aqb verify --bundle AQB-2024-06532.bundle.json --public-key anchor.pub
+    """
+    s = session()
+    if bundle is not None:
+        show_bundle_check(bundle, public_path, s.fmt)
+        return
+    ledger = s.ledger()
+    with open_reader(ledger.db) as reader, progress_bar("verify", reader.head()) as advance:
+        report = verify(reader, start, advance)
+    show_report(report, s.fmt)
+    if not report.ok:
+        where = report.first_break or report.gaps[0]
+        raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
+                                  "the ledger was altered outside the application; keep it as it is "
+                                  "and compare with your anchors ('aqb anchor verify')")
+
+
+def show_report(report: Report, fmt: str) -> None:
+    data: dict[str, Any] = {
+        "ok": report.ok, "from": report.start, "checked": report.checked,
+        "head_position": report.head_position, "head_hash": report.head_hash.hex(),
+        "first_break": vars(report.first_break) if report.first_break else None,
+        "later_breaks": report.later_breaks,
+        "version_gaps": [{"position": g.position, "detail": g.detail} for g in report.gaps],
+    }
+    emit_object(data, fmt, lambda _: console().print(_sentence(report)))
+
+
+def _sentence(report: Report) -> str:
+    span = f"{report.checked:,} events checked from position {report.start:,} to {report.head_position:,}"
+    if report.ok:
+        return f"Chain intact: {span}; no version gaps. Head link {report.head_hash.hex()}."
+    lines = [f"BROKEN: {span}."]
+    if report.first_break:
+        b = report.first_break
+        lines.append(f"First break at position {b.position:,} ({b.kind}): {b.detail}.")
+    if report.later_breaks:
+        lines.append("Further breaks at positions " + ", ".join(f"{p:,}" for p in report.later_breaks) + ".")
+    lines += [f"Version gap at position {g.position:,}: {g.detail}." for g in report.gaps]
+    return "\n".join(lines)
+
+
+@click.group()
+def anchor() -> None:
+    """Signed anchors of the chain head, kept outside the database."""
+
+
+@anchor.command("keygen")
+@KEY
+@format_option
+def keygen_command(key_path: Path) -> None:
+    """Create an Ed25519 key pair: PATH (private, mode 0600) and PATH.pub (give it to auditors).
+
+    \b
+    Example:
+      aqb anchor keygen --key ~/.config/aqb/anchor.key
+    """
+    public_path, key_id = anchors.keygen(key_path)
+    _say(f"Created signing key {key_path} and public key {public_path} (key id {key_id}).",
+         key=str(key_path), public_key=str(public_path), key_id=key_id)
+
+
+@anchor.command("create")
+@KEY
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Where to write the anchor file [default: aqb-anchor-POSITION.json here].")
+@format_option
+def create_command(key_path: Path, out: Path | None) -> None:
+    """Verify the chain, sign its head (position, link, Merkle root, time), store the anchor in the
+    ledger and write it to a file an auditor can keep or mail.
+
+    \b
+    Example:
+      aqb anchor create --key ~/.config/aqb/anchor.key --out anchors/2024-12-31.json
+    """
+    s = session()
+    ledger = s.ledger()
+    key = anchors.load_private(key_path)
+    with progress_bar("anchor", ledger.reads.head()) as advance:
+        made = anchoring.create(ledger.db, key, advance)
+    path = out or Path(f"aqb-anchor-{made.position}.json")
+    path.write_text(made.to_json())
+    _say(f"Anchored position {made.position:,} (link {made.head_hash[:16]}…, key {made.key_id}) in {path}.",
+         file=str(path), position=made.position, head_hash=made.head_hash, merkle_root=made.merkle_root,
+         key_id=made.key_id)
+
+
+@anchor.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@PUBLIC_KEY
+@format_option
+def anchor_verify_command(files: tuple[Path, ...], public_path: Path | None) -> None:
+    """Prove that each anchored head is still on the chain: the signature is valid and the chain
+    recomputed from today's rows reaches the anchored link and Merkle root. Exits 10 otherwise.
+
+    \b
+    Example:
+      aqb anchor verify anchors/*.json --public-key anchor.pub
+    """
+    s = session()
+    ledger = s.ledger()
+    kept = [anchors.read_file(f) for f in files]
+    pinned = anchors.load_public(public_path) if public_path else None
+    with progress_bar("anchor verify", max(a.position for a in kept)) as advance:
+        checks = anchoring.check(ledger.db, kept, pinned, advance)
+    rows = [{"file": str(f), "position": c.anchor.position, "anchored_at": c.anchor.anchored_at,
+             "key_id": c.anchor.key_id, "signature": _signature(c), "on_chain": c.on_chain,
+             "detail": c.detail} for f, c in zip(files, checks, strict=True)]
+    emit_table(rows, list(rows[0]), s.fmt, title="Anchors", numeric=["position"],
+               caption="signature 'valid (key not pinned)' proves nothing about who signed: pin --public-key")
+    failed = [str(f) for f, c in zip(files, checks, strict=True) if not c.ok]
+    if failed:
+        raise IntegrityBreakError(f"{len(failed)} of {len(rows)} anchors do not hold: {', '.join(failed)}",
+                                  "the ledger differs from what was anchored; keep it as it is and investigate")
+
+
+def _signature(c: anchoring.AnchorCheck) -> str:
+    if not c.signature_ok:
+        return "INVALID"
+    return "valid" if c.key_pinned else "valid (key not pinned)"
+
+
+def _say(message: str, **data: Any) -> None:
+    emit_receipt(session().fmt, message, **data)
+
+
+COMMANDS = [verify_command, anchor]

@@ -1,0 +1,104 @@
+"""`aqb proof` and `aqb export bundle`: what an auditor takes away, and the offline check of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.render import console, emit_object, emit_receipt
+from cli.session import format_option, session
+from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
+from ledger.integrity import anchors, bundle, proof
+
+ANCHOR_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("proof")
+@click.argument("position", type=click.IntRange(min=1), metavar="EVENT_POSITION")
+@click.option("--anchor", "held_path", type=ANCHOR_FILE, metavar="FILE",
+              help="An older anchor you hold: add the proof that it is a prefix of the latest.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the proof to FILE instead of stdout.")
+def proof_command(position: int, held_path: Path | None, out: Path | None) -> None:
+    """One event with its link and a Merkle inclusion proof into the latest anchor (about log2(n)
+    hashes), as JSON that can be checked without the database.
+
+    \b
+    Example:
+      aqb proof 18204 --anchor anchors/2024-06-30.json --out proof-18204.json
+    """
+    ledger = session().ledger()
+    held = anchors.read_file(held_path) if held_path else None
+    made = proof.build(ledger.db, position, held)
+    text = json.dumps(made, indent=1, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text)
+    click.echo(f"Proof of position {position:,} against the anchor at {made['anchor']['position']:,} in {out}.",
+               err=True)
+
+
+@click.group()
+def export() -> None:
+    """Files for auditors."""
+
+
+@export.command("bundle")
+@click.argument("items", nargs=-1, required=True, metavar="[AGREEMENT_ID] FILE")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Every agreement of this year.")
+@format_option
+def bundle_command(items: tuple[str, ...], year: int | None) -> None:
+    """Write one audit file: the events of an agreement (with its grants and source documents) or
+    of a year, in order with their links and inclusion proofs, every anchor, and a manifest.
+    Check it anywhere, offline, with 'aqb verify --bundle FILE'.
+
+    \b
+    Example:
+      aqb export bundle AQB-2024-06532 AQB-2024-06532.bundle.json
+      aqb export bundle --year 2024 aqb-2024.bundle.json
+    """
+    if len(items) != (1 if year else 2):
+        raise InvalidInputError("give AGREEMENT_ID FILE, or --year YEAR FILE", "see 'aqb export bundle --help'")
+    ledger = session().ledger()
+    subjects = [a.id for a in ledger.agreements() if a.year == year] if year else [items[0]]
+    if not subjects:
+        raise NotFoundError(f"no agreement of {year} in this ledger", "see them with 'aqb agreement list'")
+    streams = list(dict.fromkeys(i for s in subjects for i in ledger.trail_ids(s)))
+    positions = [n.id for n in ledger.reads.streams(streams)]
+    made = bundle.export(ledger.db, f"year {year}" if year else items[0], streams, positions)
+    path = Path(items[-1])
+    path.write_text(bundle.to_json(made))
+    emit_receipt(session().fmt, f"Wrote {len(positions)} events of {len(streams)} streams, anchored up to "
+                 f"position {made['anchor']['position']:,}, to {path}.", file=str(path), events=len(positions),
+                 streams=streams, anchored_up_to=made["anchor"]["position"])
+
+
+def show_bundle_check(path: Path, public_path: Path | None, fmt: str) -> None:
+    """`aqb verify --bundle FILE`: the offline check, what it proves and what it cannot."""
+    try:
+        data = json.loads(path.read_text())
+        assert data["manifest"]["format"] == bundle.FORMAT
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise InvalidInputError(f"{path} is not an aqb audit bundle", "give a file of 'aqb export bundle'") from None
+    pinned = anchors.load_public(public_path) if public_path else None
+    result = bundle.check(data, pinned)
+    shown: dict[str, Any] = {"ok": result.ok, "subject": data["manifest"]["subject"],
+                             "events": len(data["events"]), "proves": result.proves, "cannot_prove": result.cannot,
+                             "problems": result.problems}
+    emit_object(shown, fmt, lambda d: console().print("\n".join(_lines(d))))
+    if not result.ok:
+        raise IntegrityBreakError(f"the bundle {path} does not hold: {result.problems[0]}",
+                                  "the file was altered after export, or the ledger was")
+
+
+def _lines(d: dict[str, Any]) -> list[str]:
+    head = f"Bundle of {d['subject']}: {d['events']} events — " + ("holds." if d["ok"] else "DOES NOT HOLD.")
+    return [head, *(f"  problem: {p}" for p in d["problems"]), "It proves:",
+            *(f"  - {p}" for p in d["proves"]), "It cannot prove:", *(f"  - {c}" for c in d["cannot_prove"])]
+
+
+COMMANDS = [proof_command, export]

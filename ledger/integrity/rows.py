@@ -1,0 +1,139 @@
+"""Chain rows read from either backend, streamed in pages in global order (one snapshot)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from psycopg import IsolationLevel, sql
+
+from ledger.persistence import postgres
+from ledger.persistence.config import Database
+
+PAGE = 10_000
+
+
+class ChainRow(NamedTuple):
+    position: int
+    originator_id: str
+    version: int
+    topic: str
+    state: bytes
+    recorded_us: int | None
+    prev_hash: bytes | None
+    event_hash: bytes | None
+
+
+PG_COLUMNS = ("notification_id, originator_id, originator_version, topic, state, "
+              "(extract(epoch FROM recorded_at) * 1000000)::bigint, prev_hash, event_hash")
+SQLITE_SELECT = (
+    "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, l.prev_hash, "
+    "l.event_hash FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid "
+)
+
+
+class ChainReader:
+    """One read-only snapshot of the chain: pages of rows, single rows, the stored head."""
+
+    def __init__(self, db: Database, conn: Any) -> None:
+        self.db, self.conn = db, conn
+        self.pg = db.backend == "postgresql"
+
+    def pages(self, start: int = 1, stop: int | None = None, page: int = PAGE) -> Iterator[list[Any]]:
+        """Pages of plain row tuples in `ChainRow` field order (fast path for `verify`)."""
+        where, params = self._range(start, stop)
+        if self.pg:
+            query = sql.SQL("SELECT " + PG_COLUMNS + " FROM {0} " + where +  # noqa: S608 (constants)
+                            " ORDER BY notification_id").format(postgres.events_table(self.db))
+            with self.conn.cursor(name="aqb_chain", binary=True) as cursor:
+                cursor.itersize = page
+                cursor.execute(query, params)
+                while batch := cursor.fetchmany(page):
+                    yield batch  # plain tuples in ChainRow's field order: no per-row object
+            return
+        cursor = self.conn.execute(SQLITE_SELECT + where.replace("notification_id", "e.rowid") +
+                                   " ORDER BY e.rowid", params)
+        while batch := cursor.fetchmany(page):
+            yield batch
+
+    def rows(self, start: int = 1, stop: int | None = None) -> Iterator[ChainRow]:
+        for batch in self.pages(start, stop):
+            yield from (_sqlite_row(r) for r in batch)
+
+    def near(self, position: int, before: int, after: int) -> tuple[list[ChainRow], list[ChainRow]]:
+        """Up to `before` rows before the position (nearest last) and `after` rows after it."""
+        lower = self._select("< %s ORDER BY {pos} DESC LIMIT %s", (position, before))
+        upper = self._select("> %s ORDER BY {pos} LIMIT %s", (position, after))
+        return lower[::-1], upper
+
+    def successor_of(self, prev_hash: bytes) -> int | None:
+        """The position of the row that was chained right after the link `prev_hash`."""
+        if self.pg:
+            query = sql.SQL("SELECT notification_id FROM {0} WHERE prev_hash = %s LIMIT 1").format(
+                postgres.events_table(self.db))
+            found = self.conn.execute(query, (prev_hash,)).fetchone()
+        else:
+            found = self.conn.execute("SELECT l.position FROM event_chain l JOIN stored_events e "
+                                      "ON e.rowid = l.position WHERE l.prev_hash = ? LIMIT 1",
+                                      (prev_hash,)).fetchone()
+        return int(found[0]) if found else None
+
+    def link_before(self, position: int) -> bytes | None:
+        rows, _ = self.near(position, 1, 0)
+        return rows[0].event_hash if rows else None
+
+    def head(self) -> int:
+        if self.pg:
+            query = sql.SQL("SELECT max(notification_id) FROM {0}").format(postgres.events_table(self.db))
+            found = self.conn.execute(query).fetchone()
+        else:
+            found = self.conn.execute("SELECT max(rowid) FROM stored_events").fetchone()
+        return int(found[0] or 0)
+
+    def _select(self, condition: str, params: tuple[int, int]) -> list[ChainRow]:
+        if self.pg:
+            query = sql.SQL("SELECT " + PG_COLUMNS + " FROM {0} WHERE notification_id " +  # noqa: S608
+                            condition.format(pos="notification_id")).format(postgres.events_table(self.db))
+            return [_sqlite_row(r) for r in self.conn.execute(query, params)]
+        text = SQLITE_SELECT + "WHERE e.rowid " + condition.format(pos="e.rowid").replace("%s", "?")
+        return [_sqlite_row(r) for r in self.conn.execute(text, params)]
+
+    def _range(self, start: int, stop: int | None) -> tuple[str, tuple[int, ...]]:
+        mark = "%s" if self.pg else "?"
+        if stop is None:
+            return f"WHERE notification_id >= {mark}", (start,)
+        return f"WHERE notification_id >= {mark} AND notification_id <= {mark}", (start, stop)
+
+
+def _sqlite_row(r: Any) -> ChainRow:
+    """A plain row tuple of either backend as a ChainRow with bytes (not memoryview) fields."""
+    return ChainRow(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], None if r[6] is None else bytes(r[6]),
+                    None if r[7] is None else bytes(r[7]))
+
+
+@contextmanager
+def open_reader(db: Database) -> Iterator[ChainReader]:
+    """A read-only, repeatable-read snapshot (PostgreSQL) or a plain connection (SQLite)."""
+    if db.backend == "postgresql":
+        with postgres.connect(db) as conn:
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            yield ChainReader(db, conn)
+        return
+    lite = sqlite3.connect(db.sqlite_path)
+    try:
+        lite.execute("BEGIN")
+        yield ChainReader(db, lite)
+    finally:
+        lite.close()
+
+
+def links_at(db: Database, positions: list[int]) -> dict[int, bytes]:
+    """The stored chain link of each of these positions (for display; `verify` recomputes them)."""
+    if not positions:
+        return {}
+    with open_reader(db) as reader:
+        return {r.position: r.event_hash for r in reader.rows(min(positions), max(positions))
+                if r.event_hash is not None and r.position in set(positions)}

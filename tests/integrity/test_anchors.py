@@ -1,0 +1,115 @@
+"""Signed anchors catch what the chain alone cannot: a full rewrite of every link after a change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ledger.integrity import link
+from tests.integrity.conftest import admin_of, fill, run_cli, schema_of, verify_json
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> Path:
+    path = tmp_path / "keys" / "anchor.key"
+    result = run_cli("sqlite:///unused", "anchor", "keygen", "--key", str(path))
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def anchor(url: str, key: Path, out: Path) -> dict[str, object]:
+    result = run_cli(url, "anchor", "create", "--key", str(key), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(out.read_text()))
+
+
+def rewrite_chain(url: str, statement: str) -> None:
+    """What an attacker with superuser rights and no anchors does: change a row, then recompute
+    every link after it, exactly as the trigger would have."""
+    table = f'"{schema_of(url)}".aqb_events'
+    with psycopg.connect(admin_of(url), autocommit=True) as conn, conn.transaction():
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        conn.execute(statement.replace("EVENTS", table))
+        rows = conn.execute("SELECT notification_id, originator_id, originator_version, topic, state, "
+                            "(extract(epoch FROM recorded_at) * 1000000)::bigint "
+                            f"FROM {table} ORDER BY notification_id").fetchall()
+        prev = link.GENESIS
+        for position, oid, version, topic, state, micros in rows:
+            new = link.link_hash(prev, position, oid, version, topic, micros, bytes(state))
+            conn.execute(f"UPDATE {table} SET prev_hash = %s, event_hash = %s WHERE notification_id = %s",
+                         (prev, new, position))
+            prev = new
+        conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def test_keygen_writes_a_private_key_only_its_owner_can_read(key: Path) -> None:
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert key.with_name("anchor.key.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_keygen_never_overwrites_a_key(key: Path) -> None:
+    result = run_cli("sqlite:///unused", "anchor", "keygen", "--key", str(key))
+    assert result.exit_code == 4
+    assert "already exists" in result.stderr
+
+
+def test_an_anchor_of_an_intact_ledger_verifies_with_the_pinned_key(db_url: str, key: Path,
+                                                                     tmp_path: Path) -> None:
+    fill(db_url)
+    made = anchor(db_url, key, tmp_path / "a.json")
+    assert made["position"] == 8 and made["tree_size"] == 8
+    result = run_cli(db_url, "anchor", "verify", str(tmp_path / "a.json"), "--public-key", f"{key}.pub",
+                     "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["signature"] == "valid"
+
+
+def test_a_full_rewrite_passes_verify_but_fails_against_an_earlier_anchor(pg_ledger: str, key: Path,
+                                                                          tmp_path: Path) -> None:
+    anchor(pg_ledger, key, tmp_path / "before.json")
+    rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+                             "'135000', '935000'), 'UTF8') WHERE notification_id = 3")
+    assert verify_json(pg_ledger)[0] == 0
+    result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "before.json"), "--format", "json")
+    assert result.exit_code == 10
+    assert json.loads(result.stdout)[0]["on_chain"] is False
+    assert result.stderr.startswith("error: 1 of 1 anchors do not hold")
+
+
+def test_an_altered_anchor_file_fails_its_signature(pg_ledger: str, key: Path, tmp_path: Path) -> None:
+    made = anchor(pg_ledger, key, tmp_path / "a.json")
+    (tmp_path / "a.json").write_text(json.dumps({**made, "anchored_at": "2020-01-01T00:00:00+00:00"}))
+    result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "a.json"), "--format", "json")
+    assert result.exit_code == 10
+    assert json.loads(result.stdout)[0]["signature"] == "INVALID"
+
+
+def test_an_anchor_signed_by_another_key_fails_against_the_pinned_key(pg_ledger: str, key: Path,
+                                                                      tmp_path: Path) -> None:
+    other = tmp_path / "other.key"
+    run_cli(pg_ledger, "anchor", "keygen", "--key", str(other))
+    anchor(pg_ledger, other, tmp_path / "a.json")
+    result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "a.json"), "--public-key", f"{key}.pub")
+    assert result.exit_code == 10
+
+
+def test_anchors_are_stored_in_the_ledger_and_cannot_be_deleted(pg_ledger: str, key: Path,
+                                                                tmp_path: Path) -> None:
+    anchor(pg_ledger, key, tmp_path / "a.json")
+    with psycopg.connect(admin_of(pg_ledger)) as conn:
+        table = f'"{schema_of(pg_ledger)}".aqb_anchors'
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (1,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+            conn.execute(f"DELETE FROM {table}")
+
+
+def test_anchoring_a_broken_chain_is_refused(pg_ledger: str, key: Path, tmp_path: Path,
+                                             superuser: Callable[..., None]) -> None:
+    superuser("UPDATE EVENTS SET topic = 'x' WHERE notification_id = 2")
+    result = run_cli(pg_ledger, "anchor", "create", "--key", str(key), "--out", str(tmp_path / "a.json"))
+    assert result.exit_code == 10
+    assert not (tmp_path / "a.json").exists()
