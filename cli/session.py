@@ -26,6 +26,7 @@ class Session:
     debug: bool = False
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     _ledger: Ledger | None = None
+    wrote: bool = False  # set by meta(): every write asks for the caller's envelope
 
     def ledger(self) -> Ledger:
         if self._ledger is None:
@@ -40,11 +41,25 @@ class Session:
         if not self.actor:
             raise ActorRequiredError
         Actor.parse(self.actor)
+        self.wrote = True
         return Meta(self.actor, effective, reason, document, self.correlation_id)
 
     def close(self) -> None:
         if self._ledger is not None:
+            if self.wrote:
+                _bring_views_up_to_date(self._ledger)
             self._ledger.close()
+
+
+def _bring_views_up_to_date(ledger: Ledger) -> None:
+    """After a write, the views catch up before the command returns (never a stale status)."""
+    from projections.sync import catch_up  # noqa: PLC0415 (the read side, only after writes)
+
+    try:
+        catch_up(ledger)
+    except Exception as exc:  # the write stands; the views catch up later
+        click.echo(f"warning: views not brought up to date: {type(exc).__name__}: {exc} "
+                   "(run 'aqb projections rebuild' or 'aqb projections run')", err=True)
 
 
 def session() -> Session:
@@ -65,4 +80,12 @@ def format_option(func: F) -> F:
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default=None, expose_value=False,
         callback=_set_format, help="Output format: a table for people, json or csv for scripts.",
+    )(func)
+
+
+def report_format_option(func: F) -> F:
+    """`--format table|json|csv|markdown` on a report that is also kept as a file."""
+    return click.option(
+        "--format", "fmt", type=click.Choice((*FORMATS, "markdown")), default=None, expose_value=False,
+        callback=_set_format, help="Output format: a report for people; json, csv or markdown for files.",
     )(func)

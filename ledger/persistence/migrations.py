@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
 
+from ledger.integrity import pg_schema, sqlite_chain
 from ledger.persistence import postgres
 from ledger.persistence.config import EVENTS_TABLE, Database
 
@@ -43,8 +44,22 @@ def _sqlite_events(curs: Any) -> None:
     curs.execute("CREATE INDEX IF NOT EXISTS stored_events_topic_idx ON stored_events (topic)")
 
 
+def _pg_views(db: Database, conn: Any) -> None:
+    from projections import schema  # noqa: PLC0415 (the read side's tables; no import cycle)
+
+    schema.migrate_postgres(db, conn)
+
+
+def _sqlite_views(curs: Any) -> None:
+    from projections import schema  # noqa: PLC0415
+
+    schema.migrate_sqlite(curs)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table, topic index", _pg_events, _sqlite_events),
+    Migration(2, "hash chain, append-only triggers, anchors, roles", pg_schema.migrate, sqlite_chain.migrate),
+    Migration(3, "projection views (two slots each) and their tracking", _pg_views, _sqlite_views),
 )
 
 

@@ -1,0 +1,135 @@
+"""`aqb projections run|rebuild|status`: the read models behind `aqb status` and `aqb overview`."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cli.render import console, emit_table
+from cli.session import format_option, session
+from ledger.persistence.config import database_from_url
+from projections.engine import VIEWS
+from projections.rebuild import rebuild
+from projections.runner import follow
+from projections.store import BUILD, ViewStore
+
+VIEW = click.Choice(sorted(VIEWS))
+
+
+@click.group()
+def projections() -> None:
+    """The read models (budget status, lifecycle, audit index): follow, rebuild, inspect."""
+
+
+@projections.command("run")
+@click.argument("names", nargs=-1, type=VIEW, metavar="[NAME]...")
+def run_command(names: tuple[str, ...]) -> None:
+    """Follow new events live into the views (PostgreSQL: LISTEN/NOTIFY), one runner per view.
+    Resumes from each view's position; stop with Ctrl-C.
+
+    \b
+    Example:
+      aqb --database postgresql://postgres@127.0.0.1:5432/aqb projections run
+    """
+    database = database_from_url(session().url)
+    stop, errors = threading.Event(), list[BaseException]()
+    threads = [threading.Thread(target=_guarded(follow, errors), args=(database, n, None, stop), daemon=True)
+               for n in names or sorted(VIEWS)]
+    for thread in threads:
+        thread.start()
+    click.echo(f"Following {', '.join(names or sorted(VIEWS))} on {database.describe()}; Ctrl-C stops.", err=True)
+    try:
+        while any(t.is_alive() for t in threads) and not errors:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    if errors:
+        raise errors[0]
+
+
+def _guarded(func: Callable[..., None], errors: list[BaseException]) -> Callable[..., None]:
+    def run(*args: object) -> None:
+        try:
+            func(*args)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+    return run
+
+
+@projections.command("rebuild")
+@click.argument("names", nargs=-1, type=VIEW, metavar="[NAME]...")
+@click.option("--fresh", is_flag=True, help="Start from zero even when an interrupted rebuild could resume.")
+def rebuild_command(names: tuple[str, ...], fresh: bool) -> None:
+    """Replay every event from position zero into a new table set, then switch readers to it.
+    Readers keep working meanwhile; an interrupted rebuild resumes where it stopped.
+
+    \b
+    Example:
+      aqb projections rebuild
+      aqb projections rebuild budget
+    """
+    ledger = session().ledger()
+    chosen = list(names or sorted(VIEWS))
+    store = ViewStore(ledger.recorder)
+    starts = [store.position(n + BUILD) for n in chosen]
+    todo = ledger.reads.head() - (min(starts) if not fresh else 0)
+    with _progress(todo, f"rebuilding {', '.join(chosen)}") as advance:
+        done = rebuild(ledger, chosen, advance, fresh=fresh)
+    for name, position in done.items():
+        click.echo(f"Rebuilt {name}: at position {position:,}.", err=True)
+
+
+@contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
+    """A rich bar on a terminal; plain lines (every 10 %) otherwise."""
+    if sys.stderr.isatty():
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=False) as bar:
+            task = bar.add_task(what, total=total)
+            yield lambda n: bar.advance(task, n)
+        return
+    state = {"done": 0, "shown": 0}
+
+    def advance(n: int) -> None:
+        state["done"] += n
+        if total and state["done"] * 10 // total > state["shown"]:
+            state["shown"] = state["done"] * 10 // total
+            click.echo(f"{what}: {state['done']:,} of {total:,} events", err=True)
+    yield advance
+
+
+@projections.command("status")
+@format_option
+def status_command() -> None:
+    """Each view's position, the slot readers use, and its lag behind the ledger head.
+
+    \b
+    Example:
+      aqb projections status --format json
+    """
+    s = session()
+    ledger = s.ledger()
+    store, head = ViewStore(ledger.recorder), ledger.reads.head()
+    rows = []
+    for name in sorted(VIEWS):
+        live, build = store.tracking(name), store.tracking(name + BUILD)
+        position = live.position if live else 0
+        rows.append({"view": name, "position": position, "lag": head - position,
+                     "slot": live.slot if live else None,
+                     "rebuild": f"at {build.position:,}" if build else None})
+    emit_table(rows, ["view", "position", "lag", "slot", "rebuild"], s.fmt, title="Projections",
+               caption=f"ledger head at position {head:,}", numeric=["position", "lag"])
+    if s.fmt == "table" and any(r["lag"] for r in rows):
+        console().print("Views behind the head catch up after the next write, or with 'aqb projections run'.")
+
+
+COMMANDS = [projections]

@@ -1,0 +1,123 @@
+"""`aqb status ID` and `aqb overview --year Y`: where a budget stands, now or at a point in time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from cli.params import DATE
+from cli.render import console, emit_object, emit_table
+from cli.session import format_option, session
+from projections import budget, lifecycle
+from projections.queries import Status, overview_now, overview_then, status_now, status_then
+from projections.replay import Keep, keep_as_of, keep_at, keep_effective
+
+KEYS = {budget.LINES.name: "stages", budget.ITEMS.name: "items", budget.DEVIATIONS.name: "deviations",
+        budget.SUMMARY.name: "summary", lifecycle.LIFECYCLE.name: "lifecycle"}
+MONEY = ["announced", "agreed", "requested", "granted", "amended", "disbursed", "proven", "reclaimed",
+         "refunded", "planned", "moved_in", "moved_out", "current", "undrawn"]
+
+
+def _point(as_of: date | None, at: int | None, effective: date | None) -> tuple[Keep, str, str] | None:
+    """The chosen point in time: a filter over entries, its basis, and words for the caption."""
+    given = [x for x in (as_of, at, effective) if x is not None]
+    if len(given) > 1:
+        raise click.UsageError("give one of --as-of, --at and --effective")
+    if as_of is not None:
+        return keep_as_of(as_of), "as-of", f"what the ledger knew on {as_of} (recorded time)"
+    if at is not None:
+        return keep_at(at), "at", f"what the ledger knew at position {at:,}"
+    if effective is not None:
+        return keep_effective(effective), "effective", f"what had happened by {effective} (effective dates)"
+    return None
+
+
+def _caption(words: str, position: int, head: int) -> str:
+    return f"{words}; stands at position {position:,}, ledger head {head:,}"
+
+
+def point_options(func: Any) -> Any:
+    func = click.option("--effective", type=DATE, help="What had happened by this date (effective "
+                        "dates, including facts recorded later).")(func)
+    func = click.option("--at", type=click.IntRange(0), metavar="POSITION",
+                        help="What the ledger knew at this position.")(func)
+    return click.option("--as-of", type=DATE, help="What the ledger knew on this date (recorded time).")(func)
+
+
+@click.command()
+@click.argument("agreement_id", metavar="AGREEMENT_ID")
+@point_options
+@format_option
+def status(agreement_id: str, as_of: date | None, at: int | None, effective: date | None) -> None:
+    """Where an agreement's budget stands: money stages per line and cash year, projects and
+    categories, deviations with their decisions, and the lifecycle (signatures, application,
+    notice, meeting, publication, proofs of use).
+
+    \b
+    Example:
+      aqb status AQB-2024-06532
+      aqb status AQB-2024-06532 --as-of 2024-10-01
+      aqb status AQB-2024-06532 --effective 2024-09-30 --format json
+    """
+    s = session()
+    ledger, point, agreement_id = s.ledger(), _point(as_of, at, effective), agreement_id.strip()
+    found = status_then(ledger, agreement_id, point[0], point[1]) if point else status_now(ledger, agreement_id)
+    words = point[2] if point else "current view"
+    sections = {KEYS[name]: rows for name, rows in found.tables.items()}
+    emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
+                 "head": found.head, **sections}, s.fmt, lambda _: _render(found, words))
+
+
+def _render(found: Status, words: str) -> None:
+    caption = _caption(words, found.position, found.head)
+    sections = ((budget.LINES, "Money stages (EUR) per line and cash year (0: all years)"),
+                (budget.ITEMS, "Projects and categories (EUR)"), (budget.DEVIATIONS, "Deviations"),
+                (budget.SUMMARY, "Summary (EUR)"), (lifecycle.LIFECYCLE, "Lifecycle"))
+    for table, title in sections:
+        rows = found.tables[table.name]
+        columns = [c for c in table.names if c != "agreement_id"]
+        if table in (budget.SUMMARY, lifecycle.LIFECYCLE):
+            rows = [{"field": c, "value": r[c]} for r in rows for c in columns]
+            columns = ["field", "value"]
+        emit_table(rows, columns, "table", title=f"{found.agreement_id}: {title}", caption=caption,
+                   numeric=MONEY)
+    console().print()
+
+
+@click.command()
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--as-of", type=DATE, help="What the ledger knew on this date (recorded time).")
+@click.option("--effective", type=DATE, help="What had happened by this date (effective dates).")
+@format_option
+def overview(year: int, as_of: date | None, effective: date | None) -> None:
+    """All 26 parties of a year side by side: agreed, granted, disbursed, undrawn, deviations,
+    and the lifecycle flags (in force, application on time, meeting, publication, proofs).
+
+    \b
+    Example:
+      aqb overview --year 2024
+      aqb overview --year 2024 --as-of 2024-10-01 --format csv
+    """
+    s = session()
+    ledger, point = s.ledger(), _point(as_of, None, effective)
+    found = overview_then(ledger, year, point[0], point[1]) if point else overview_now(ledger, year)
+    words = point[2] if point else "current view"
+    rows = found.rows if s.fmt != "table" else [_for_people(r) for r in found.rows]
+    columns = list(rows[0]) if rows else ["party"]
+    emit_table(rows, columns, s.fmt, title=f"Statewide overview {year}",
+               caption=_caption(words, found.position, found.head), numeric=[*MONEY, "deviations", "undecided"])
+
+
+def _for_people(row: dict[str, Any]) -> dict[str, Any]:
+    """A narrower row for the terminal: party with name, deviations with the undecided ones."""
+    deviations = f"{row['deviations']} ({row['undecided']} open)" if row["deviations"] is not None else None
+    on_time = {True: "yes", False: "no"}.get(row["applied_on_time"])
+    return {"party": f"{row['party']} {row['name']}", "agreed": row["agreed"], "granted": row["granted"],
+            "disbursed": row["disbursed"], "undrawn": row["undrawn"], "deviations": deviations,
+            "in_force": row["in_force_since"], "applied_in_time": on_time, "meeting": row["meeting"],
+            "published": row["published"], "final_proof": row["final_proof"]}
+
+
+COMMANDS = [status, overview]

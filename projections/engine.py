@@ -1,0 +1,172 @@
+"""The projector: folds events batch by batch and says which rows change.
+
+One `Projector` serves one view. It keeps the folds of the streams it has seen, learns which
+grant belongs to which agreement, and, for a batch of (position, event), returns the changes:
+rows to replace per agreement (budget status, lifecycle) and rows to append (audit index).
+Streams it has not seen yet (after a restart, in a catch-up) are refolded from their history,
+read through a `Source`; that I/O happens before the view opens its write transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ledger.domain.agreement import Agreement
+from ledger.domain.base import CorrectionEvent, LedgerEvent
+from ledger.domain.grant import Grant
+from projections import audit, budget, lifecycle
+from projections.folds import AgreementFold, Fold, GrantFold, advance, new_fold, refold
+from projections.tables import Row, Table
+
+Positioned = tuple[int, LedgerEvent]
+Render = Callable[[AgreementFold, Sequence[GrantFold]], dict[str, list[Row]]]
+
+
+class Source(Protocol):
+    """The event store as a projector needs it."""
+
+    def history(self, stream_id: str, upto: int) -> list[LedgerEvent]:
+        """The stream's events with positions up to `upto`, in order."""
+
+    def applications(self, upto: int) -> list[tuple[str, str]]:
+        """(grant id, agreement id) of every grant applied for up to position `upto`."""
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A read model: its name, its tables, and how rows come from folds or from single events."""
+
+    name: str
+    tables: tuple[Table, ...]
+    render: Render | None = None  # rows per agreement (replaced when the agreement changes)
+    append: bool = False  # rows per event (the audit index)
+
+
+VIEWS: dict[str, ViewSpec] = {
+    "budget": ViewSpec("budget", budget.TABLES, render=budget.rows),
+    "lifecycle": ViewSpec("lifecycle", lifecycle.TABLES, render=lifecycle.rows),
+    "audit": ViewSpec("audit", audit.TABLES, append=True),
+}
+
+
+@dataclass
+class Changes:
+    """What one batch changes in a view: agreements whose rows are all replaced (the first time
+    this projector renders them), rows appended, and, once rendered, only the rows that differ:
+    upserted by key, or deleted by key."""
+
+    owners: list[str] = field(default_factory=list)
+    replace: dict[str, list[Row]] = field(default_factory=dict)
+    append: dict[str, list[Row]] = field(default_factory=dict)
+    upsert: dict[str, list[Row]] = field(default_factory=dict)
+    delete: dict[str, list[Row]] = field(default_factory=dict)
+
+
+class Projector:
+    def __init__(self, spec: ViewSpec, source: Source, position: int) -> None:
+        self.spec, self.source, self.position = spec, source, position
+        self.folds: dict[str, Fold] = {}
+        self.links: dict[str, str] | None = None  # grant id -> agreement id
+        self.rendered: dict[str, dict[str, dict[Row, Row]]] = {}  # agreement -> table -> key -> row
+        self.tables = {t.name: t for t in spec.tables}
+        self.dirty: set[str] = set()
+
+    def batch(self, events: Iterable[Positioned], *, defer: bool = False) -> Changes:
+        """The changes of these events; with `defer`, agreements' rows wait for `flush` (a
+        rebuild renders each agreement once, at the end, instead of after every batch)."""
+        changes = Changes(append={t.name: [] for t in self.spec.tables} if self.spec.append else {})
+        for position, event in events:
+            agreement_id = self.feed(position, event)
+            if self.spec.append:
+                changes.append[audit.AUDIT.name].append(audit.audit_row(position, event, agreement_id))
+            elif agreement_id:
+                self.dirty.add(agreement_id)
+        if not defer:
+            return self.flush(changes)
+        return changes
+
+    def flush(self, changes: Changes | None = None, also: Iterable[str] = ()) -> Changes:
+        """Render the agreements changed since the last flush (and `also` these)."""
+        changes = changes or Changes()
+        if self.spec.render is not None:
+            self._render(sorted(self.dirty | set(also)), changes, self.spec.render)
+        self.dirty = set()
+        return changes
+
+    def feed(self, position: int, event: LedgerEvent) -> str | None:
+        """Advance the fold of the event's stream; return the agreement it concerns."""
+        links = self._links()
+        if isinstance(event, Grant.ApplicationSubmitted):
+            links[event.originator_id] = event.agreement_id
+        if self.spec.render is not None:
+            self._fold(position, event)
+        self.position = position
+        if isinstance(event, Agreement.Event):
+            return event.originator_id
+        return links.get(event.originator_id)
+
+    def _fold(self, position: int, event: LedgerEvent) -> None:
+        stream = event.originator_id
+        fold = self.folds.get(stream)
+        if isinstance(event, CorrectionEvent) or (fold is None and event.originator_version > 1):
+            upto = position if isinstance(event, CorrectionEvent) else position - 1
+            fold = refold(self.source.history(stream, upto), self._links().get(stream))
+            if fold is not None:
+                self.folds[stream] = fold
+            if isinstance(event, CorrectionEvent):
+                self._relink(fold)
+                return
+        if fold is None:
+            fold = new_fold(event, self._links().get(stream))
+            if fold is None:
+                return
+            self.folds[stream] = fold
+        advance(fold, event)
+
+    def _relink(self, fold: Fold | None) -> None:
+        if isinstance(fold, GrantFold) and fold.agreement_id:
+            self._links()[fold.stream_id] = fold.agreement_id
+
+    def _links(self) -> dict[str, str]:
+        if self.links is None:
+            self.links = dict(self.source.applications(self.position))
+        return self.links
+
+    def _render(self, dirty: list[str], changes: Changes, render: Render) -> None:
+        by_agreement: dict[str, list[str]] = {}
+        for grant_id, agreement_id in self._links().items():
+            by_agreement.setdefault(agreement_id, []).append(grant_id)
+        for name in self.tables:
+            changes.replace[name], changes.upsert[name], changes.delete[name] = [], [], []
+        for agreement_id in dirty:
+            agreement = self._loaded(agreement_id)
+            if not isinstance(agreement, AgreementFold):
+                continue
+            grants = [g for i in sorted(by_agreement.get(agreement_id, []))
+                      if isinstance(g := self._loaded(i), GrantFold)]
+            self._diff(agreement_id, render(agreement, grants), changes)
+
+    def _diff(self, agreement_id: str, rendered: dict[str, list[Row]], changes: Changes) -> None:
+        """Only what differs from the rows this projector rendered (and wrote) last time."""
+        new = {name: {self.tables[name].key_of(r): r for r in rows} for name, rows in rendered.items()}
+        old = self.rendered.get(agreement_id)
+        self.rendered[agreement_id] = new
+        if old is None:
+            changes.owners.append(agreement_id)
+            for name, rows in rendered.items():
+                changes.replace[name].extend(rows)
+            return
+        for name, rows_by_key in new.items():
+            before = old.get(name, {})
+            changes.upsert[name] += [r for k, r in rows_by_key.items() if before.get(k) != r]
+            changes.delete[name] += [k for k in before if k not in rows_by_key]
+
+    def _loaded(self, stream_id: str) -> Fold | None:
+        fold = self.folds.get(stream_id)
+        if fold is None:
+            fold = refold(self.source.history(stream_id, self.position), self._links().get(stream_id))
+            if fold is not None:
+                self.folds[stream_id] = fold
+        return fold

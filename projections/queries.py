@@ -1,0 +1,114 @@
+"""Answers for the CLI: an agreement's status and the statewide overview, now (from the view
+tables) or at a point in time (from the events). Frozen dataclasses, not raw rows."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from ledger import reference
+from ledger.app.core import LedgerCore
+from ledger.domain.agreement import agreement_id as make_agreement_id
+from projections import budget, lifecycle
+from projections.engine import VIEWS
+from projections.replay import Keep, snapshot
+from projections.store import ViewStore
+from projections.sync import catch_up
+from projections.tables import Row, Table, sort_rows
+
+STATUS_TABLES = (*budget.TABLES, lifecycle.LIFECYCLE)
+
+
+@dataclass(frozen=True)
+class Status:
+    """One agreement's budget status and lifecycle, and the position they stand at."""
+
+    agreement_id: str
+    tables: dict[str, list[dict[str, Any]]]
+    position: int
+    head: int
+    basis: str  # "view", "at", "as-of", "effective"
+
+
+def as_dicts(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
+    return [dict(zip(table.names, row, strict=True)) for row in sort_rows(table, rows)]
+
+
+def fresh_views(ledger: LedgerCore) -> int:
+    """Bring the views up to date where this role may write; return the oldest view position."""
+    with contextlib.suppress(Exception):  # a read-only role reads the views as they stand
+        catch_up(ledger)
+    store = ViewStore(ledger.recorder)
+    return min(store.position(name) for name in VIEWS)
+
+
+def status_now(ledger: LedgerCore, agreement_id: str) -> Status:
+    ledger.agreement(agreement_id)  # refuses unknown ids with the usual error
+    position = fresh_views(ledger)
+    store = ViewStore(ledger.recorder)
+    tables = {t.name: as_dicts(t, store.rows(_view_of(t), t, "WHERE agreement_id = ?", (agreement_id,)))
+              for t in STATUS_TABLES}
+    return Status(agreement_id, tables, position, ledger.reads.head(), "view")
+
+
+def status_then(ledger: LedgerCore, agreement_id: str, keep: Keep, basis: str) -> Status:
+    ledger.agreement(agreement_id)
+    shot = snapshot(ledger, agreement_id, keep, basis)
+    tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
+    return Status(agreement_id, tables, shot.position, ledger.reads.head(), basis)
+
+
+def _view_of(table: Table) -> str:
+    return next(name for name, spec in VIEWS.items() if table in spec.tables)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The 26 parties of one year, budget figures and lifecycle flags side by side."""
+
+    year: int
+    rows: list[dict[str, Any]]
+    position: int
+    head: int
+    basis: str
+
+
+def overview_now(ledger: LedgerCore, year: int) -> Overview:
+    position = fresh_views(ledger)
+    store = ViewStore(ledger.recorder)
+    summary = store.rows("budget", budget.SUMMARY, "WHERE year = ?", (year,))
+    cycle = store.rows("lifecycle", lifecycle.LIFECYCLE, "WHERE year = ?", (year,))
+    rows = _overview_rows(year, as_dicts(budget.SUMMARY, summary), as_dicts(lifecycle.LIFECYCLE, cycle))
+    return Overview(year, rows, position, ledger.reads.head(), "view")
+
+
+def overview_then(ledger: LedgerCore, year: int, keep: Keep, basis: str) -> Overview:
+    summaries, cycles, position = [], [], 0
+    for party in reference.parties().values():
+        agreement_id = make_agreement_id(year, party.ags)
+        if not ledger.exists(agreement_id):
+            continue
+        shot = snapshot(ledger, agreement_id, keep, basis)
+        summaries += as_dicts(budget.SUMMARY, shot.tables[budget.SUMMARY.name])
+        cycles += as_dicts(lifecycle.LIFECYCLE, shot.tables[lifecycle.LIFECYCLE.name])
+        position = max(position, shot.position)
+    return Overview(year, _overview_rows(year, summaries, cycles), position, ledger.reads.head(), basis)
+
+
+def _overview_rows(year: int, summaries: list[dict[str, Any]], cycles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {r["agreement_id"]: r for r in summaries}
+    cycle_by_id = {r["agreement_id"]: r for r in cycles}
+    rows = []
+    for party in reference.parties().values():
+        agreement_id = make_agreement_id(year, party.ags)
+        s, c = by_id.get(agreement_id, {}), cycle_by_id.get(agreement_id, {})
+        rows.append({
+            "party": party.ags, "name": party.display_name, "agreement": agreement_id if s else None,
+            "agreed": s.get("agreed"), "granted": s.get("granted"), "disbursed": s.get("disbursed"),
+            "undrawn": s.get("undrawn"), "deviations": s.get("deviations"), "undecided": s.get("undecided"),
+            "in_force_since": c.get("in_force_since"), "applied_on_time": c.get("application_on_time"),
+            "meeting": c.get("meeting_held_on"), "published": c.get("published_on"),
+            "final_proof": c.get("final_submitted"), "final_review": c.get("final_review"),
+        })
+    return rows

@@ -1,0 +1,125 @@
+"""Live following on PostgreSQL: the library's `ProjectionRunner` (LISTEN/NOTIFY) feeding one
+view, one runner per view guaranteed by a session-level advisory lock.
+
+The runner first catches the view up in batches, then processes each new event in its own
+transaction (rows and tracking together). It resumes from the view's tracking position after a
+restart. When a command's own catch-up got there first, the runner's write is refused as stale
+and the event is skipped: the rows are the same, computed by the same folds.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
+from psycopg import sql
+
+from ledger.app.core import LedgerCore
+from ledger.domain.base import LedgerEvent
+from ledger.domain.errors import ConflictError, InvalidInputError
+from ledger.persistence import postgres
+from ledger.persistence.config import APP_NAME, Database
+from projections.engine import VIEWS, Projector, ViewSpec
+from projections.store import StaleViewError, ViewStore
+from projections.sync import LedgerSource, catch_up
+
+RUNNER_LOCK_CLASS = 0x41514231  # "AQB1": first key of the one-runner-per-view lock
+
+
+class RunnerBusyError(ConflictError):
+    def __init__(self, view: str) -> None:
+        super().__init__(f"a runner for view '{view}' is already running",
+                         "one runner per view: stop the other one first, or let it do the work")
+
+
+def lock_statement(db: Database, view: str) -> sql.Composed:
+    return sql.SQL("SELECT pg_try_advisory_lock({0}, hashtext({1}))").format(
+        sql.Literal(RUNNER_LOCK_CLASS), sql.Literal(f"{db.schema}.{view}"))
+
+
+def take_lock(db: Database, view: str) -> psycopg.Connection[Any]:
+    """A connection holding the view's runner lock until it is closed; refuses when taken."""
+    conn = postgres.connect(db, autocommit=True)
+    row = conn.execute(lock_statement(db, view)).fetchone()
+    if not (row and row[0]):
+        conn.close()
+        raise RunnerBusyError(view)
+    return conn
+
+
+def feed_class(db: Database) -> type[LedgerCore]:
+    """The application class the library's runner constructs (it passes only an env)."""
+
+    class LedgerFeed(LedgerCore):
+        name = APP_NAME  # the events table is named after the application
+
+        def __init__(self, env: Any = None) -> None:  # noqa: ARG002 (the runner passes it)
+            super().__init__(db)
+
+    return LedgerFeed
+
+
+class LiveProjection(Projection[PostgresTrackingRecorder]):
+    """Feeds each event to a projector and writes its rows with the new position."""
+
+    spec: ViewSpec
+    store: ViewStore
+    projector: Projector
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        position = tracking.notification_id
+        assert isinstance(domain_event, LedgerEvent)
+        start = self.projector.position
+        changes = self.projector.batch([(position, domain_event)])
+        try:
+            self.store.write(self.spec, self.spec.name, start, position, changes)
+        except StaleViewError:
+            if self.store.position(self.spec.name) < position:
+                raise
+
+
+def live_classes(ledger: LedgerCore, spec: ViewSpec, start: int) -> tuple[type[Any], type[Any]]:
+    store = ViewStore(ledger.recorder)
+    attrs = {"spec": spec, "store": store, "projector": Projector(spec, LedgerSource(ledger), start)}
+    projection = type(f"aqb_live_{spec.name}", (LiveProjection,), attrs)
+
+    class ViewTracking(PostgresTrackingRecorder):
+        def max_tracking_id(self, application_name: str) -> int | None:  # noqa: ARG002
+            return store.position(spec.name)
+
+    return projection, ViewTracking
+
+
+def follow(db: Database, view: str, started: threading.Event | None = None,
+           stop: threading.Event | None = None) -> None:
+    """Follow the ledger into one view until `stop` is set (or forever)."""
+    if db.backend != "postgresql":
+        raise InvalidInputError("live following needs PostgreSQL",
+                                "on SQLite the views are brought up to date after each command")
+    lock = take_lock(db, view)
+    ledger = LedgerCore(db)
+    try:
+        start = catch_up(ledger, [view])[view]
+        projection, tracking = live_classes(ledger, VIEWS[view], start)
+        with ProjectionRunner(application_class=feed_class(db), projection_class=projection,
+                              view_class=tracking, env=db.env) as runner:
+            if started is not None:
+                started.set()
+            while stop is None or not stop.is_set():
+                runner.run_forever(timeout=0.2)
+    finally:
+        ledger.close()
+        lock.close()
+
+
+def follow_all(db: Database, views: list[str], stop: threading.Event) -> list[threading.Thread]:
+    """One thread per view; all stop with `stop`."""
+    threads = [threading.Thread(target=follow, args=(db, v, None, stop), name=f"aqb-{v}", daemon=True)
+               for v in views]
+    for thread in threads:
+        thread.start()
+    return threads

@@ -1,0 +1,69 @@
+"""As of a recorded date, at a position, by an effective date: what `aqb status` answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from ledger.application import open_ledger
+from ledger.demo import AGREEMENT, play_year
+from projections.queries import status_now, status_then
+from projections.replay import keep_as_of, keep_at, keep_effective, keep_recorded_before
+from tests.cli.conftest import make_runner
+from tests.projections.scenario import PARTY, meta
+
+
+def _deviations(status) -> list[str]:
+    return [d["deviation_id"] for d in status.tables["aqb_view_budget_deviations"]]
+
+
+def test_a_status_as_of_a_date_before_a_deviation_was_recorded_does_not_contain_it(db_url: str) -> None:
+    ledger = open_ledger(db_url)
+    try:
+        play_year(ledger)
+        before = datetime.now(UTC)
+        # recorded now, effective on 3 March 2024 (long before it was recorded)
+        ledger.report_deviation(meta(PARTY, 2), AGREEMENT, "other", "nachgemeldet")
+        assert "D3" in _deviations(status_now(ledger, AGREEMENT))
+        known_before = _deviations(status_then(ledger, AGREEMENT, keep_recorded_before(before), "as-of"))
+        assert known_before == ["D1", "D2"]
+        yesterday = datetime.now().date() - timedelta(days=1)
+        assert _deviations(status_then(ledger, AGREEMENT, keep_as_of(yesterday), "as-of")) == []
+        assert "D3" in _deviations(status_then(ledger, AGREEMENT, keep_effective(date(2024, 3, 31)), "effective"))
+        assert "D1" not in _deviations(status_then(ledger, AGREEMENT, keep_effective(date(2024, 3, 31)), "effective"))
+    finally:
+        ledger.close()
+
+
+def test_a_status_at_a_position_holds_what_was_recorded_up_to_it(db_url: str) -> None:
+    ledger = open_ledger(db_url)
+    try:
+        play_year(ledger)
+        at = status_then(ledger, AGREEMENT, keep_at(5), "at")
+        assert at.position == 5
+        lines = {(r["line"], r["cash_year"]): r for r in at.tables["aqb_view_budget_lines"]}
+        assert lines[("total", 0)]["disbursed"] is None
+    finally:
+        ledger.close()
+
+
+def test_aqb_status_and_overview_show_the_demo_numbers(sqlite_url: str) -> None:
+    run = make_runner(sqlite_url)
+    assert run("demo", "--format", "json").exit_code == 0
+    status = run("status", AGREEMENT, "--format", "json")
+    assert status.exit_code == 0, status.stderr
+    assert '"disbursed": "900000.00"' in status.stdout
+    overview = run("overview", "--year", "2024")
+    assert "1,185,000.00" in overview.stdout and "Lahn-Dill-Kreis" in overview.stdout
+    found = re.search(r"current view; stands at position (\d+), ledger head (\d+)", overview.stdout)
+    assert found and found.group(1) == found.group(2)
+    then = run("status", AGREEMENT, "--effective", "2024-06-30")
+    assert "what had happened by 2024-06-30 (effective dates)" in then.stdout
+
+
+def test_a_write_brings_the_views_up_to_date_before_the_command_returns(sqlite_url: str) -> None:
+    run = make_runner(sqlite_url)
+    assert run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1000",
+               "--reason", "ZV").exit_code == 0
+    result = run("projections", "status", "--format", "json")
+    assert '"lag": 0' in result.stdout and '"position": 1' in result.stdout
