@@ -24,6 +24,12 @@ def _changes(e: Any) -> str:
     return f"corrects entry {e.corrects_version}: {fixed}"
 
 
+def _assessed(e: Agreement.TargetAchievementAssessed) -> str:
+    treated = ", ".join(f"{t.deviation_id} {t.treatment.value}" for t in e.treatments) or "no deviation"
+    revises = f", supersedes {e.supersedes}" if e.supersedes else ""
+    return f"{e.assessment_id} {e.verdict.value}{revises}; evidence position {e.evidence_position}; {treated}"
+
+
 DESCRIBERS: dict[type[Any], Describer] = {
     Agreement.Recorded: _recorded,
     Agreement.AllocationAnnounced: lambda e: f"{e.budget.value}; cash years "
@@ -45,6 +51,10 @@ DESCRIBERS: dict[type[Any], Describer] = {
     Agreement.Published: lambda e: f"{e.url}" + (f" sha256 {e.sha256[:12]}…" if e.sha256 else ""),
     Agreement.ImprovementActivityRecorded: lambda e: f"{e.kind.value}: {e.title}",
     Agreement.EntryCorrected: _changes,
+    Agreement.Amended: lambda e: "new version: " + "; ".join(f"{ln.budget.value} {ln.amount:,.2f}" for ln in e.lines),
+    Agreement.TargetAchievementAssessed: _assessed,
+    Agreement.AssessmentRevised: _assessed,
+    Agreement.AssessmentSignedOff: lambda e: f"{e.assessment_id} signed off" + (f": {e.note}" if e.note else ""),
     Grant.ApplicationSubmitted: lambda e: f"for {e.agreement_id}, submitted {e.submitted_on}",
     Grant.EarlyStartApproved: lambda e: f"start from {e.start_from}",
     Grant.NoticeIssued: lambda e: f"notice of {e.notice_date}, period {e.period_start}–{e.period_end}",

@@ -60,6 +60,8 @@ def emit_table(
 ) -> None:
     if fmt == "json":
         click.echo(json.dumps([{c: plain(r.get(c)) for c in columns} for r in rows], indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(markdown_table(rows, columns, title, caption))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -75,6 +77,13 @@ def emit_table(
         for row in rows:
             table.add_row(*(escape(cell(row.get(c))) for c in columns))
         console().print(table)
+
+
+def markdown_table(rows: Sequence[Row], columns: Sequence[str], title: str = "", caption: str = "") -> str:
+    lines = [f"## {title}", ""] if title else []
+    lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c)).replace("|", "\\|") for c in columns) + " |" for r in rows]
+    return "\n".join([*lines, "", caption] if caption else lines)
 
 
 def emit_object(obj: Row, fmt: str, render_table: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ledger.app.explain import ExplainCommands
+from ledger.app.reports import ReportCommands
 from ledger.app.core import Entry, Meta, Receipt
 from ledger.app.grants import GrantCommands
 from ledger.app.imports import ImportCommands
@@ -13,7 +15,7 @@ from ledger.persistence.config import APP_NAME, Database, database_from_url
 __all__ = ["Entry", "Ledger", "Meta", "Receipt", "migrate", "open_ledger"]
 
 
-class Ledger(ImportCommands, GrantCommands):
+class Ledger(ImportCommands, GrantCommands, ExplainCommands, ReportCommands):
     """Agreements and grants as immutable events. Open it with `open_ledger`."""
 
     name = APP_NAME  # the events table is <name>_events on PostgreSQL

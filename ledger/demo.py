@@ -18,6 +18,7 @@ GRANT = "RPKS-57-AQB-2024-017"
 MINISTRY = "a.schneider@HMSI"
 RP_KASSEL = "k.becker@RPKS"
 PARTY = "j.weber@06532"
+SECOND_READER = "r.klein@HMSI"
 
 PROJECTS: tuple[tuple[str, str, int, int | None], ...] = (
     ("Ausbildungsvorbereitung", "AV", 210_000, 24),
@@ -31,6 +32,13 @@ PROJECTS: tuple[tuple[str, str, int, int | None], ...] = (
 )
 
 
+PARTICIPATION: tuple[tuple[str, int, int, tuple[tuple[str, int], ...]], ...] = (
+    ("Ausbildungsvorbereitung", 26, 4, (("Ausbildung begonnen", 11),)),
+    ("Integrative Ausbildung Plus", 12, 1, (("Ausbildung im 2. Jahr", 11),)),
+    ("Jump in", 12, 3, (("Arbeit aufgenommen", 4),)),
+)
+
+
 def eur(amount: int) -> Decimal:
     return Decimal(amount).quantize(Decimal("0.01"))
 
@@ -40,13 +48,16 @@ def meta(actor: str, effective: str, reason: str | None = None, document: str | 
                 DocumentRef("reference", document) if document else None)
 
 
-def play_year(ledger: Ledger) -> str:
-    """Import the real agreement from the copy shipped in the package, then record its year."""
+def play_year(ledger: Ledger, *, judge: bool = True) -> str:
+    """Import the real agreement from the copy shipped in the package, then record its year (with
+    the §6 judgement and a late correction unless `judge` is false)."""
     ledger.import_documents(meta(MINISTRY, "2024-07-10", "Zielvereinbarung 2024 eingegangen"),
                             [read_source(seed_document_path())])
     _budget_and_application(ledger)
     _deviations_and_meeting(ledger)
     _payments_and_publication(ledger)
+    if judge:
+        _judgement_and_late_correction(ledger)
     return AGREEMENT
 
 
@@ -108,3 +119,22 @@ def _payments_and_publication(ledger: Ledger) -> None:
                    date(2024, 8, 15), published.sha256)
     ledger.record_activity(meta(PARTY, "2024-11-12"), AGREEMENT, "conference", "AQB-Fachtagung 2024",
                            date(2024, 11, 12))
+    for name, entries, exits, outcomes in PARTICIPATION:
+        ledger.report_participation(meta(PARTY, "2025-01-31", "Teilnahmebericht 2024", "Sachbericht 2024"),
+                                    AGREEMENT, name, date(2024, 1, 1), date(2024, 12, 31), entries, exits, outcomes)
+
+
+def _judgement_and_late_correction(ledger: Ledger) -> None:
+    """The §6 judgement with a second reader's sign-off, then a correction that arrives later."""
+    ledger.assess(
+        meta(MINISTRY, "2025-02-20", "Beurteilung der Zielerreichung 2024"), AGREEMENT, "weitgehend erreicht",
+        "Sieben von acht Projekten planmäßig umgesetzt; Jump in mit Verzögerung, Nachbesetzung erfolgt; "
+        "Minderbedarf Selbstlernzentrum sachgerecht umgeschichtet.",
+        {"D1": "considered-accepted", "D2": "considered-with-conditions"})
+    ledger.sign_off_assessment(meta(SECOND_READER, "2025-02-27"), AGREEMENT, "A1", "Zweitprüfung ohne Einwände")
+    reported = next(e.event.originator_version for e in ledger.entries([AGREEMENT])
+                    if getattr(e.event, "deviation_id", None) == "D1")
+    ledger.correct_agreement(
+        meta(MINISTRY, "2025-03-12", "Teilnehmerzahl laut Trägerbericht vom 10.03.2025 war 12, nicht 11",
+             "Trägerbericht Jump in vom 10.03.2025"), AGREEMENT, reported, [("actual", "11", "12")],
+        "Referatsleitung II 3")

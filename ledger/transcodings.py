@@ -68,12 +68,13 @@ ENUMS: dict[str, type[Enum]] = {
     "role": values.Role, "budget": values.Budget, "category": values.Category,
     "deviation_kind": values.DeviationKind, "scope": values.Scope, "decision": values.Decision,
     "proof_kind": values.ProofKind, "review_result": values.ReviewResult,
-    "activity_kind": values.ActivityKind,
+    "activity_kind": values.ActivityKind, "verdict": values.Verdict, "treatment": values.Treatment,
 }
 VALUE_OBJECTS: dict[str, type[Any]] = {
     "actor": values.Actor, "document_ref": values.DocumentRef, "envelope": values.Envelope,
     "budget_line": values.BudgetLine, "cash_year": values.CashYear, "measure": values.Measure,
-    "field_change": values.FieldChange, "plan_line": values.PlanLine,
+    "field_change": values.FieldChange, "plan_line": values.PlanLine, "indicator": values.Indicator,
+    "deviation_treatment": values.DeviationTreatment, "count": values.Count,
 }
 
 

@@ -95,7 +95,7 @@ def details(a: Agreement) -> dict[str, Any]:
         "unallocated": a.unallocated,
         "projects": [{"id": p.project_id, "name": p.name, "category": p.category, "planned": p.planned,
                       "places": p.places, "moved_in": p.moved_in, "moved_out": p.moved_out,
-                      "current": p.current} for p in a.projects.values()],
+                      "current": p.current, "entries": p.entries, "exits": p.exits} for p in a.projects.values()],
         "deviations": [{"id": d.deviation_id, "kind": d.kind, "scope": d.scope, "ref": d.scope_ref,
                         "cause": d.cause, "reported_by": str(d.reported_by),
                         "decision": d.decision.decision if d.decision else None,
@@ -104,7 +104,17 @@ def details(a: Agreement) -> dict[str, Any]:
         "signatures": [{"party": g.party, "signatory": g.signatory, "function": g.function,
                         "place": g.place, "signed_on": g.signed_on} for g in a.signatures.values()],
         "clauses": list(a.clauses),
+        "signed_document_sha256": (a.document_id or "").removeprefix("DOC-") or None,
+        "publications": [_publication(a, v) for v in a.publications],
     }
+
+
+def _publication(a: Agreement, version: int) -> dict[str, Any]:
+    event = a.corrected(a.entries[version])
+    assert isinstance(event, Agreement.Published)
+    signed = (a.document_id or "").removeprefix("DOC-") or None
+    return {"url": event.url, "published_on": event.published_on, "sha256": event.sha256,
+            "equals_signed_document": None if signed is None or event.sha256 is None else event.sha256 == signed}
 
 
 def _render(obj: dict[str, Any]) -> None:
@@ -114,17 +124,19 @@ def _render(obj: dict[str, Any]) -> None:
     out.print(f"§4 {cell(obj['amount'])} EUR · unallocated {cell(obj['unallocated'])} EUR · "
               f"in force since {cell(obj['in_force_since']) or '(not both signed)'}")
     _sub_table(out, "Projects (§5)", obj["projects"],
-               ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places"])
+               ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"])
     _sub_table(out, "Deviations", obj["deviations"],
                ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"])
     _sub_table(out, "Signatures", obj["signatures"], ["party", "signatory", "function", "place", "signed_on"])
+    _sub_table(out, "Publications (§7): is the published file the signed document?", obj["publications"],
+               ["published_on", "url", "sha256", "equals_signed_document"])
 
 
 def _sub_table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     table = Table(title=title, title_justify="left")
     for c in columns:
         table.add_column(c.replace("_", " "), justify="right" if c in {"planned", "moved_in", "moved_out",
-                                                                       "current", "places"} else "left")
+                                                                       "current", "places", "entries", "exits"} else "left")
     for row in rows:
         table.add_row(*(escape(cell(row[c])) for c in columns))
     out.print(table)

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 
+from pathlib import Path
+
+from cli.commands.report import _long_rows
 from cli.commands.trail import show_trail
-from cli.render import console
+from cli.explain_render import render_dossier
+from cli.render import console, emit_table
 from cli.session import format_option, session
-from ledger.application import migrate, open_ledger
+from ledger.application import Ledger, migrate, open_ledger
 from ledger.demo import play_year
 from ledger.domain.errors import LedgerNotEmptyError
-from ledger.persistence.config import database_from_url, default_sqlite_path
+from ledger.integrity import anchoring, anchors
+from ledger.integrity.rows import links_at
+from ledger.persistence.config import Database, database_from_url, default_sqlite_path
+
+REPORT_DAY = date(2025, 4, 1)  # after the judgement's deadline, before the first proof of use is due
 
 
 @click.command()
 @format_option
 def demo() -> None:
-    """Write the seed agreement (Lahn-Dill-Kreis 2024) and a realistic year around it into a fresh
-    ledger, then print its audit trail.
+    """Import the real seed agreement (Lahn-Dill-Kreis 2024) into a fresh ledger and play a
+    realistic year around it, including the §6 judgement with a sign-off and a late correction;
+    then print the audit trail, the judgement explained, the compliance report, and the chain
+    verified and anchored (a new key and the anchor file are written beside the ledger). With
+    --format json or csv, only the trail is printed.
 
     Without --database (or AQB_DATABASE_URL) the demo writes its own new SQLite file; a database
     that is given must be empty: the demo never writes into a ledger that holds events.
@@ -43,12 +54,42 @@ def demo() -> None:
             )
         agreement_id = play_year(ledger)
         entries = ledger.entries(ledger.trail_ids(agreement_id))
-        show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC")
+        show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC",
+                   links_at(database, [e.position for e in entries]))
+        if s.fmt == "table":
+            _epilogue(ledger, agreement_id, url)
     finally:
         ledger.close()
-    if s.fmt == "table":
-        console().print(f"\nDemo ledger: {database.describe()}\nExplore it with: "
-                        f"AQB_DATABASE_URL='{url}' aqb agreement show {agreement_id}")
+
+
+def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
+    """After the trail: the judgement explained, the compliance report, the chain verified and
+    anchored with a fresh key, and how to go on."""
+    out = console()
+    out.rule("aqb explain " + agreement_id)
+    render_dossier(ledger.explain(agreement_id), "table")
+    out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")
+    report = ledger.compliance(agreement_id, REPORT_DAY, four_eyes=True)
+    emit_table(_long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
+               title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due")
+    out.rule("aqb verify · aqb anchor create")
+    stem = _stem(ledger.db)
+    key = stem.with_name(stem.name + ".anchor.key")
+    public, _ = anchors.keygen(key)
+    anchor = anchoring.create(ledger.db, anchors.load_private(key))
+    anchor_file = stem.with_name(stem.name + ".anchor.json")
+    anchor_file.write_text(anchor.to_json(), encoding="utf-8")
+    out.print(f"Chain verified: {anchor.tree_size} events, head at position {anchor.position}, "
+              f"link {anchor.head_hash[:16]}…\nAnchor signed and written to {anchor_file} "
+              f"(public key {public})")
+    out.print(f"\nDemo ledger: {ledger.db.describe()}\nExplore it with: "
+              f"export AQB_DATABASE_URL='{url}'; aqb agreement show {agreement_id}")
+
+
+def _stem(database: Database) -> Path:
+    if database.backend == "sqlite":
+        return Path(database.sqlite_path).with_suffix("")
+    return default_sqlite_path().with_name(f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
 
 
 def _new_demo_url() -> str:

@@ -13,6 +13,7 @@ from cli.commands.record import _choices, _done, _meta
 from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options
 from cli.render import emit_object, emit_table
 from cli.session import format_option, session
+from ledger.domain.grant import Grant
 from ledger.domain.values import ProofKind, ReviewResult
 
 FILE = click.argument("file_number", metavar="FILE_NUMBER")
@@ -230,9 +231,28 @@ def show(file_number: str) -> None:
     obj = {"file_number": g.id, "agreement": g.agreement_id, "submitted_on": g.submitted_on,
            "requested": g.requested, "granted": g.granted, "disbursed": g.disbursed, "proven": g.proven,
            "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
-           "cash_schedule": {str(c.year): c.amount for c in g.cash_schedule}}
-    emit_object(obj, s.fmt, lambda o: emit_table([{"field": k, "value": v} for k, v in o.items()],
-                                                 ["field", "value"], "table", title=f"Grant {g.id}"))
+           "cash_years": cash_years(g)}
+    emit_object(obj, s.fmt, lambda o: _render_grant(o, g.id))
+
+
+def _render_grant(obj: dict[str, Any], file_number: str) -> None:
+    emit_table([{"field": k, "value": v} for k, v in obj.items() if k != "cash_years"], ["field", "value"],
+               "table", title=f"Grant {file_number}")
+    emit_table(obj["cash_years"], ["year", "scheduled", "paid", "within"], "table",
+               title="Cash years: scheduled (notice as amended) against paid", numeric=["scheduled", "paid"])
+
+
+def cash_years(g: Grant) -> list[dict[str, Any]]:
+    """Scheduled against paid, per cash year: do the payments reconcile with the notice?"""
+    paid: dict[int, Decimal] = {}
+    for event in g.entries.values():
+        corrected = g.corrected(event)
+        if isinstance(corrected, Grant.FundsDisbursed):
+            paid[corrected.cash_year] = paid.get(corrected.cash_year, Decimal("0.00")) + corrected.amount
+    scheduled = {c.year: c.amount for c in g.cash_schedule}
+    return [{"year": y, "scheduled": scheduled.get(y), "paid": paid.get(y, Decimal("0.00")),
+             "within": scheduled.get(y) is None or paid.get(y, Decimal(0)) <= scheduled[y]}
+            for y in sorted(set(scheduled) | set(paid))]
 
 
 COMMANDS = [grant]

@@ -35,7 +35,7 @@ def _done(what: str, receipt: Receipt) -> None:
 @click.group()
 def record() -> None:
     """Record an event on an agreement: allocation, project, reallocation, deviation, decision,
-    signature, meeting, publication, activity or correction."""
+    signature, meeting, publication, activity, participation or correction."""
 
 
 @record.command()
@@ -236,6 +236,31 @@ def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any
     """
     receipt = session().ledger().record_activity(_meta(**env), agreement_id, kind, title, held_on)
     _done("activity", receipt)
+
+
+@record.command()
+@AGREEMENT
+@click.option("--project", required=True, help="Project id (P7) or name.")
+@click.option("--from", "period_start", type=DATE, required=True, help="First day of the period.")
+@click.option("--to", "period_end", type=DATE, required=True, help="Last day of the period.")
+@click.option("--entries", type=click.IntRange(0), required=True, help="Participants who started.")
+@click.option("--exits", type=click.IntRange(0), default=0, show_default=True, help="Participants who left.")
+@click.option("--outcome", "outcomes", type=(str, click.IntRange(0)), multiple=True, metavar="LABEL COUNT",
+              help="An outcome and how many reached it; repeat.")
+@envelope_options
+@format_option
+def participation(agreement_id: str, project: str, period_start: date, period_end: date, entries: int,
+                  exits: int, outcomes: tuple[tuple[str, int], ...], **env: Any) -> None:
+    """Report what a project delivered: entries, exits, outcomes — counts only, never personal data.
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 record participation AQB-2024-06532 --project "Jump in" \\
+          --from 2024-01-01 --to 2024-12-31 --entries 12 --exits 3 --outcome "Ausbildung begonnen" 5
+    """
+    receipt = session().ledger().report_participation(_meta(**env), agreement_id, project, period_start,
+                                                      period_end, entries, exits, outcomes)
+    _done("participation", receipt)
 
 
 @record.command()

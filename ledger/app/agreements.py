@@ -15,6 +15,7 @@ from ledger.domain.values import (
     BudgetLine,
     CashYear,
     Category,
+    Count,
     Decision,
     DeviationKind,
     FieldChange,
@@ -128,6 +129,14 @@ class AgreementCommands(LedgerCore):
     ) -> Receipt:
         return self.change(Agreement, agreement_id, lambda agg: agg.record_activity(
             self.envelope(meta, held_on), ActivityKind(kind), title, held_on))[1]
+
+    def report_participation(
+        self, meta: Meta, agreement_id: str, project: str, period_start: date, period_end: date,
+        entries: int, exits: int, outcomes: Sequence[tuple[str, int]] = (),
+    ) -> Receipt:
+        return self.change(Agreement, agreement_id, lambda agg: agg.report_participation(
+            self.envelope(meta, period_end), project, period_start=period_start, period_end=period_end,
+            entries=entries, exits=exits, outcomes=tuple(Count(label, n) for label, n in outcomes)))[1]
 
     def correct_agreement(
         self, meta: Meta, agreement_id: str, version: int, changes: Sequence[tuple[str, str, str]],

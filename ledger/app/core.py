@@ -175,8 +175,16 @@ class LedgerCore(Application[str]):
         return [self.agreement(i) for i in self.stream_ids_with(Agreement.Recorded.TOPIC)]
 
     def grants_of(self, agreement_id: str) -> list[Grant]:
-        grants = [self.grant(i) for i in self.stream_ids_with(Grant.ApplicationSubmitted.TOPIC)]
-        return [g for g in grants if g.agreement_id == agreement_id]
+        return [self.grant(i) for i in self.grant_ids_of(agreement_id)]
+
+    def grant_ids_of(self, agreement_id: str) -> list[str]:
+        """File numbers of the grants linked to an agreement, read from their applications."""
+        found = []
+        for notification in self.reads.all(topics=[Grant.ApplicationSubmitted.TOPIC]):
+            event = self.mapper.to_domain_event(notification)
+            if isinstance(event, Grant.ApplicationSubmitted) and event.agreement_id == agreement_id:
+                found.append(event.originator_id)
+        return found
 
     def entries(self, stream_ids: Sequence[str]) -> list[Entry]:
         """The events of these streams with their global positions, in order."""
@@ -197,7 +205,7 @@ class LedgerCore(Application[str]):
         entries = self.entries([stream_id])
         ids += sorted({d for e in entries if (d := _document_stream(e.event))} - {stream_id})
         if isinstance(entries[0].event, Agreement.Recorded):
-            ids += [g.id for g in self.grants_of(stream_id)]
+            ids += self.grant_ids_of(stream_id)
         return ids
 
 

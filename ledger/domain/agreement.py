@@ -11,6 +11,7 @@ from typing import Any
 from ledger import reference
 from ledger.domain.agreement_state import (
     UNALLOCATED,
+    AssessmentState,
     DecisionState,
     DeviationState,
     ProjectState,
@@ -25,10 +26,12 @@ from ledger.domain.base import (
     check_reason_given,
 )
 from ledger.domain.errors import (
+    AssessmentNotFoundError,
     DeviationAlreadyDecidedError,
     DeviationNotFoundError,
     DuplicateSignatureError,
     InvalidIdentifierError,
+    MissingReasonError,
     NegativeAmountError,
     NotAuthorisedError,
     ProjectNotFoundError,
@@ -42,13 +45,17 @@ from ledger.domain.values import (
     BudgetLine,
     CashYear,
     Category,
+    Count,
     Decision,
     DeviationKind,
+    DeviationTreatment,
     Envelope,
     FieldChange,
+    Indicator,
     Measure,
     Role,
     Scope,
+    Verdict,
 )
 
 AGREEMENT_ID = re.compile(r"^AQB-(?P<year>\d{4})-(?P<ags>\d{5})$")
@@ -249,9 +256,63 @@ class Agreement(LedgerAggregate):
         def on(self, agg: Agreement) -> None:
             agg.activities.append(self.originator_version)
 
+    class ParticipationReported(Event):
+        """What a project delivered in a period: entries, exits and outcomes, as counts only."""
+
+        TOPIC = "aqb:Agreement.ParticipationReported:v1"
+        LABEL = "participation reported"
+        project_id: str
+        period_start: date
+        period_end: date
+        entries: int
+        exits: int
+        outcomes: tuple[Count, ...]
+
+        def on(self, agg: Agreement) -> None:
+            project = agg.projects[self.project_id]
+            project.entries += self.entries
+            project.exits += self.exits
+
     class EntryCorrected(CorrectionEvent, Event):
         TOPIC = "aqb:Agreement.EntryCorrected:v1"
         LABEL = "entry corrected"
+
+    class TargetAchievementAssessed(Event):
+        """The §6 judgement: a human verdict, what it rested on (indicators computed from the
+        ledger, the treatment of every deviation) and the evidence position the assessor saw."""
+
+        TOPIC = "aqb:Agreement.TargetAchievementAssessed:v1"
+        LABEL = "target achievement assessed"
+        assessment_id: str
+        verdict: Verdict
+        rationale: str
+        indicators: tuple[Indicator, ...]
+        treatments: tuple[DeviationTreatment, ...]
+        evidence_position: int
+        evidence_hash: str | None
+        supersedes: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.assessments[self.assessment_id] = AssessmentState(
+                self.assessment_id, self.verdict, self.envelope.actor, self.originator_version,
+                self.evidence_position, self.supersedes)
+            if self.supersedes:
+                agg.assessments[self.supersedes].superseded_by = self.assessment_id
+
+    class AssessmentRevised(TargetAchievementAssessed):
+        """A new judgement that supersedes an earlier one; the earlier one stays on record."""
+
+        TOPIC = "aqb:Agreement.AssessmentRevised:v1"
+        LABEL = "assessment revised"
+
+    class AssessmentSignedOff(Event):
+        TOPIC = "aqb:Agreement.AssessmentSignedOff:v1"
+        LABEL = "assessment signed off"
+        assessment_id: str
+        note: str | None
+
+        def on(self, agg: Agreement) -> None:
+            agg.assessments[self.assessment_id].signed_off_by = self.envelope.actor
 
     # --- state ------------------------------------------------------------------------------
     def __init__(self) -> None:
@@ -271,6 +332,7 @@ class Agreement(LedgerAggregate):
         self.meetings: list[int] = []
         self.publications: list[int] = []
         self.activities: list[int] = []
+        self.assessments: dict[str, AssessmentState] = {}
 
     @property
     def total(self) -> Decimal:
@@ -421,6 +483,16 @@ class Agreement(LedgerAggregate):
             self.ImprovementActivityRecorded, envelope=envelope, kind=kind, title=title, held_on=held_on
         )
 
+    def report_participation(self, envelope: Envelope, project: str, **counts: Any) -> None:
+        check_actor_role(envelope, MINISTRY_OR_PARTY, "participation", self.party_ags)
+        if counts["period_end"] < counts["period_start"]:
+            raise RuleViolationError("the period ends before it starts", "check --from and --to")
+        numbers = [counts["entries"], counts["exits"], *(c.count for c in counts["outcomes"])]
+        if any(n < 0 for n in numbers):
+            raise NegativeAmountError("a count")
+        self.trigger_event(self.ParticipationReported, envelope=envelope, project_id=self.project_ref(project),
+                           **counts)
+
     def correct(
         self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
     ) -> None:
@@ -431,6 +503,48 @@ class Agreement(LedgerAggregate):
             self.EntryCorrected, envelope=envelope, corrects_version=version, changes=changes,
             approver=approver,
         )
+
+    def assess(
+        self, envelope: Envelope, *, verdict: Verdict, rationale: str, indicators: tuple[Indicator, ...],
+        treatments: tuple[DeviationTreatment, ...], known_deviations: tuple[str, ...],
+        evidence_position: int, evidence_hash: str | None, supersedes: str | None = None,
+    ) -> str:
+        """Record the §6 judgement; every deviation known at the evidence position needs a treatment."""
+        check_actor_role(envelope, MINISTRY_ONLY, "an assessment", self.party_ags)
+        if not rationale.strip():
+            raise MissingReasonError("an assessment (its rationale)")
+        check_every_deviation_treated(self, treatments, known_deviations)
+        if supersedes is not None:
+            self.check_assessment_is_current(supersedes)
+        assessment_id = f"A{len(self.assessments) + 1}"
+        event_class = self.AssessmentRevised if supersedes else self.TargetAchievementAssessed
+        self.trigger_event(
+            event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
+            rationale=rationale.strip(), indicators=indicators, treatments=treatments,
+            evidence_position=evidence_position, evidence_hash=evidence_hash, supersedes=supersedes,
+        )
+        return assessment_id
+
+    def sign_off(self, envelope: Envelope, assessment_id: str, note: str | None) -> None:
+        """The second pair of eyes: another actor of the ministry confirms the judgement."""
+        check_actor_role(envelope, MINISTRY_ONLY, "a sign-off", self.party_ags)
+        assessment = self.check_assessment_is_current(assessment_id)
+        if assessment.signed_off_by is not None:
+            raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
+                                     f"{assessment.signed_off_by}", "a revision can be signed off anew")
+        if envelope.actor == assessment.assessor:
+            raise NotAuthorisedError(f"{envelope.actor} assessed {assessment_id} and cannot sign it off",
+                                     "a second, different person of the ministry signs off (four eyes)")
+        self.trigger_event(self.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
+
+    def check_assessment_is_current(self, assessment_id: str) -> AssessmentState:
+        assessment = self.assessments.get(assessment_id)
+        if assessment is None:
+            raise AssessmentNotFoundError(self.id, assessment_id)
+        if assessment.superseded_by:
+            raise RuleViolationError(f"assessment {assessment_id} was superseded by {assessment.superseded_by}",
+                                     f"work on {assessment.superseded_by}")
+        return assessment
 
     # --- queries and guards -----------------------------------------------------------------
     def find_project_by_name(self, name: str) -> ProjectState | None:
@@ -466,6 +580,23 @@ def valid_amount(amount: Decimal, what: str) -> Decimal:
     if amount < 0:
         raise NegativeAmountError(what)
     return money(amount)
+
+
+def check_every_deviation_treated(
+    agreement: Agreement, treatments: tuple[DeviationTreatment, ...], known: tuple[str, ...]
+) -> None:
+    treated = [t.deviation_id for t in treatments]
+    for deviation_id in treated:
+        agreement.deviation(deviation_id)
+    untreated = [d for d in known if d not in treated]
+    if untreated:
+        raise RuleViolationError(
+            f"deviation {untreated[0]} of {agreement.id} has no treatment in this assessment",
+            f"say how it was taken into account: --deviation {untreated[0]}=considered-accepted "
+            "(or considered-with-conditions, not-accepted)",
+        )
+    if len(set(treated)) != len(treated):
+        raise RuleViolationError("a deviation is treated twice", "give each deviation once")
 
 
 def check_decider_is_not_reporter(envelope: Envelope, deviation: DeviationState) -> None:

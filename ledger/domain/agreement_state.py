@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ledger.domain.values import Actor, Category, Decision, DeviationKind, Scope
+from ledger.domain.values import Actor, Category, Decision, DeviationKind, Scope, Verdict
 
 UNALLOCATED = "unallocated"
 
@@ -20,6 +20,8 @@ class ProjectState:
     places: int | None = None
     moved_in: Decimal = Decimal("0.00")
     moved_out: Decimal = Decimal("0.00")
+    entries: int = 0  # participants who started (ParticipationReported), counts only
+    exits: int = 0
 
     @property
     def current(self) -> Decimal:
@@ -64,3 +66,15 @@ class SignatureState:
     place: str | None
     signed_on: date | None
     version: int
+
+
+@dataclass
+class AssessmentState:
+    assessment_id: str
+    verdict: Verdict
+    assessor: Actor
+    version: int
+    evidence_position: int
+    supersedes: str | None = None
+    superseded_by: str | None = None
+    signed_off_by: Actor | None = None

@@ -119,6 +119,14 @@ class DeviationNotFoundError(NotFoundError):
         )
 
 
+class AssessmentNotFoundError(NotFoundError):
+    def __init__(self, agreement_id: str, assessment_id: str) -> None:
+        super().__init__(
+            f"agreement {agreement_id} has no assessment '{assessment_id}'",
+            f"see its assessments with 'aqb trail {agreement_id} --type assess'",
+        )
+
+
 class EventNotFoundError(NotFoundError):
     def __init__(self, stream_id: str, version: int) -> None:
         super().__init__(

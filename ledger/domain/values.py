@@ -71,6 +71,23 @@ class ReviewResult(Enum):
     REJECTED = "rejected"
 
 
+class Verdict(Enum):
+    """The ministry's judgement of target achievement (§6); labels as the ministry writes them."""
+
+    ACHIEVED = "erreicht"
+    LARGELY_ACHIEVED = "weitgehend erreicht"
+    PARTLY_ACHIEVED = "teilweise erreicht"
+    NOT_ACHIEVED = "nicht erreicht"
+
+
+class Treatment(Enum):
+    """How a deviation was taken into account in the judgement (§6)."""
+
+    ACCEPTED = "considered-accepted"
+    WITH_CONDITIONS = "considered-with-conditions"
+    NOT_ACCEPTED = "not-accepted"
+
+
 class ActivityKind(Enum):
     SURVEY = "survey"
     CONFERENCE = "conference"
@@ -177,3 +194,31 @@ class PlanLine:
 
     item: str
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Plan against actual for one scope, as computed from the ledger: e.g. project P3, amount,
+    planned 160000.00, actual 160000.00. Values are text so that counts and money both fit."""
+
+    scope: str
+    ref: str
+    metric: str
+    planned: str
+    actual: str
+
+
+@dataclass(frozen=True)
+class DeviationTreatment:
+    deviation_id: str
+    treatment: Treatment
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of people with an outcome (e.g. "Ausbildung begonnen", 4): counts only, never
+    personal data."""
+
+    label: str
+    count: int

@@ -45,7 +45,8 @@ def test_every_command_has_help_with_an_example(name: str, command: click.Comman
 
 def test_the_command_names_auditors_rely_on_exist() -> None:
     names = {n for n, _ in all_commands()}
-    expected = {"db migrate", "agreement create", "agreement list", "agreement show", "trail", "demo"}
+    expected = {"db migrate", "agreement create", "agreement list", "agreement show", "trail", "demo", "decisions",
+                "import", "explain", "assess new", "assess sign-off", "report compliance", "record participation"}
     expected |= {f"record {k}" for k in ("allocation", "project", "reallocation", "deviation", "decision",
                                           "signature", "meeting", "publication", "activity", "correction")}
     expected |= {f"grant {k}" for k in ("application", "notice", "amendment", "payment", "proof", "review",
@@ -156,8 +157,12 @@ def test_a_received_refund_needs_its_date(seeded: Run) -> None:
 
 def test_db_migrate_on_sqlite_and_postgres(sqlite_url: str, pg_url: str) -> None:
     assert "nothing to do" in ok(make_runner(pg_url)("db", "migrate"))
+    from ledger.persistence.migrations import MIGRATIONS
+
     first = json.loads(ok(make_runner(sqlite_url)("--format", "json", "db", "migrate")))
-    assert first["applied"] == ["events table, topic index"]
+    assert first["applied"] == [m.name for m in MIGRATIONS]
+    again = json.loads(ok(make_runner(sqlite_url)("--format", "json", "db", "migrate")))
+    assert again["applied"] == []
 
 
 def test_demo_writes_a_fresh_ledger_and_refuses_a_used_one(seeded: Run, tmp_path: Path) -> None:
@@ -174,3 +179,28 @@ def test_demo_on_postgres(pg_url: str) -> None:
     rows = json.loads(ok(make_runner(pg_url)("--format", "json", "demo", actor=None)))
     assert rows[0]["event"] == "agreement recorded"
     assert any(r["event"] == "implementation meeting held" for r in rows)
+
+
+def test_participation_counts_show_per_project(seeded: Run) -> None:
+    ok(seeded("record", "participation", AGREEMENT, "--project", "Jump in", "--from", "2024-01-01", "--to",
+              "2024-12-31", "--entries", "12", "--exits", "3", "--outcome", "Arbeit aufgenommen", "4", actor=PARTY))
+    shown = json.loads(ok(seeded("agreement", "show", AGREEMENT, "--format", "json")))
+    assert [(p["name"], p["entries"], p["exits"]) for p in shown["projects"]][0] == ("Jump in", 12, 3)
+    backwards = seeded("record", "participation", AGREEMENT, "--project", "P1", "--from", "2024-12-31", "--to",
+                       "2024-01-01", "--entries", "1", actor=PARTY)
+    assert (backwards.exit_code, backwards.stderr) == (
+        5, "error: the period ends before it starts (check --from and --to)\n")
+
+
+def test_decisions_say_whether_money_moved_before_the_decision(seeded: Run) -> None:
+    ok(seeded("record", "deviation", AGREEMENT, "--kind", "underspend", "--scope", "project", "--ref", "P1",
+              "--cause", "c", "--effective", "2024-09-01", actor=PARTY))
+    ok(seeded("record", "reallocation", AGREEMENT, "--from", "P1", "--to", "P2", "--amount", "1000", "--reason",
+              "vorab", "--effective", "2024-09-02", actor=RP))
+    ok(seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved", "--reason", "ok", "--effective",
+              "2024-09-10", "--document", "Schreiben 10.09."))
+    rows = json.loads(ok(seeded("--format", "json", "decisions", AGREEMENT)))
+    assert rows[0]["item"] == "D1"
+    assert rows[0]["order"] == "money moved before the decision"
+    assert rows[0]["document"] == "Schreiben 10.09."
+    assert rows[1]["item"] == "reallocation"

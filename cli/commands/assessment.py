@@ -1,0 +1,116 @@
+"""`aqb assess` and `aqb explain`: the §6 judgement of target achievement, recorded and explained."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from cli.commands.record import _choices, _done, _meta
+from cli.explain_render import render_dossier
+from cli.params import document_options
+from cli.session import report_format_option, session
+from ledger.domain.errors import InvalidInputError
+from ledger.domain.values import Treatment, Verdict
+
+VERDICTS = [v.value for v in Verdict]
+
+
+class DefaultGroup(click.Group):
+    """A group whose first word may be an argument of its default command: `aqb assess ID …`."""
+
+    default_command = "new"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def _treatments(values: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for value in values:
+        deviation, sep, treatment = value.partition("=")
+        if not sep or treatment not in [t.value for t in Treatment]:
+            raise InvalidInputError(
+                f"invalid --deviation '{value}'",
+                "write DEVIATION=TREATMENT, TREATMENT one of " + ", ".join(t.value for t in Treatment),
+            )
+        found[deviation.strip()] = treatment
+    return found
+
+
+@click.group(cls=DefaultGroup)
+def assess() -> None:
+    """Record the §6 judgement of target achievement (`aqb assess ID …`) or sign one off."""
+
+
+@assess.command("new")
+@click.argument("agreement_id", metavar="AGREEMENT_ID")
+@click.option("--verdict", type=click.Choice(VERDICTS), required=True, help="The human verdict.")
+@click.option("--rationale", required=True, help="Why: the reasoning of the judgement.")
+@click.option("--deviation", "deviations", multiple=True, metavar="ID=TREATMENT",
+              help="How a deviation was taken into account: considered-accepted, considered-with-conditions "
+                   "or not-accepted; every known deviation needs one.")
+@click.option("--evidence", type=click.IntRange(1), help="The ledger position the assessor saw (default: the head).")
+@click.option("--revises", metavar="ASSESSMENT", help="The assessment this one supersedes (e.g. A1).")
+@document_options
+@report_format_option
+def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, ...], evidence: int | None,
+        revises: str | None, document: str | None, document_file: Any) -> None:
+    """Record a judgement: verdict, rationale, the treatment of every deviation, and the indicators
+    computed from the ledger at the evidence position (with its chain hash).
+
+    \b
+    Example:
+      aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict "weitgehend erreicht" \\
+          --rationale "Ziele überwiegend erreicht; Jump in verzögert" \\
+          --deviation D1=considered-accepted --deviation D2=considered-with-conditions
+    """
+    receipt = session().ledger().assess(_meta(rationale, None, document, document_file), agreement_id, verdict,
+                                        rationale, _treatments(deviations), evidence, revises)
+    _done("assessment", receipt)
+
+
+@assess.command("sign-off")
+@click.argument("agreement_id", metavar="AGREEMENT_ID")
+@click.argument("assessment_id", metavar="ASSESSMENT")
+@click.option("--note", help="A remark of the second reader.")
+@report_format_option
+def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
+    """Sign off an assessment as the second, different person (four eyes).
+
+    \b
+    Example:
+      aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A1 --note "geprüft"
+    """
+    receipt = session().ledger().sign_off_assessment(_meta(note, None, None, None), agreement_id, assessment_id, note)
+    _done(f"sign-off of {assessment_id}", receipt)
+
+
+@click.command()
+@click.argument("assessment", metavar="AGREEMENT_ID[/ASSESSMENT]")
+@report_format_option
+def explain(assessment: str) -> None:
+    """The dossier of a judgement: the ledger replayed as of its evidence position (§4 budget, money
+    stages, §5 projects, each deviation with its decision and treatment, the autumn meeting, the
+    verdict), then what arrived afterwards, then checks of the indicators and of the chain.
+
+    \b
+    Example:
+      aqb explain AQB-2024-06532/A1
+      aqb explain AQB-2024-06532 --format markdown > dossier.md
+    """
+    agreement_id, _, assessment_id = assessment.partition("/")
+    s = session()
+    dossier = s.ledger().explain(agreement_id, assessment_id or None)
+    render_dossier(dossier, s.fmt)
+
+
+def four_eyes() -> bool:
+    """Whether an assessment needs a second person's sign-off (AQB_FOUR_EYES, default yes)."""
+    return os.environ.get("AQB_FOUR_EYES", "yes").lower() not in ("no", "0", "false")
+
+
+COMMANDS = [assess, explain]

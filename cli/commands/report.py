@@ -1,0 +1,96 @@
+"""`aqb report compliance`: the obligations of each agreement, PASS/FAIL/PENDING/N/A, with evidence."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+
+from cli.commands.assessment import four_eyes
+from cli.params import DATE
+from cli.render import emit_table, plain
+from cli.session import report_format_option, session
+from ledger.app.reports import AgreementReport
+from ledger.compliance import Status, obligations
+from ledger.domain.dates import today
+
+SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
+
+
+@click.group()
+def report() -> None:
+    """Reports for auditors."""
+
+
+@report.command()
+@click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of --on).")
+@click.option("--party", metavar="AGS", help="Only this party: its full checklist.")
+@click.option("--on", "on", type=DATE, help="Judge deadlines as of this day (default: today).")
+@report_format_option
+def compliance(year: int | None, party: str | None, on: date | None) -> None:
+    """Check each agreement's obligations: both signatures; application by 31 March; grant notice;
+    autumn meeting by year end; every deviation decided; an assessment that treats every deviation
+    (signed off, where AQB_FOUR_EYES asks for it, the default); published file = signed file;
+    proofs of use on time and reviewed; payments within the grant per cash year.
+
+    PENDING means not yet due on --on. With --party, one agreement's checklist with the positions
+    of the evidence; without, the statewide matrix of all 26 parties with totals.
+
+    \b
+    Example:
+      aqb report compliance --year 2024 --party 06532
+      aqb report compliance --year 2024 --on 2025-04-01 --format csv > matrix-2024.csv
+    """
+    s = session()
+    day = on or today()
+    reports = s.ledger().compliance_year(year or day.year, day, four_eyes=four_eyes(), party=party)
+    caption = f"judged on {day}; PENDING = not yet due"
+    if s.fmt == "json":
+        click.echo(json.dumps(plain([_as_dict(r) for r in reports]), indent=2, ensure_ascii=False))
+    elif s.fmt == "csv":
+        emit_table(_long_rows(reports), ["agreement", "party", "obligation", "status", "detail", "positions"], "csv")
+    elif party:
+        emit_table(_long_rows(reports), ["obligation", "status", "detail", "positions"], s.fmt,
+                   title=f"Compliance of {reports[0].agreement_id} ({reports[0].party_name})", caption=caption)
+    else:
+        rows = _matrix(reports)
+        emit_table(rows, ["party", "name", *obligations()], s.fmt,
+                   title=f"Compliance {year or day.year}: 26 parties × obligations", caption=caption)
+
+
+def _as_dict(r: AgreementReport) -> dict[str, Any]:
+    return {"agreement": r.agreement_id, "party": r.party_ags, "name": r.party_name, "recorded": r.checks is not None,
+            "checks": [{"obligation": c.obligation, "status": c.status.value, "detail": c.detail,
+                        "positions": list(c.positions)} for c in r.checks or ()]}
+
+
+def _long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
+    rows = []
+    for r in reports:
+        if r.checks is None:
+            rows.append({"agreement": r.agreement_id, "party": r.party_ags, "obligation": "agreement recorded",
+                         "status": "FAIL", "detail": "no agreement in the ledger", "positions": ""})
+        rows += [{"agreement": r.agreement_id, "party": r.party_ags, "obligation": c.obligation,
+                  "status": c.status.value, "detail": c.detail, "positions": " ".join(map(str, c.positions))}
+                 for c in r.checks or ()]
+    return rows
+
+
+def _matrix(reports: list[AgreementReport]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for r in reports:
+        row: dict[str, Any] = {"party": r.party_ags, "name": r.party_name}
+        for name in obligations():
+            row[name] = "no agreement" if r.checks is None else next(
+                c.status.value for c in r.checks if c.obligation == name)
+        rows.append(row)
+    totals: dict[str, Any] = {"party": "total", "name": ""}
+    for name in obligations():
+        counts = [row[name] for row in rows]
+        totals[name] = " ".join(f"{counts.count(s.value)} {s.value}" for s in Status if counts.count(s.value))
+    return [*rows, totals]
+
+
+COMMANDS = [report]

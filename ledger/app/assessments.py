@@ -1,0 +1,79 @@
+"""§6 judgements: record an assessment with what it rested on, sign it off, and replay the ledger
+as of any position to see what an assessor knew."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ledger.app.core import Entry, LedgerCore, Meta, Receipt
+from ledger.domain.agreement import Agreement
+from ledger.domain.errors import EvidenceBeyondHeadError
+from ledger.domain.grant import Grant
+from ledger.domain.indicators import compute_indicators
+from ledger.domain.values import DeviationTreatment, Treatment, Verdict
+from ledger.integrity.rows import open_reader
+
+
+@dataclass(frozen=True)
+class StateAt:
+    """An agreement and its grants as they stood at a global position."""
+
+    position: int
+    agreement: Agreement
+    grants: tuple[Grant, ...]
+    entries: tuple[Entry, ...]  # every entry of the agreement's trail up to the position
+
+
+class AssessmentCommands(LedgerCore):
+    def assess(
+        self, meta: Meta, agreement_id: str, verdict: str, rationale: str, treatments: Mapping[str, str],
+        evidence_position: int | None = None, revises: str | None = None,
+    ) -> Receipt:
+        """Record a judgement as of the evidence position (default: the head of the ledger now)."""
+        evidence = self.check_evidence_position(evidence_position)
+        state = self.state_at(agreement_id, evidence)
+        known = tuple(d for d in state.agreement.deviations)
+        treated = tuple(DeviationTreatment(d, Treatment(t)) for d, t in treatments.items())
+        return self.change(Agreement, agreement_id, lambda agg: agg.assess(
+            self.envelope(meta), verdict=Verdict(verdict), rationale=rationale,
+            indicators=compute_indicators(state.agreement, state.grants), treatments=treated,
+            known_deviations=known, evidence_position=evidence, evidence_hash=self.chain_hash_at(evidence),
+            supersedes=revises))[1]
+
+    def sign_off_assessment(self, meta: Meta, agreement_id: str, assessment_id: str, note: str | None) -> Receipt:
+        return self.change(Agreement, agreement_id, lambda agg: agg.sign_off(
+            self.envelope(meta), assessment_id, note))[1]
+
+    def check_evidence_position(self, position: int | None) -> int:
+        head = self.reads.head()
+        if position is None:
+            return head
+        if not 1 <= position <= head:
+            raise EvidenceBeyondHeadError(
+                f"evidence position {position} is not in the ledger (its head is at {head})",
+                "name a position the assessor could have seen, at most the head",
+            )
+        return position
+
+    def state_at(self, agreement_id: str, position: int) -> StateAt:
+        """Replay the agreement and its grants up to a global position (inclusive)."""
+        agreement = self.agreement(agreement_id)
+        ids = self.trail_ids(agreement_id)
+        entries = tuple(e for e in self.entries(ids) if e.position <= position)
+        versions: dict[str, int] = {}
+        for entry in entries:
+            versions[entry.event.originator_id] = entry.event.originator_version
+        if agreement.id not in versions:
+            raise EvidenceBeyondHeadError(f"{agreement.id} was not yet recorded at position {position}",
+                                          "name a later position")
+        past: Agreement = self.repository.get(agreement.id, version=versions[agreement.id])
+        grants: tuple[Grant, ...] = tuple(self.repository.get(g, version=v) for g, v in versions.items()
+                       if g != agreement.id and not g.startswith("DOC-"))
+        return StateAt(position, past, grants, entries)
+
+    def chain_hash_at(self, position: int) -> str | None:
+        """The chain link (hex) of the event at this position, as the database computed it."""
+        with open_reader(self.db) as reader:
+            row = next(reader.rows(position, position), None)
+        return row.event_hash.hex() if row and row.event_hash else None

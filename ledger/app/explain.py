@@ -1,0 +1,88 @@
+"""The dossier of one §6 judgement, rebuilt by replaying the ledger as of its evidence position:
+what the assessor knew, how each deviation was treated, what arrived afterwards, and whether the
+recorded indicators and the chain up to the evidence still hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.app.assessments import AssessmentCommands, StateAt
+from ledger.app.core import Entry
+from ledger.domain.agreement import Agreement
+from ledger.domain.errors import AssessmentNotFoundError
+from ledger.domain.indicators import compute_indicators
+from ledger.domain.values import Indicator
+from ledger.integrity.rows import open_reader
+from ledger.integrity.verify import verify
+
+
+@dataclass(frozen=True)
+class Dossier:
+    agreement_id: str
+    assessment: Agreement.TargetAchievementAssessed
+    assessment_position: int
+    sign_off: Entry | None
+    superseded_by: str | None
+    before: StateAt  # the ledger as the assessor saw it
+    after: tuple[Entry, ...]  # what arrived for this agreement after the evidence position
+    recomputed: tuple[Indicator, ...]
+    chain_ok: bool
+    chain_detail: str
+
+    @property
+    def indicators_match(self) -> bool:
+        return self.recomputed == self.assessment.indicators
+
+    def indicator_differences(self) -> list[tuple[Indicator | None, Indicator | None]]:
+        recorded, again = list(self.assessment.indicators), list(self.recomputed)
+        width = max(len(recorded), len(again))
+        pairs = [(recorded[i] if i < len(recorded) else None, again[i] if i < len(again) else None)
+                 for i in range(width)]
+        return [(a, b) for a, b in pairs if a != b]
+
+
+class ExplainCommands(AssessmentCommands):
+    def explain(self, agreement_id: str, assessment_id: str | None = None) -> Dossier:
+        entries = self.entries(self.trail_ids(agreement_id))
+        assessed = _assessment_entry(entries, agreement_id, assessment_id)
+        event = assessed.event
+        assert isinstance(event, Agreement.TargetAchievementAssessed)
+        state = self.state_at(agreement_id, event.evidence_position)
+        sign_off = next((e for e in entries if isinstance(e.event, Agreement.AssessmentSignedOff)
+                         and e.event.assessment_id == event.assessment_id), None)
+        later = next((e.event.assessment_id for e in entries if isinstance(e.event, Agreement.AssessmentRevised)
+                      and e.event.supersedes == event.assessment_id), None)
+        ok, detail = self.chain_check(event.evidence_position, event.evidence_hash)
+        own = {assessed.position, sign_off.position if sign_off else 0}
+        return Dossier(agreement_id, event, assessed.position, sign_off, later, state,
+                       tuple(e for e in entries if e.position > event.evidence_position and e.position not in own),
+                       compute_indicators(state.agreement, state.grants), ok, detail)
+
+    def chain_check(self, evidence: int, recorded_hash: str | None) -> tuple[bool, str]:
+        """Verify the chain from the first event to the evidence position, and that the link at
+        the evidence position is still the one the assessment recorded."""
+        with open_reader(self.db) as reader:
+            report = verify(reader, 1, stop=evidence)
+        if report.first_break is not None:
+            b = report.first_break
+            return False, f"chain broken at position {b.position} ({b.kind}): {b.detail}"
+        if report.gaps:
+            return False, f"version gap at position {report.gaps[0].position}: {report.gaps[0].detail}"
+        if recorded_hash and report.head_hash.hex() != recorded_hash:
+            return False, (f"the link at position {evidence} is {report.head_hash.hex()[:16]}…, "
+                           f"the assessment recorded {recorded_hash[:16]}…")
+        return True, f"chain verified from position 1 to {evidence} ({report.checked} events)"
+
+
+def _assessment_entry(entries: list[Entry], agreement_id: str, assessment_id: str | None) -> Entry:
+    found = [e for e in entries if isinstance(e.event, Agreement.TargetAchievementAssessed)]
+    if assessment_id is not None:
+        found = [e for e in found if _attr(e.event, "assessment_id") == assessment_id]
+    if not found:
+        raise AssessmentNotFoundError(agreement_id, assessment_id or "(any)")
+    return found[-1]
+
+
+def _attr(event: Any, name: str) -> Any:
+    return getattr(event, name, None)

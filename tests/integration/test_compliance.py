@@ -1,0 +1,138 @@
+"""Each compliance rule with pass, fail and pending cases, dates on both sides of each deadline,
+on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ledger.application import Ledger, Meta
+from ledger.compliance import Status
+from ledger.importer.read import read_source, seed_document_path
+
+ID = "AQB-2024-06532"
+FILE = "RPKS-57-AQB-2024-017"
+HMSI = Meta("a.schneider@HMSI", reason="r")
+RP = Meta("k.becker@RPKS", reason="r")
+PARTY = Meta("j.weber@06532", reason="r")
+
+
+def status(ledger: Ledger, obligation: str, on: date, *, four_eyes: bool = True) -> Status:
+    report = ledger.compliance(ID, on, four_eyes=four_eyes)
+    assert report.checks is not None
+    return next(c.status for c in report.checks if c.obligation == obligation)
+
+
+def bare(ledger: Ledger) -> Ledger:
+    ledger.create_agreement(HMSI, ID, [("AQB", Decimal("1000000"))], clauses=["autumn-meeting"])
+    return ledger
+
+
+def granted(ledger: Ledger, submitted: date = date(2024, 3, 27)) -> Ledger:
+    bare(ledger).apply_for_grant(PARTY, ID, FILE, submitted, Decimal("1000000"))
+    ledger.issue_notice(RP, FILE, date(2024, 5, 14), Decimal("1000000"), date(2024, 1, 1), date(2025, 12, 31),
+                        [(2024, Decimal("800000")), (2025, Decimal("200000"))], (), date(2025, 6, 30), None)
+    return ledger
+
+
+def test_signatures(ledger: Ledger) -> None:
+    bare(ledger).sign(HMSI, ID, "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", date(2024, 7, 1))
+    assert status(ledger, "signatures", date(2024, 12, 31)) is Status.PENDING
+    assert status(ledger, "signatures", date(2025, 1, 1)) is Status.FAIL
+    ledger.sign(PARTY, ID, "06532", "Stephan Aurand", "Kreisbeigeordneter", "Wetzlar", date(2024, 7, 10))
+    assert status(ledger, "signatures", date(2025, 1, 1)) is Status.PASS
+
+
+@pytest.mark.parametrize(("submitted", "expected"), [(date(2024, 3, 31), Status.PASS), (date(2024, 4, 1), Status.FAIL)])
+def test_application_by_31_march(ledger: Ledger, submitted: date, expected: Status) -> None:
+    bare(ledger)
+    assert status(ledger, "application by 31 March", date(2024, 3, 31)) is Status.PENDING
+    assert status(ledger, "application by 31 March", date(2024, 4, 1)) is Status.FAIL
+    ledger.apply_for_grant(PARTY, ID, FILE, submitted, Decimal("1000000"))
+    assert status(ledger, "application by 31 March", date(2024, 4, 2)) is expected
+
+
+def test_grant_notice(ledger: Ledger) -> None:
+    bare(ledger).apply_for_grant(PARTY, ID, FILE, date(2024, 3, 1), Decimal("1"))
+    assert status(ledger, "grant notice", date(2024, 12, 31)) is Status.PENDING
+    assert status(ledger, "grant notice", date(2025, 1, 1)) is Status.FAIL
+    ledger.issue_notice(RP, FILE, date(2024, 5, 14), Decimal("1"), date(2024, 1, 1), date(2024, 12, 31))
+    assert status(ledger, "grant notice", date(2025, 1, 1)) is Status.PASS
+
+
+def test_autumn_meeting_by_year_end(ledger: Ledger) -> None:
+    bare(ledger)
+    assert status(ledger, "autumn meeting", date(2024, 12, 31)) is Status.PENDING
+    assert status(ledger, "autumn meeting", date(2025, 1, 1)) is Status.FAIL
+    ledger.hold_meeting(HMSI, ID, date(2025, 1, 15))
+    assert status(ledger, "autumn meeting", date(2025, 2, 1)) is Status.FAIL  # held, but too late
+    ledger.hold_meeting(HMSI, ID, date(2024, 10, 22))
+    assert status(ledger, "autumn meeting", date(2025, 2, 1)) is Status.PASS
+
+
+def test_deviations_decided(ledger: Ledger) -> None:
+    bare(ledger)
+    assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.NA
+    ledger.report_deviation(PARTY, ID, "underspend", "c")
+    assert status(ledger, "deviations decided", date(2024, 12, 31)) is Status.PENDING
+    assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.FAIL
+    ledger.decide_deviation(HMSI, ID, "D1", "acknowledged")
+    assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.PASS
+
+
+def test_assessment_treats_every_deviation_and_is_signed_off(ledger: Ledger) -> None:
+    bare(ledger).report_deviation(PARTY, ID, "underspend", "c")
+    assert status(ledger, "assessment", date(2025, 3, 31)) is Status.PENDING
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
+    ledger.assess(HMSI, ID, "erreicht", "gut", {"D1": "considered-accepted"})
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PENDING  # awaits the second person
+    assert status(ledger, "assessment", date(2025, 4, 1), four_eyes=False) is Status.PASS
+    ledger.sign_off_assessment(Meta("r.klein@HMSI"), ID, "A1", None)
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PASS
+    ledger.report_deviation(PARTY, ID, "other", "late")
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
+
+
+def test_published_file_equals_the_signed_one(ledger: Ledger) -> None:
+    source = read_source(seed_document_path())
+    ledger.import_documents(HMSI, [source])
+    assert status(ledger, "published = signed", date(2024, 12, 31)) is Status.PENDING
+    assert status(ledger, "published = signed", date(2025, 1, 1)) is Status.FAIL
+    ledger.publish(HMSI, ID, "https://example.org/other.pdf", date(2024, 8, 1), "ab" * 32)
+    assert status(ledger, "published = signed", date(2024, 9, 1)) is Status.FAIL
+    ledger.publish(HMSI, ID, "https://example.org/zv.pdf", date(2024, 8, 2), source.sha256)
+    assert status(ledger, "published = signed", date(2024, 9, 1)) is Status.PASS
+
+
+def test_proofs_of_use_on_time_and_reviewed(ledger: Ledger) -> None:
+    granted(ledger)
+    assert status(ledger, "proofs of use", date(2025, 6, 30)) is Status.PENDING
+    assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.FAIL
+    ledger.submit_proof(PARTY, FILE, "interim", date(2025, 6, 30), Decimal("800000"), Decimal("780000"))
+    assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.PENDING  # not yet reviewed
+    ledger.review_proof(RP, FILE, "interim", "accepted", purpose_achieved=True)
+    assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.PASS
+
+
+def test_a_late_proof_of_use_fails(ledger: Ledger) -> None:
+    granted(ledger)
+    ledger.submit_proof(PARTY, FILE, "interim", date(2025, 7, 1), Decimal("1"), Decimal("1"))
+    assert status(ledger, "proofs of use", date(2025, 7, 2)) is Status.FAIL
+
+
+def test_payments_within_the_grant_per_cash_year(ledger: Ledger) -> None:
+    granted(ledger)
+    assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.NA
+    ledger.disburse(RP, FILE, date(2024, 6, 1), Decimal("800000"))
+    assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.PASS
+    ledger.disburse(RP, FILE, date(2024, 12, 1), Decimal("100000"))  # within the grant, beyond 2024's cash
+    assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.FAIL
+
+
+def test_the_statewide_matrix_lists_all_26_parties(ledger: Ledger) -> None:
+    bare(ledger)
+    reports = ledger.compliance_year(2024, date(2025, 1, 1), four_eyes=True)
+    assert len(reports) == 26
+    assert [r.agreement_id for r in reports if r.checks is not None] == [ID]
