@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,8 @@ def plain(value: Any) -> Any:  # noqa: PLR0911 (one return per type)
         return value.value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
@@ -45,6 +48,8 @@ def cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(plain(value), ensure_ascii=False)
     return str(plain(value))
 
 

@@ -19,7 +19,9 @@ from ledger.domain.values import Envelope
 from ledger.integrity.rows import links_at
 
 COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "actor", "reason", "amount",
-           "document", "details", "chain", "corrects", "corrected_by"]
+           "document", "details", "chain", "corrects", "corrected_by", "facts"]
+MONEY_FIELDS = {"amount", "planned_amount", "amount_requested", "income", "expenses", "refund_due"}
+ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope", "originator_topic"}
 
 
 @click.command()
@@ -28,9 +30,11 @@ COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "act
 @click.option("--actor", "actor_filter", metavar="A", help="Only events by this actor (NAME@ORG, or an ORG).")
 @click.option("--since", type=DATE, help="Only events recorded on or after this date.")
 @click.option("--until", type=DATE, help="Only events recorded on or before this date.")
+@click.option("--money", is_flag=True, help="Only events that state money (every stage from announcement to "
+              "refund) and corrections of money fields.")
 @format_option
 def trail(stream_id: str, event_type: str | None, actor_filter: str | None, since: date | None,
-          until: date | None) -> None:
+          until: date | None, money: bool) -> None:
     """The audit trail of an agreement (with its grants and source documents) or of one grant:
     position, recorded time (UTC), effective date, event, actor, reason, amounts, document.
 
@@ -38,11 +42,12 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
     Example:
       aqb trail AQB-2024-06532
       aqb trail AQB-2024-06532 --type deviation --since 2024-09-01 --format csv
+      aqb trail AQB-2024-06532 --money
     """
     s = session()
     ledger = s.ledger()
     entries = [e for e in ledger.entries(ledger.trail_ids(stream_id))
-               if _matches(e, event_type, actor_filter, since, until)]
+               if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
     links = links_at(ledger.db, [e.position for e in entries])
     show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption, links)
@@ -109,7 +114,15 @@ def row(entry: Entry) -> dict[str, Any]:
         "amount": next(iter(amounts.values())) if len(amounts) == 1 else
         "; ".join(f"{k} {cell(v)}" for k, v in amounts.items()) or None,
         "document": _document(envelope), "details": describe(event),
+        "facts": {k: v for k, v in vars(event).items() if k not in ENVELOPE_FIELDS},
     }
+
+
+def _states_money(e: Entry) -> bool:
+    event = e.event
+    if isinstance(event, CorrectionEvent):
+        return any(c.field in MONEY_FIELDS for c in event.changes)
+    return bool(event.amounts())
 
 
 def _document(envelope: Envelope) -> str | None:

@@ -100,6 +100,9 @@ class Agreement(LedgerAggregate):
         clauses: tuple[str, ...]
         document_id: str | None
 
+        def amounts(self) -> dict[str, Decimal]:
+            return {f"§4 {line.budget.value}": line.amount for line in self.lines}
+
         def on(self, agg: Agreement) -> None:
             agg.year, agg.party_ags, agg.party_name = self.year, self.party_ags, self.party_name
             agg.ministry_name, agg.budgets, agg.lines = self.ministry_name, self.budgets, self.lines
@@ -121,6 +124,9 @@ class Agreement(LedgerAggregate):
         measures: tuple[Measure, ...]
         clauses: tuple[str, ...]
         document_id: str | None
+
+        def amounts(self) -> dict[str, Decimal]:
+            return {f"§4 {line.budget.value}": line.amount for line in self.lines}
 
         def on(self, agg: Agreement) -> None:
             agg.content_version += 1

@@ -114,7 +114,8 @@ def test_trail_filters_by_type_actor_and_recorded_date(seeded: Run) -> None:
     assert [r["actor"] for r in by_party] == [PARTY]
     assert json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--until", "2020-01-01"))) == []
     rows = list(csv.DictReader(io.StringIO(ok(seeded("trail", AGREEMENT, "--format", "csv")))))
-    assert rows[0]["position"] == "1" and rows[0]["amount"] == ""
+    assert rows[0]["position"] == "1"
+    assert rows[0]["amount"] == "1185000.00"
 
 
 def test_the_grant_lifecycle(seeded: Run) -> None:
@@ -204,3 +205,16 @@ def test_decisions_say_whether_money_moved_before_the_decision(seeded: Run) -> N
     assert rows[0]["order"] == "money moved before the decision"
     assert rows[0]["document"] == "Schreiben 10.09."
     assert rows[1]["item"] == "reallocation"
+
+
+def test_trail_money_shows_every_money_stage_and_money_corrections(seeded: Run) -> None:
+    ok(seeded("record", "deviation", AGREEMENT, "--kind", "other", "--cause", "c", actor=PARTY))
+    ok(seeded("record", "correction", AGREEMENT, "--entry", "2", "--set", "planned_amount", "135000.00",
+              "130000.00", "--reason", "Tippfehler"))
+    ok(seeded("record", "correction", AGREEMENT, "--entry", "2", "--set", "name", "Jump in", "Jump In",
+              "--reason", "Schreibweise"))
+    rows = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--money")))
+    assert [r["event"] for r in rows] == ["agreement recorded", "project planned", "project planned", "entry corrected"]
+    assert rows[0]["amount"] == "1185000.00"
+    assert rows[1]["corrected_by"] is not None
+    assert rows[3]["facts"]["changes"] == [{"field": "planned_amount", "old": "135000.00", "new": "130000.00"}]
