@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -54,9 +55,10 @@ def cell(value: Any) -> str:
 
 
 def console() -> Console:
-    """Stdout for people: the terminal's width, or 160 columns when piped (logs, files)."""
+    """Stdout for people: the terminal's width (or $COLUMNS), else 160 columns when piped."""
     probe = Console()
-    return Console(soft_wrap=False, highlight=False, width=None if probe.is_terminal else 160)
+    wide = probe.is_terminal or os.environ.get("COLUMNS", "").isdigit()
+    return Console(soft_wrap=False, highlight=False, width=None if wide else 160)
 
 
 def emit_table(

@@ -89,7 +89,8 @@ def _matrix(reports: list[AgreementReport]) -> list[dict[str, Any]]:
     totals: dict[str, Any] = {"party": "total", "name": ""}
     for name in obligations():
         counts = [row[name] for row in rows]
-        totals[name] = " ".join(f"{counts.count(s.value)} {s.value}" for s in Status if counts.count(s.value))
+        kinds = [*(s.value for s in Status), "no agreement"]
+        totals[name] = ", ".join(f"{counts.count(k)} {k}" for k in kinds if counts.count(k))
     return [*rows, totals]
 
 
