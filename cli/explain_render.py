@@ -34,8 +34,8 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "evidence": {"position": a.evidence_position, "chain_hash": a.evidence_hash},
         "budget": {"lines": [{"budget": ln.budget, "amount": ln.amount} for ln in past.lines],
                    "announced": {b.value: v for b, v in past.announced.items()},
-                   "requested": sum((g.requested for g in grants), ZERO), "granted": sum((g.granted for g in grants), ZERO),
-                   "disbursed": sum((g.disbursed for g in grants), ZERO), "proven": sum((g.proven for g in grants), ZERO),
+                   **{stage: sum((getattr(g, stage) for g in grants), ZERO)
+                      for stage in ("requested", "granted", "disbursed", "proven")},
                    "unallocated": past.unallocated},
         "projects": [{"id": p.project_id, "name": p.name, "category": p.category, "planned": p.planned,
                       "current": p.current, "places": p.places} for p in past.projects.values()],
@@ -47,9 +47,9 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "meetings": [{"held_on": m.held_on, "participants": list(m.participants),
                       "deviations_discussed": list(m.deviations_discussed), "agreed_actions": list(m.agreed_actions)}
                      for m in meetings],
-        "arrived_after": [{"position": e.position, "recorded": e.event.timestamp, "effective": e.event.envelope.effective,
-                           "event": label(e.event), "actor": str(e.event.envelope.actor), "details": describe(e.event)}
-                          for e in d.after],
+        "arrived_after": [{"position": e.position, "recorded": e.event.timestamp,
+                           "effective": e.event.envelope.effective, "event": label(e.event),
+                           "actor": str(e.event.envelope.actor), "details": describe(e.event)} for e in d.after],
         "checks": {"indicators_match": d.indicators_match,
                    "indicator_differences": [{"recorded": r, "recomputed": c} for r, c in d.indicator_differences()],
                    "chain_ok": d.chain_ok, "chain": d.chain_detail},
@@ -124,8 +124,8 @@ def markdown(data: dict[str, Any]) -> str:
     lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"])
     lines += _md_table(f"Arrived after position {ev['position']}", data["arrived_after"],
                        ["position", "effective", "event", "actor", "details"])
-    lines += ["## Checks", "", f"- Indicators recomputed from the replay: {'equal' if c['indicators_match'] else 'DIFFERENT'}",
-              f"- Chain: {c['chain']}", ""]
+    verdict = "equal" if c["indicators_match"] else "DIFFERENT"
+    lines += ["## Checks", "", f"- Indicators recomputed from the replay: {verdict}", f"- Chain: {c['chain']}", ""]
     return "\n".join(lines)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import os
 import json
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal

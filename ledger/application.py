@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from ledger.app.explain import ExplainCommands
-from ledger.app.reports import ReportCommands
 from ledger.app.core import Entry, Meta, Receipt
+from ledger.app.explain import ExplainCommands
 from ledger.app.grants import GrantCommands
 from ledger.app.imports import ImportCommands
+from ledger.app.reports import ReportCommands
 from ledger.persistence import migrations, postgres
 from ledger.persistence.config import APP_NAME, Database, database_from_url
 

@@ -132,11 +132,13 @@ def _render(obj: dict[str, Any]) -> None:
                ["published_on", "url", "sha256", "equals_signed_document"])
 
 
+NUMERIC = {"planned", "moved_in", "moved_out", "current", "places", "entries", "exits"}
+
+
 def _sub_table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     table = Table(title=title, title_justify="left")
     for c in columns:
-        table.add_column(c.replace("_", " "), justify="right" if c in {"planned", "moved_in", "moved_out",
-                                                                       "current", "places", "entries", "exits"} else "left")
+        table.add_column(c.replace("_", " "), justify="right" if c in NUMERIC else "left")
     for row in rows:
         table.add_row(*(escape(cell(row[c])) for c in columns))
     out.print(table)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.commands.record import _choices, _done, _meta
+from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
 from cli.params import document_options
 from cli.session import report_format_option, session

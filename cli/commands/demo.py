@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import click
-
-from pathlib import Path
 
 from cli.commands.report import _long_rows
 from cli.commands.trail import show_trail

@@ -38,11 +38,12 @@ def test_assess_sign_off_explain_and_report(tmp_path: Path) -> None:
     run = demo_runner(tmp_path)
     existing = json.loads(run("--format", "json", "trail", ID, "--type", "assessed").stdout)
     if not existing:  # the demo may already hold an assessment; record one otherwise
-        assert run("assess", ID, "--verdict", "weitgehend erreicht", "--rationale", "überwiegend",
-                   "--deviation", "D1=considered-accepted", "--deviation", "D2=considered-with-conditions").exit_code == 0
+        assessed = run("assess", ID, "--verdict", "weitgehend erreicht", "--rationale", "überwiegend",
+                       "--deviation", "D1=considered-accepted", "--deviation", "D2=considered-with-conditions")
+        assert assessed.exit_code == 0
         same = run("assess", "sign-off", ID, "A1")
         assert (same.exit_code, same.stderr) == (6, "error: a.schneider@HMSI assessed A1 and cannot sign it off "
-                                                    "(a second, different person of the ministry signs off (four eyes))\n")
+                                                 "(a second, different person of the ministry signs off (four eyes))\n")
         assert run("assess", "sign-off", ID, "A1", actor="r.klein@HMSI").exit_code == 0
     dossier = json.loads(run("explain", f"{ID}/A1", "--format", "json").stdout)
     assert dossier["checks"]["indicators_match"] is True

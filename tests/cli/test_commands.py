@@ -186,7 +186,7 @@ def test_participation_counts_show_per_project(seeded: Run) -> None:
     ok(seeded("record", "participation", AGREEMENT, "--project", "Jump in", "--from", "2024-01-01", "--to",
               "2024-12-31", "--entries", "12", "--exits", "3", "--outcome", "Arbeit aufgenommen", "4", actor=PARTY))
     shown = json.loads(ok(seeded("agreement", "show", AGREEMENT, "--format", "json")))
-    assert [(p["name"], p["entries"], p["exits"]) for p in shown["projects"]][0] == ("Jump in", 12, 3)
+    assert next((p["name"], p["entries"], p["exits"]) for p in shown["projects"]) == ("Jump in", 12, 3)
     backwards = seeded("record", "participation", AGREEMENT, "--project", "P1", "--from", "2024-12-31", "--to",
                        "2024-01-01", "--entries", "1", actor=PARTY)
     assert (backwards.exit_code, backwards.stderr) == (

@@ -99,7 +99,8 @@ def tamper(db_url: str, position: int, old: bytes, new: bytes) -> None:
             conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             state = bytes(conn.execute(f"SELECT state FROM {table} WHERE notification_id = %s",
                                        (position,)).fetchone()[0])
-            conn.execute(f"UPDATE {table} SET state = %s WHERE notification_id = %s", (state.replace(old, new), position))
+            conn.execute(f"UPDATE {table} SET state = %s WHERE notification_id = %s",
+                         (state.replace(old, new), position))
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
             changed = (new in state.replace(old, new),)
     else:
