@@ -50,7 +50,6 @@ from ledger.domain.values import (
     DeviationKind,
     DeviationTreatment,
     Envelope,
-    FieldChange,
     Indicator,
     Measure,
     Role,
@@ -101,16 +100,11 @@ class Agreement(LedgerAggregate):
         document_id: str | None
 
         def amounts(self) -> dict[str, Decimal]:
-            return {f"§4 {line.budget.value}": line.amount for line in self.lines}
+            return section4_amounts(self.lines)
 
         def on(self, agg: Agreement) -> None:
             agg.year, agg.party_ags, agg.party_name = self.year, self.party_ags, self.party_name
-            agg.ministry_name, agg.budgets, agg.lines = self.ministry_name, self.budgets, self.lines
-            agg.measures, agg.clauses, agg.document_id = self.measures, self.clauses, self.document_id
-            for measure in self.measures:
-                for name in measure.projects:
-                    pid = f"P{len(agg.projects) + 1}"
-                    agg.projects[pid] = ProjectState(pid, name, measure.category)
+            agg.take_content(self)
 
     class Amended(Event):
         """A new version of the agreement's content (an amendment document); both parties sign
@@ -126,17 +120,11 @@ class Agreement(LedgerAggregate):
         document_id: str | None
 
         def amounts(self) -> dict[str, Decimal]:
-            return {f"§4 {line.budget.value}": line.amount for line in self.lines}
+            return section4_amounts(self.lines)
 
         def on(self, agg: Agreement) -> None:
             agg.content_version += 1
-            agg.ministry_name, agg.budgets, agg.lines = self.ministry_name, self.budgets, self.lines
-            agg.measures, agg.clauses, agg.document_id = self.measures, self.clauses, self.document_id
-            for measure in self.measures:
-                for name in measure.projects:
-                    if agg.find_project_by_name(name) is None:
-                        pid = f"P{len(agg.projects) + 1}"
-                        agg.projects[pid] = ProjectState(pid, name, measure.category)
+            agg.take_content(self)
 
     class AllocationAnnounced(Event):
         TOPIC = "aqb:Agreement.AllocationAnnounced:v1"
@@ -340,6 +328,16 @@ class Agreement(LedgerAggregate):
         self.activities: list[int] = []
         self.assessments: dict[str, AssessmentState] = {}
 
+    def take_content(self, content: Agreement.Recorded | Agreement.Amended) -> None:
+        """The agreed content of a version: §4 lines, §5 measures (new projects get the next id)."""
+        self.ministry_name, self.budgets, self.lines = content.ministry_name, content.budgets, content.lines
+        self.measures, self.clauses, self.document_id = content.measures, content.clauses, content.document_id
+        for measure in content.measures:
+            for name in measure.projects:
+                if self.find_project_by_name(name) is None:
+                    pid = f"P{len(self.projects) + 1}"
+                    self.projects[pid] = ProjectState(pid, name, measure.category)
+
     @property
     def total(self) -> Decimal:
         """The §4 amount: the sum of the budget lines."""
@@ -499,16 +497,8 @@ class Agreement(LedgerAggregate):
         self.trigger_event(self.ParticipationReported, envelope=envelope, project_id=self.project_ref(project),
                            **counts)
 
-    def correct(
-        self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
-    ) -> None:
+    def check_may_correct(self, envelope: Envelope) -> None:
         check_actor_role(envelope, DECIDERS, "a correction", self.party_ags)
-        check_reason_given(envelope, "a correction")
-        self.check_correction(version, changes)
-        self.trigger_event(
-            self.EntryCorrected, envelope=envelope, corrects_version=version, changes=changes,
-            approver=approver,
-        )
 
     def assess(
         self, envelope: Envelope, *, verdict: Verdict, rationale: str, indicators: tuple[Indicator, ...],
@@ -579,6 +569,10 @@ class Agreement(LedgerAggregate):
                 f"cannot move {amount:,.2f} EUR from {source_id}: it holds {holds:,.2f} EUR",
                 "move at most what the source holds",
             )
+
+
+def section4_amounts(lines: tuple[BudgetLine, ...]) -> dict[str, Decimal]:
+    return {f"§4 {line.budget.value}": line.amount for line in lines}
 
 
 def valid_amount(amount: Decimal, what: str) -> Decimal:

@@ -61,6 +61,22 @@ class LedgerAggregate(BaseAggregate[str]):
         self.corrections = {}
 
     # --- corrections ------------------------------------------------------------------------
+    def correct(
+        self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
+    ) -> None:
+        """Correct an entry by a new event that points at it; the entry itself stays as it was."""
+        self.check_may_correct(envelope)
+        check_reason_given(envelope, "a correction")
+        self.check_correction(version, changes)
+        self.trigger_event(
+            getattr(self, "EntryCorrected"), envelope=envelope, corrects_version=version, changes=changes,  # noqa: B009
+            approver=approver,
+        )
+
+    def check_may_correct(self, envelope: Envelope) -> None:
+        """Who may correct this aggregate's entries (each aggregate says)."""
+        raise NotImplementedError
+
     def check_correction(self, version: int, changes: tuple[FieldChange, ...]) -> None:
         """A correction names an existing entry, real fields of it, and their current values."""
         target = self.entries.get(version)

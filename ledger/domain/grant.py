@@ -17,7 +17,7 @@ from ledger.domain.base import (
     check_reason_given,
 )
 from ledger.domain.errors import GrantStateError, InvalidIdentifierError, PaymentExceedsGrantError
-from ledger.domain.values import CashYear, Envelope, FieldChange, PlanLine, ProofKind, ReviewResult, Role
+from ledger.domain.values import CashYear, Envelope, PlanLine, ProofKind, ReviewResult, Role
 
 RP_KASSEL = frozenset({Role.GRANT_AUTHORITY})
 PARTY_OR_RP = frozenset({Role.PARTY, Role.GRANT_AUTHORITY})
@@ -255,16 +255,8 @@ class Grant(LedgerAggregate):
         amount = valid_amount(amount, "the refund")
         self.trigger_event(self.RefundReceived, envelope=envelope, amount=amount, value_date=value_date)
 
-    def correct(
-        self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
-    ) -> None:
+    def check_may_correct(self, envelope: Envelope) -> None:
         self.check_by_rp_kassel(envelope, "a correction")
-        check_reason_given(envelope, "a correction")
-        self.check_correction(version, changes)
-        self.trigger_event(
-            self.EntryCorrected, envelope=envelope, corrects_version=version, changes=changes,
-            approver=approver,
-        )
 
     def check_by_rp_kassel(self, envelope: Envelope, what: str) -> None:
         check_actor_role(envelope, RP_KASSEL, what, self.party_ags)
