@@ -10,11 +10,12 @@ and the event is skipped: the rows are the same, computed by the same folds.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 from psycopg import sql
 
@@ -27,6 +28,7 @@ from projections.engine import VIEWS, Projector, ViewSpec
 from projections.store import StaleViewError, ViewStore
 from projections.sync import LedgerSource, catch_up
 
+NUDGE_SECONDS = 1.0
 RUNNER_LOCK_CLASS = 0x41514231  # "AQB1": first key of the one-runner-per-view lock
 
 
@@ -109,11 +111,24 @@ def follow(db: Database, view: str, started: threading.Event | None = None,
                               view_class=tracking, env=db.env) as runner:
             if started is not None:
                 started.set()
+            nudged = time.monotonic()
             while stop is None or not stop.is_set():
                 runner.run_forever(timeout=0.2)
+                if time.monotonic() - nudged >= NUDGE_SECONDS:
+                    _nudge(ledger)
+                    nudged = time.monotonic()
     finally:
         ledger.close()
         lock.close()
+
+
+def _nudge(ledger: LedgerCore) -> None:
+    """NOTIFY the events channel: the subscription's LISTEN starts in a thread of its own, so an
+    event committed before it listens would wait for the next write; a nudge makes it re-read."""
+    recorder = ledger.recorder
+    assert isinstance(recorder, PostgresApplicationRecorder)
+    with recorder.datastore.get_connection() as conn:
+        conn.execute(sql.SQL("NOTIFY {0}").format(sql.Identifier(recorder.channel_name)))
 
 
 def follow_all(db: Database, views: list[str], stop: threading.Event) -> list[threading.Thread]:
