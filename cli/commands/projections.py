@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.render import console, emit_table
 from cli.session import format_option, session
+from ledger.domain.errors import InvalidInputError
 from ledger.persistence.config import database_from_url
 from projections.engine import VIEWS
 from projections.rebuild import rebuild
@@ -38,6 +39,9 @@ def run_command(names: tuple[str, ...]) -> None:
       aqb --database postgresql://postgres@127.0.0.1:5432/aqb projections run
     """
     database = database_from_url(session().url)
+    if database.backend != "postgresql":
+        raise InvalidInputError("live following needs PostgreSQL",
+                                "on SQLite the views are brought up to date after each command")
     stop, errors = threading.Event(), list[BaseException]()
     threads = [threading.Thread(target=_guarded(follow, errors), args=(database, n, None, stop), daemon=True)
                for n in names or sorted(VIEWS)]

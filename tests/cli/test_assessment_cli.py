@@ -20,7 +20,8 @@ def demo_runner(tmp_path: Path) -> Run:
 
 def test_assess_refuses_an_untreated_deviation_in_one_line(tmp_path: Path) -> None:
     run = demo_runner(tmp_path)
-    result = run("assess", ID, "--verdict", "erreicht", "--rationale", "gut", "--deviation", "D1=considered-accepted")
+    result = run("assess", "new", ID, "--verdict", "erreicht", "--rationale", "gut",
+                 "--deviation", "D1=considered-accepted")
     assert result.exit_code == 5
     assert result.stderr == (
         "error: deviation D2 of AQB-2024-06532 has no treatment in this assessment (say how it was taken into "

@@ -218,3 +218,22 @@ def test_trail_money_shows_every_money_stage_and_money_corrections(seeded: Run) 
     assert rows[0]["amount"] == "1185000.00"
     assert rows[1]["corrected_by"] is not None
     assert rows[3]["facts"]["changes"] == [{"field": "planned_amount", "old": "135000.00", "new": "130000.00"}]
+
+
+def test_projections_rebuild_keeps_the_same_status_and_run_needs_postgres(seeded: Run) -> None:
+    before = json.loads(ok(seeded("--format", "json", "status", AGREEMENT)))
+    ok(seeded("projections", "rebuild"))
+    assert json.loads(ok(seeded("--format", "json", "status", AGREEMENT))) == before
+    views = json.loads(ok(seeded("--format", "json", "projections", "status")))
+    assert {v["view"]: v["lag"] for v in views} == {"audit": 0, "budget": 0, "lifecycle": 0}
+    live = seeded("projections", "run")
+    assert (live.exit_code, live.stderr) == (
+        4, "error: live following needs PostgreSQL (on SQLite the views are brought up to date after each command)\n")
+
+
+def test_projections_rebuild_on_postgres(pg_url: str) -> None:
+    run = make_runner(pg_url)
+    ok(run("demo", actor=None))
+    before = json.loads(ok(run("--format", "json", "status", AGREEMENT)))
+    ok(run("projections", "rebuild", "budget"))
+    assert json.loads(ok(run("--format", "json", "status", AGREEMENT))) == before
