@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ledger import reference
+from ledger.domain import agreement_assessment
+from ledger.domain.agreement_rules import (
+    AGREEMENT_ID,
+    DECIDERS,
+    MINISTRY_ONLY,
+    MINISTRY_OR_PARTY,
+    REPORTERS,
+    agreement_id,
+    check_decider_is_not_reporter,
+    parse_agreement_id,
+    section4_amounts,
+    valid_amount,
+)
 from ledger.domain.agreement_state import (
     UNALLOCATED,
     AssessmentState,
@@ -26,19 +38,14 @@ from ledger.domain.base import (
     check_reason_given,
 )
 from ledger.domain.errors import (
-    AssessmentNotFoundError,
     DeviationAlreadyDecidedError,
     DeviationNotFoundError,
     DuplicateSignatureError,
-    InvalidIdentifierError,
-    MissingReasonError,
     NegativeAmountError,
-    NotAuthorisedError,
     ProjectNotFoundError,
     ReallocationExceedsSourceError,
     RuleViolationError,
 )
-from ledger.domain.money import money
 from ledger.domain.values import (
     ActivityKind,
     Budget,
@@ -52,31 +59,12 @@ from ledger.domain.values import (
     Envelope,
     Indicator,
     Measure,
-    Role,
     Scope,
     Verdict,
 )
 
-AGREEMENT_ID = re.compile(r"^AQB-(?P<year>\d{4})-(?P<ags>\d{5})$")
-MINISTRY_ONLY = frozenset({Role.MINISTRY})
-MINISTRY_OR_PARTY = frozenset({Role.MINISTRY, Role.PARTY})
-DECIDERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY})
-REPORTERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY, Role.PARTY})
-
-
-def agreement_id(year: int, ags: str) -> str:
-    return f"AQB-{year}-{ags}"
-
-
-def parse_agreement_id(text: str) -> tuple[int, str]:
-    """Split and check an id such as AQB-2024-06532."""
-    found = AGREEMENT_ID.match(text.strip())
-    if not found or reference.party(found.group("ags")) is None:
-        raise InvalidIdentifierError(
-            f"invalid agreement id '{text}'",
-            "write AQB-<year>-<AGS of one of the 26 parties>, e.g. AQB-2024-06532",
-        )
-    return int(found.group("year")), found.group("ags")
+# The identifiers and the money guard live in agreement_rules; they are part of this module's API.
+__all__ = ["AGREEMENT_ID", "Agreement", "agreement_id", "parse_agreement_id", "valid_amount"]
 
 
 class Agreement(LedgerAggregate):
@@ -506,41 +494,14 @@ class Agreement(LedgerAggregate):
         evidence_position: int, evidence_hash: str | None, supersedes: str | None = None,
     ) -> str:
         """Record the §6 judgement; every deviation known at the evidence position needs a treatment."""
-        check_actor_role(envelope, MINISTRY_ONLY, "an assessment", self.party_ags)
-        if not rationale.strip():
-            raise MissingReasonError("an assessment (its rationale)")
-        check_every_deviation_treated(self, treatments, known_deviations)
-        if supersedes is not None:
-            self.check_assessment_is_current(supersedes)
-        assessment_id = f"A{len(self.assessments) + 1}"
-        event_class = self.AssessmentRevised if supersedes else self.TargetAchievementAssessed
-        self.trigger_event(
-            event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
-            rationale=rationale.strip(), indicators=indicators, treatments=treatments,
-            evidence_position=evidence_position, evidence_hash=evidence_hash, supersedes=supersedes,
-        )
-        return assessment_id
+        return agreement_assessment.record_assessment(
+            self, envelope, verdict=verdict, rationale=rationale, indicators=indicators, treatments=treatments,
+            known_deviations=known_deviations, evidence_position=evidence_position, evidence_hash=evidence_hash,
+            supersedes=supersedes)
 
     def sign_off(self, envelope: Envelope, assessment_id: str, note: str | None) -> None:
-        """The second pair of eyes: another actor of the ministry confirms the judgement."""
-        check_actor_role(envelope, MINISTRY_ONLY, "a sign-off", self.party_ags)
-        assessment = self.check_assessment_is_current(assessment_id)
-        if assessment.signed_off_by is not None:
-            raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
-                                     f"{assessment.signed_off_by}", "a revision can be signed off anew")
-        if envelope.actor == assessment.assessor:
-            raise NotAuthorisedError(f"{envelope.actor} assessed {assessment_id} and cannot sign it off",
-                                     "a second, different person of the ministry signs off (four eyes)")
-        self.trigger_event(self.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
-
-    def check_assessment_is_current(self, assessment_id: str) -> AssessmentState:
-        assessment = self.assessments.get(assessment_id)
-        if assessment is None:
-            raise AssessmentNotFoundError(self.id, assessment_id)
-        if assessment.superseded_by:
-            raise RuleViolationError(f"assessment {assessment_id} was superseded by {assessment.superseded_by}",
-                                     f"work on {assessment.superseded_by}")
-        return assessment
+        """The second pair of eyes: another person of the ministry confirms the judgement."""
+        agreement_assessment.record_sign_off(self, envelope, assessment_id, note)
 
     # --- queries and guards -----------------------------------------------------------------
     def find_project_by_name(self, name: str) -> ProjectState | None:
@@ -569,40 +530,3 @@ class Agreement(LedgerAggregate):
                 f"cannot move {amount:,.2f} EUR from {source_id}: it holds {holds:,.2f} EUR",
                 "move at most what the source holds",
             )
-
-
-def section4_amounts(lines: tuple[BudgetLine, ...]) -> dict[str, Decimal]:
-    return {f"§4 {line.budget.value}": line.amount for line in lines}
-
-
-def valid_amount(amount: Decimal, what: str) -> Decimal:
-    """Money in an event: never negative, always in cents."""
-    if amount < 0:
-        raise NegativeAmountError(what)
-    return money(amount)
-
-
-def check_every_deviation_treated(
-    agreement: Agreement, treatments: tuple[DeviationTreatment, ...], known: tuple[str, ...]
-) -> None:
-    treated = [t.deviation_id for t in treatments]
-    for deviation_id in treated:
-        agreement.deviation(deviation_id)
-    untreated = [d for d in known if d not in treated]
-    if untreated:
-        raise RuleViolationError(
-            f"deviation {untreated[0]} of {agreement.id} has no treatment in this assessment",
-            f"say how it was taken into account: --deviation {untreated[0]}=considered-accepted "
-            "(or considered-with-conditions, not-accepted)",
-        )
-    if len(set(treated)) != len(treated):
-        raise RuleViolationError("a deviation is treated twice", "give each deviation once")
-
-
-def check_decider_is_not_reporter(envelope: Envelope, deviation: DeviationState) -> None:
-    if envelope.actor.organisation == deviation.reported_by.organisation:
-        raise NotAuthorisedError(
-            f"{envelope.actor} may not decide deviation {deviation.deviation_id}: "
-            f"{deviation.reported_by.organisation} reported it",
-            "a deviation is decided by the ministry or RP Kassel, never by the one who reported it",
-        )

@@ -1,0 +1,82 @@
+"""The §6 judgement as rules of the Agreement: assess, revise, sign off (four eyes). The events
+(TargetAchievementAssessed, AssessmentRevised, AssessmentSignedOff) are nested in Agreement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ledger.domain.agreement_rules import MINISTRY_ONLY
+from ledger.domain.agreement_state import AssessmentState
+from ledger.domain.base import check_actor_role
+from ledger.domain.errors import (
+    AssessmentNotFoundError,
+    MissingReasonError,
+    NotAuthorisedError,
+    RuleViolationError,
+)
+from ledger.domain.values import DeviationTreatment, Envelope, Indicator, Verdict
+
+if TYPE_CHECKING:
+    from ledger.domain.agreement import Agreement
+
+
+def record_assessment(
+    agreement: Agreement, envelope: Envelope, *, verdict: Verdict, rationale: str, indicators: tuple[Indicator, ...],
+    treatments: tuple[DeviationTreatment, ...], known_deviations: tuple[str, ...],
+    evidence_position: int, evidence_hash: str | None, supersedes: str | None = None,
+) -> str:
+    """Record the §6 judgement; every deviation known at the evidence position needs a treatment."""
+    check_actor_role(envelope, MINISTRY_ONLY, "an assessment", agreement.party_ags)
+    if not rationale.strip():
+        raise MissingReasonError("an assessment (its rationale)")
+    check_every_deviation_treated(agreement, treatments, known_deviations)
+    if supersedes is not None:
+        check_assessment_is_current(agreement, supersedes)
+    assessment_id = f"A{len(agreement.assessments) + 1}"
+    event_class = agreement.AssessmentRevised if supersedes else agreement.TargetAchievementAssessed
+    agreement.trigger_event(
+        event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
+        rationale=rationale.strip(), indicators=indicators, treatments=treatments,
+        evidence_position=evidence_position, evidence_hash=evidence_hash, supersedes=supersedes,
+    )
+    return assessment_id
+
+
+def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str, note: str | None) -> None:
+    """The second pair of eyes: another actor of the ministry confirms the judgement."""
+    check_actor_role(envelope, MINISTRY_ONLY, "a sign-off", agreement.party_ags)
+    assessment = check_assessment_is_current(agreement, assessment_id)
+    if assessment.signed_off_by is not None:
+        raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
+                                 f"{assessment.signed_off_by}", "a revision can be signed off anew")
+    if envelope.actor == assessment.assessor:
+        raise NotAuthorisedError(f"{envelope.actor} assessed {assessment_id} and cannot sign it off",
+                                 "a second, different person of the ministry signs off (four eyes)")
+    agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
+
+
+def check_assessment_is_current(agreement: Agreement, assessment_id: str) -> AssessmentState:
+    assessment = agreement.assessments.get(assessment_id)
+    if assessment is None:
+        raise AssessmentNotFoundError(agreement.id, assessment_id)
+    if assessment.superseded_by:
+        raise RuleViolationError(f"assessment {assessment_id} was superseded by {assessment.superseded_by}",
+                                 f"work on {assessment.superseded_by}")
+    return assessment
+
+
+def check_every_deviation_treated(
+    agreement: Agreement, treatments: tuple[DeviationTreatment, ...], known: tuple[str, ...]
+) -> None:
+    treated = [t.deviation_id for t in treatments]
+    for deviation_id in treated:
+        agreement.deviation(deviation_id)
+    untreated = [d for d in known if d not in treated]
+    if untreated:
+        raise RuleViolationError(
+            f"deviation {untreated[0]} of {agreement.id} has no treatment in this assessment",
+            f"say how it was taken into account: --deviation {untreated[0]}=considered-accepted "
+            "(or considered-with-conditions, not-accepted)",
+        )
+    if len(set(treated)) != len(treated):
+        raise RuleViolationError("a deviation is treated twice", "give each deviation once")
