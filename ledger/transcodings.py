@@ -39,12 +39,16 @@ class EnumAsValue(Transcoding):
     def __init__(self, enum_type: type[Enum], name: str) -> None:
         self.type = enum_type
         self.name = name
+        self.members = {member.value: member for member in enum_type}  # a dict is faster than Enum()
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return cast(Enum, self.type(data))
+        try:
+            return self.members[data]
+        except KeyError:
+            return cast(Enum, self.type(data))  # the enum's own error names the bad value
 
 
 class DataclassAsDict(Transcoding):
@@ -52,12 +56,17 @@ class DataclassAsDict(Transcoding):
         self.type = cls
         self.name = name
         self.fields = tuple(f.name for f in dataclasses.fields(cls))
+        self.names = set(self.fields)
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**{k: as_tuples(v) for k, v in data.items()})
+        if data.keys() != self.names:  # an unknown or missing field: let the constructor say which
+            return self.type(**{k: as_tuples(v) for k, v in data.items()})
+        obj: Any = object.__new__(self.type)  # frozen value objects without validation: skip __init__
+        obj.__dict__.update((k, tuple(map(as_tuples, v)) if isinstance(v, list) else v) for k, v in data.items())
+        return obj
 
 
 def as_tuples(value: Any) -> Any:
