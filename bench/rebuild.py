@@ -2,7 +2,7 @@
 
 1. Generates a statewide ledger (26 parties x several years, a realistic mix: agreements, signatures,
    allocations, projects, reallocations, deviations and decisions, meetings, grant applications,
-   notices, amendments, many payments, proofs, refunds and a few corrections) of at least
+   notices, amendments, many payments, refund claims and a few corrections) of at least
    `--events` events in a fresh PostgreSQL schema, many aggregates per `save()`.
 2. Measures the raw floor: `recorder.select_notifications` over all events (pages of 5,000).
 3. Rebuilds every view (budget, lifecycle, audit) from position zero, batched, and prints
