@@ -74,41 +74,37 @@ class Agreement(LedgerAggregate):
         TOPIC = "aqb:Agreement.Event"
 
     # --- events (DOMAIN.md §6) ----------------------------------------------------------------
-    class Recorded(LedgerCreated, Event):
+    class ContentEvent(Event):
+        """Base of the events that state the agreed content of a version (§4 lines, §5 measures)."""
+
+        TOPIC = "aqb:Agreement.ContentEvent"
+        ministry_name: str
+        budgets: tuple[Budget, ...]
+        lines: tuple[BudgetLine, ...]
+        measures: tuple[Measure, ...]
+        clauses: tuple[str, ...]
+        document_id: str | None
+
+        def amounts(self) -> dict[str, Decimal]:
+            return section4_amounts(self.lines)
+
+    class Recorded(LedgerCreated, ContentEvent):
         TOPIC = "aqb:Agreement.Recorded:v1"
         LABEL = "agreement recorded"
         year: int
         party_ags: str
         party_name: str
-        ministry_name: str
-        budgets: tuple[Budget, ...]
-        lines: tuple[BudgetLine, ...]
-        measures: tuple[Measure, ...]
-        clauses: tuple[str, ...]
-        document_id: str | None
-
-        def amounts(self) -> dict[str, Decimal]:
-            return section4_amounts(self.lines)
 
         def on(self, agg: Agreement) -> None:
             agg.year, agg.party_ags, agg.party_name = self.year, self.party_ags, self.party_name
             agg.take_content(self)
 
-    class Amended(Event):
+    class Amended(ContentEvent):
         """A new version of the agreement's content (an amendment document); both parties sign
         the new version again."""
 
         TOPIC = "aqb:Agreement.Amended:v1"
         LABEL = "agreement amended"
-        ministry_name: str
-        budgets: tuple[Budget, ...]
-        lines: tuple[BudgetLine, ...]
-        measures: tuple[Measure, ...]
-        clauses: tuple[str, ...]
-        document_id: str | None
-
-        def amounts(self) -> dict[str, Decimal]:
-            return section4_amounts(self.lines)
 
         def on(self, agg: Agreement) -> None:
             agg.content_version += 1
@@ -316,7 +312,7 @@ class Agreement(LedgerAggregate):
         self.activities: list[int] = []
         self.assessments: dict[str, AssessmentState] = {}
 
-    def take_content(self, content: Agreement.Recorded | Agreement.Amended) -> None:
+    def take_content(self, content: Agreement.ContentEvent) -> None:
         """The agreed content of a version: §4 lines, §5 measures (new projects get the next id)."""
         self.ministry_name, self.budgets, self.lines = content.ministry_name, content.budgets, content.lines
         self.measures, self.clauses, self.document_id = content.measures, content.clauses, content.document_id
