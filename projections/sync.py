@@ -8,7 +8,10 @@ head query and one tracking read per view.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from queue import Full, Queue
+from typing import Any
 
 from eventsourcing.persistence import Notification
 
@@ -52,14 +55,50 @@ class LedgerSource:
 def batches(ledger: LedgerCore, start: int, stop: int, size: int = BATCH) -> Iterator[list[Positioned]]:
     """Events after `start` up to `stop`, mapped, in lists of `size`."""
     source = LedgerSource(ledger)
-    batch: list[Positioned] = []
-    for notification in ledger.reads.all(start + 1, stop, page=size):
-        batch.append((notification.id, source.event(notification)))
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    for page in prefetched_pages(ledger, start, stop, size):
+        yield [(notification.id, source.event(notification)) for notification in page]
+
+
+def prefetched_pages(ledger: LedgerCore, start: int, stop: int, size: int) -> Iterator[Sequence[Notification]]:
+    """Pages of the log after `start` up to `stop`; the next page is read in a thread while the
+    caller maps and folds this one (reading waits on the server, folding on the CPU)."""
+    pages: Queue[Sequence[Notification] | BaseException | None] = Queue(maxsize=2)
+    done = threading.Event()
+
+    def read() -> None:
+        position = start + 1
+        try:
+            while not done.is_set():
+                page = ledger.recorder.select_notifications(position, size, stop=stop)
+                if page:
+                    _put(pages, page, done)
+                if len(page) < size:
+                    break
+                position = page[-1].id + 1
+        except BaseException as exc:  # handed to the caller, raised there
+            _put(pages, exc, done)
+            return
+        _put(pages, None, done)
+
+    reader = threading.Thread(target=read, name="aqb-log-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := pages.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        done.set()
+        reader.join(timeout=5)
+
+
+def _put(pages: Queue[Any], item: object, done: threading.Event) -> None:
+    while not done.is_set():
+        try:
+            pages.put(item, timeout=0.1)
+        except Full:
+            continue
+        return
 
 
 def run_batches(
