@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.commands.report import _long_rows
+from cli.commands.status import show_status
 from cli.commands.trail import show_trail
 from cli.explain_render import render_dossier
 from cli.render import console, emit_table
@@ -18,6 +19,7 @@ from ledger.domain.errors import LedgerNotEmptyError
 from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import links_at
 from ledger.persistence.config import Database, database_from_url, default_sqlite_path
+from projections.queries import status_now
 
 REPORT_DAY = date(2025, 4, 1)  # after the judgement's deadline, before the first proof of use is due
 
@@ -27,7 +29,7 @@ REPORT_DAY = date(2025, 4, 1)  # after the judgement's deadline, before the firs
 def demo() -> None:
     """Import the real seed agreement (Lahn-Dill-Kreis 2024) into a fresh ledger and play a
     realistic year around it, including the §6 judgement with a sign-off and a late correction;
-    then print the audit trail, the judgement explained, the compliance report, and the chain
+    then print the audit trail, the budget status, the judgement explained, the compliance report, and the chain
     verified and anchored (a new key and the anchor file are written beside the ledger). With
     --format json or csv, only the trail is printed.
 
@@ -62,9 +64,11 @@ def demo() -> None:
 
 
 def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
-    """After the trail: the judgement explained, the compliance report, the chain verified and
-    anchored with a fresh key, and how to go on."""
+    """After the trail: the budget status, the judgement explained, the compliance report, the
+    chain verified and anchored with a fresh key, and how to go on."""
     out = console()
+    out.rule("aqb status " + agreement_id)
+    show_status(status_now(ledger, agreement_id), "current view")  # brings the views up to date first
     out.rule("aqb explain " + agreement_id)
     render_dossier(ledger.explain(agreement_id), "table")
     out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")

@@ -67,10 +67,11 @@ def status(agreement_id: str, as_of: date | None, at: int | None, effective: dat
     words = point[2] if point else "current view"
     sections = {KEYS[name]: rows for name, rows in found.tables.items()}
     emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
-                 "head": found.head, **sections}, s.fmt, lambda _: _render(found, words))
+                 "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words))
 
 
-def _render(found: Status, words: str) -> None:
+def show_status(found: Status, words: str) -> None:
+    """The status tables for people, each captioned with what it stands for."""
     caption = _caption(words, found.position, found.head)
     sections = ((budget.LINES, "Money stages (EUR) per line and cash year (0: all years)"),
                 (budget.ITEMS, "Projects and categories (EUR)"), (budget.DEVIATIONS, "Deviations"),
