@@ -8,6 +8,7 @@ into tuples (in value objects here, at the top level of an event in `TupleMapper
 from __future__ import annotations
 
 import dataclasses
+import typing
 from datetime import date
 from enum import Enum
 from typing import Any, cast
@@ -57,6 +58,8 @@ class DataclassAsDict(Transcoding):
         self.name = name
         self.fields = tuple(f.name for f in dataclasses.fields(cls))
         self.names = set(self.fields)
+        hints = typing.get_type_hints(cls)
+        self.tuple_fields = tuple(f for f in self.fields if "tuple" in str(hints[f]))
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.fields}
@@ -64,8 +67,10 @@ class DataclassAsDict(Transcoding):
     def decode(self, data: dict[str, Any]) -> Any:
         if data.keys() != self.names:  # an unknown or missing field: let the constructor say which
             return self.type(**{k: as_tuples(v) for k, v in data.items()})
+        for name in self.tuple_fields:
+            data[name] = as_tuples(data[name])
         obj: Any = object.__new__(self.type)  # frozen value objects without validation: skip __init__
-        obj.__dict__.update((k, tuple(map(as_tuples, v)) if isinstance(v, list) else v) for k, v in data.items())
+        object.__setattr__(obj, "__dict__", data)  # the freshly decoded dict becomes its state
         return obj
 
 
@@ -97,8 +102,23 @@ def register_all(transcoder: JSONTranscoder) -> None:
         transcoder.register(DataclassAsDict(cls, name))
 
 
+class FastJSONTranscoder(JSONTranscoder):
+    """The library's transcoder with a leaner hook for tagged objects (called for every dict)."""
+
+    def _decode_obj(self, d: dict[str, Any]) -> Any:
+        if len(d) == 2:
+            kind = d.get("_type_")
+            if kind is not None and "_data_" in d:
+                try:
+                    transcoding = self.names[kind]
+                except KeyError:
+                    return super()._decode_obj(d)  # the library's error for an unknown type
+                return transcoding.decode(d["_data_"])
+        return d
+
+
 def new_transcoder() -> JSONTranscoder:
-    transcoder = JSONTranscoder()
+    transcoder = FastJSONTranscoder()
     register_all(transcoder)
     return transcoder
 

@@ -41,7 +41,7 @@ from ledger.domain.grant import Grant, check_file_number
 from ledger.domain.values import Actor, DocumentRef, Envelope
 from ledger.persistence.config import APP_NAME, Database
 from ledger.persistence.reads import EventReads
-from ledger.transcodings import TupleMapper, register_all
+from ledger.transcodings import FastJSONTranscoder, TupleMapper, register_all
 
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 0.01
@@ -94,7 +94,7 @@ class LedgerCore(Application[str]):
         register_all(transcoder)
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = JSONTranscoder()
+        transcoder = FastJSONTranscoder()
         self.register_transcodings(transcoder)
         return transcoder
 
