@@ -38,19 +38,34 @@ class RunnerBusyError(ConflictError):
                          "one runner per view: stop the other one first, or let it do the work")
 
 
-def lock_statement(db: Database, view: str) -> sql.Composed:
-    return sql.SQL("SELECT pg_try_advisory_lock({0}, hashtext({1}))").format(
-        sql.Literal(RUNNER_LOCK_CLASS), sql.Literal(f"{db.schema}.{view}"))
+def lock_statement(db: Database, view: str, function: str = "pg_try_advisory_lock") -> sql.Composed:
+    return sql.SQL("SELECT {0}({1}, hashtext({2}))").format(
+        sql.Identifier(function), sql.Literal(RUNNER_LOCK_CLASS), sql.Literal(f"{db.schema}.{view}"))
 
 
-def take_lock(db: Database, view: str) -> psycopg.Connection[Any]:
-    """A connection holding the view's runner lock until it is closed; refuses when taken."""
+class RunnerLock:
+    """A connection holding a view's runner lock. `close()` releases the lock explicitly before
+    closing: a closed connection's session may linger a moment on the server, and with it a lock
+    that is only released when the session ends."""
+
+    def __init__(self, db: Database, view: str, conn: psycopg.Connection[Any]) -> None:
+        self.db, self.view, self.conn = db, view, conn
+
+    def close(self) -> None:
+        try:
+            self.conn.execute(lock_statement(self.db, self.view, "pg_advisory_unlock"))
+        finally:
+            self.conn.close()
+
+
+def take_lock(db: Database, view: str) -> RunnerLock:
+    """The view's runner lock until it is closed; refuses when another runner holds it."""
     conn = postgres.connect(db, autocommit=True)
     row = conn.execute(lock_statement(db, view)).fetchone()
     if not (row and row[0]):
         conn.close()
         raise RunnerBusyError(view)
-    return conn
+    return RunnerLock(db, view, conn)
 
 
 def feed_class(db: Database) -> type[LedgerCore]:
