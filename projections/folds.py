@@ -21,6 +21,7 @@ from ledger.domain.agreement import AGREEMENT_ID, Agreement
 from ledger.domain.agreement_state import UNALLOCATED
 from ledger.domain.base import CorrectionEvent, LedgerEvent, coerce_field
 from ledger.domain.grant import Grant
+from ledger.domain.values import Measure
 
 ZERO = Decimal("0.00")
 
@@ -117,10 +118,27 @@ def _recorded(f: AgreementFold, e: Agreement.Recorded) -> None:
     f.lines = {}
     for line in e.lines:
         f.lines[line.budget.value] = f.lines.get(line.budget.value, ZERO) + line.amount
-    for measure in e.measures:
+    _add_projects(f, e.measures)
+
+
+def _content_amended(f: AgreementFold, e: Agreement.Amended) -> None:
+    """A new version: its §4 lines, new §5 projects; both parties sign the new version again."""
+    f.lines = {}
+    for line in e.lines:
+        f.lines[line.budget.value] = f.lines.get(line.budget.value, ZERO) + line.amount
+    _add_projects(f, e.measures)
+    f.signatures = {}
+
+
+def _add_projects(f: AgreementFold, measures: Iterable[Measure]) -> None:
+    """§5 projects not yet known by name get the next id (as the aggregate numbers them)."""
+    names = {p.name.strip().casefold() for p in f.projects.values()}
+    for measure in measures:
         for name in measure.projects:
-            pid = f"P{len(f.projects) + 1}"
-            f.projects[pid] = ProjectFold(pid, name, measure.category.value)
+            if name.strip().casefold() not in names:
+                pid = f"P{len(f.projects) + 1}"
+                f.projects[pid] = ProjectFold(pid, name, measure.category.value)
+                names.add(name.strip().casefold())
 
 
 def _announced(f: AgreementFold, e: Agreement.AllocationAnnounced) -> None:
@@ -212,7 +230,8 @@ def _received(f: GrantFold, e: Grant.RefundReceived) -> None:
 
 
 STEPS: dict[type[Any], Callable[[Any, Any], None]] = {
-    Agreement.Recorded: _recorded, Agreement.AllocationAnnounced: _announced,
+    Agreement.Recorded: _recorded, Agreement.Amended: _content_amended,
+    Agreement.AllocationAnnounced: _announced,
     Agreement.ProjectPlanned: _planned, Agreement.FundsReallocated: _reallocated,
     Agreement.DeviationReported: _deviation, Agreement.DeviationDecided: _decided,
     Agreement.Signed: _signed, Agreement.ImplementationMeetingHeld: _meeting,
