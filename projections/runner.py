@@ -144,12 +144,3 @@ def _nudge(ledger: LedgerCore) -> None:
     assert isinstance(recorder, PostgresApplicationRecorder)
     with recorder.datastore.get_connection() as conn:
         conn.execute(sql.SQL("NOTIFY {0}").format(sql.Identifier(recorder.channel_name)))
-
-
-def follow_all(db: Database, views: list[str], stop: threading.Event) -> list[threading.Thread]:
-    """One thread per view; all stop with `stop`."""
-    threads = [threading.Thread(target=follow, args=(db, v, None, stop), name=f"aqb-{v}", daemon=True)
-               for v in views]
-    for thread in threads:
-        thread.start()
-    return threads

@@ -3,7 +3,7 @@ as of any position to see what an assessor knew."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger.app.core import Entry, LedgerCore, Meta, Receipt
@@ -56,20 +56,23 @@ class AssessmentCommands(LedgerCore):
             )
         return position
 
-    def state_at(self, agreement_id: str, position: int) -> StateAt:
-        """Replay the agreement and its grants up to a global position (inclusive)."""
-        agreement = self.agreement(agreement_id)
-        ids = self.trail_ids(agreement_id)
-        entries = tuple(e for e in self.entries(ids) if e.position <= position)
+    def state_at(self, agreement_id: str, position: int, trail: Sequence[Entry] | None = None) -> StateAt:
+        """Replay the agreement and its grants up to a global position (inclusive); `trail` is the
+        agreement's trail when the caller has already read it."""
+        stream = agreement_id.strip()
+        if trail is None:
+            self.agreement(stream)  # an unknown agreement is named as such
+            trail = self.entries(self.trail_ids(stream))
+        entries = tuple(e for e in trail if e.position <= position)
         versions: dict[str, int] = {}
         for entry in entries:
             versions[entry.event.originator_id] = entry.event.originator_version
-        if agreement.id not in versions:
-            raise EvidenceBeyondHeadError(f"{agreement.id} was not yet recorded at position {position}",
+        if stream not in versions:
+            raise EvidenceBeyondHeadError(f"{stream} was not yet recorded at position {position}",
                                           "name a later position")
-        past: Agreement = self.repository.get(agreement.id, version=versions[agreement.id])
+        past: Agreement = self.repository.get(stream, version=versions[stream])
         grants: tuple[Grant, ...] = tuple(self.repository.get(g, version=v) for g, v in versions.items()
-                       if g != agreement.id and not g.startswith("DOC-"))
+                       if g != stream and not g.startswith("DOC-"))
         return StateAt(position, past, grants, entries)
 
     def chain_hash_at(self, position: int) -> str | None:

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
-    JSONTranscoder,
     Mapper,
     Notification,
     PersistenceError,
@@ -41,7 +40,7 @@ from ledger.domain.grant import Grant, check_file_number
 from ledger.domain.values import Actor, DocumentRef, Envelope
 from ledger.persistence.config import APP_NAME, Database
 from ledger.persistence.reads import EventReads
-from ledger.transcodings import FastJSONTranscoder, TupleMapper, register_all
+from ledger.transcodings import TupleMapper, new_transcoder
 
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 0.01
@@ -90,13 +89,8 @@ class LedgerCore(Application[str]):
     def construct_mapper(self) -> Mapper[str]:
         return TupleMapper(transcoder=self.construct_transcoder())
 
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        register_all(transcoder)
-
     def construct_transcoder(self) -> Transcoder:
-        transcoder = FastJSONTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
+        return new_transcoder()
 
     # --- the write path -----------------------------------------------------------------------
     def envelope(self, meta: Meta, natural: date | None = None) -> Envelope:
@@ -173,9 +167,6 @@ class LedgerCore(Application[str]):
 
     def agreements(self) -> list[Agreement]:
         return [self.agreement(i) for i in self.stream_ids_with(Agreement.Recorded.TOPIC)]
-
-    def grants_of(self, agreement_id: str) -> list[Grant]:
-        return [self.grant(i) for i in self.grant_ids_of(agreement_id)]
 
     def grant_ids_of(self, agreement_id: str) -> list[str]:
         """File numbers of the grants linked to an agreement, read from their applications."""

@@ -48,7 +48,7 @@ class ExplainCommands(AssessmentCommands):
         assessed = _assessment_entry(entries, agreement_id, assessment_id)
         event = assessed.event
         assert isinstance(event, Agreement.TargetAchievementAssessed)
-        state = self.state_at(agreement_id, event.evidence_position)
+        state = self.state_at(agreement_id, event.evidence_position, entries)
         sign_off = next((e for e in entries if isinstance(e.event, Agreement.AssessmentSignedOff)
                          and e.event.assessment_id == event.assessment_id), None)
         later = next((e.event.assessment_id for e in entries if isinstance(e.event, Agreement.AssessmentRevised)

@@ -22,11 +22,6 @@ def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
-def format_eur(value: Decimal) -> str:
-    """1185000 -> '1,185,000.00'."""
-    return f"{money(value):,.2f}"
-
-
 def parse_amount(text: str) -> Decimal:
     """Parse an amount given by a person, e.g. on the command line.
 
