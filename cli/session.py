@@ -12,7 +12,8 @@ import click
 
 from ledger.application import Ledger, Meta, open_ledger
 from ledger.domain.errors import ActorRequiredError
-from ledger.domain.values import Actor, DocumentRef
+from ledger.domain.values import DocumentRef, parse_actor
+from ledger.persistence.config import database_from_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "csv")
@@ -28,19 +29,22 @@ class Session:
     _ledger: Ledger | None = None
     wrote: bool = False  # set by meta(): every write asks for the caller's envelope
 
-    def ledger(self) -> Ledger:
+    def ledger(self, *, create: bool = False) -> Ledger:
         if self._ledger is None:
-            self._ledger = open_ledger(self.url)
+            self._ledger = open_ledger(self.url, create=create)
         return self._ledger
 
     def meta(
         self, reason: str | None = None, effective: date | None = None,
         document: DocumentRef | None = None,
     ) -> Meta:
-        """The caller's envelope; refuses before anything is opened when no actor is given."""
-        if not self.actor:
+        """The caller's envelope. On SQLite the actor is declared and required (refused before
+        anything is opened); on PostgreSQL the login records, and --actor may only confirm it (or
+        name the person a service login records for)."""
+        if self.actor:
+            parse_actor(self.actor)
+        elif database_from_url(self.url).backend == "sqlite":
             raise ActorRequiredError
-        Actor.parse(self.actor)
         self.wrote = True
         return Meta(self.actor, effective, reason, document, self.correlation_id)
 
@@ -52,12 +56,15 @@ class Session:
 
 
 def _bring_views_up_to_date(ledger: Ledger) -> None:
-    """After a write, the views catch up before the command returns (never a stale status)."""
-    from projections.sync import catch_up  # noqa: PLC0415 (the read side, only after writes)
+    """After a write, the views catch up before the command returns where this login may write
+    them (SQLite; on PostgreSQL a projector: otherwise `aqb projections run` follows live)."""
+    from projections.sync import catch_up, may_write_views  # noqa: PLC0415 (the read side, only after writes)
 
+    if not may_write_views(ledger):
+        return
     try:
         catch_up(ledger)
-    except Exception as exc:  # the write stands; the views catch up later
+    except Exception as exc:
         click.echo(f"warning: views not brought up to date: {type(exc).__name__}: {exc} "
                    "(run 'aqb projections rebuild' or 'aqb projections run')", err=True)
 

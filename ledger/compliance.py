@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from ledger.app.core import Entry
 from ledger.domain.agreement import Agreement
+from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from ledger.domain.values import ProofKind
 

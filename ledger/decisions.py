@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.app.core import Entry
 from ledger.domain.agreement import Agreement
+from ledger.domain.entry import Entry
 from ledger.domain.values import Envelope, Scope
 
 

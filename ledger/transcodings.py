@@ -52,11 +52,21 @@ class EnumAsValue(Transcoding):
             return cast(Enum, self.type(data))  # the enum's own error names the bad value
 
 
+TRANSIENT = "transient"  # field metadata: never stored (e.g. the authority a command resolved)
+
+
 class DataclassAsDict(Transcoding):
-    def __init__(self, cls: type[Any], name: str) -> None:
+    """A value object as a dict of its stored fields. `upcast` gives the values of fields that a
+    stored older shape lacks: the tag of the old shape decodes through it (a value object's
+    schema changes under a new tag, the old tag keeps decoding)."""
+
+    def __init__(self, cls: type[Any], name: str, upcast: dict[str, Any] | None = None) -> None:
         self.type = cls
         self.name = name
-        self.fields = tuple(f.name for f in dataclasses.fields(cls))
+        stored = [f for f in dataclasses.fields(cls) if not f.metadata.get(TRANSIENT)]
+        self.transient = {f.name: f.default for f in dataclasses.fields(cls) if f.metadata.get(TRANSIENT)}
+        self.upcast = {**(upcast or {}), **self.transient}
+        self.fields = tuple(f.name for f in stored if f.name not in (upcast or {}))
         self.names = set(self.fields)
         hints = typing.get_type_hints(cls)
         self.tuple_fields = tuple(f for f in self.fields if "tuple" in str(hints[f]))
@@ -66,9 +76,10 @@ class DataclassAsDict(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> Any:
         if data.keys() != self.names:  # an unknown or missing field: let the constructor say which
-            return self.type(**{k: as_tuples(v) for k, v in data.items()})
+            return self.type(**{**self.upcast, **{k: as_tuples(v) for k, v in data.items()}})
         for name in self.tuple_fields:
             data[name] = as_tuples(data[name])
+        data.update(self.upcast)
         obj: Any = object.__new__(self.type)  # frozen value objects without validation: skip __init__
         object.__setattr__(obj, "__dict__", data)  # the freshly decoded dict becomes its state
         return obj
@@ -83,12 +94,18 @@ ENUMS: dict[str, type[Enum]] = {
     "deviation_kind": values.DeviationKind, "scope": values.Scope, "decision": values.Decision,
     "proof_kind": values.ProofKind, "review_result": values.ReviewResult,
     "activity_kind": values.ActivityKind, "verdict": values.Verdict, "treatment": values.Treatment,
+    "act": values.Act, "principal_kind": values.PrincipalKind,
 }
 VALUE_OBJECTS: dict[str, type[Any]] = {
-    "actor": values.Actor, "document_ref": values.DocumentRef, "envelope": values.Envelope,
+    "actor": values.Actor, "document_ref": values.DocumentRef, "envelope_v2": values.Envelope,
     "budget_line": values.BudgetLine, "cash_year": values.CashYear, "measure": values.Measure,
     "field_change": values.FieldChange, "plan_line": values.PlanLine, "indicator": values.Indicator,
-    "deviation_treatment": values.DeviationTreatment, "count": values.Count,
+    "deviation_treatment": values.DeviationTreatment, "count": values.Count, "mandate": values.Mandate,
+}
+# Older shapes that stored events carry, each decoded into today's class (registered first, so
+# that encoding always writes the newest tag). Envelope v1: before logins and mandates.
+UPCAST: dict[str, tuple[type[Any], dict[str, Any]]] = {
+    "envelope": (values.Envelope, {"login": None, "mandate": None}),
 }
 
 
@@ -98,6 +115,8 @@ def register_all(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for name, enum_type in ENUMS.items():
         transcoder.register(EnumAsValue(enum_type, name))
+    for name, (cls, defaults) in UPCAST.items():
+        transcoder.register(DataclassAsDict(cls, name, defaults))
     for name, cls in VALUE_OBJECTS.items():
         transcoder.register(DataclassAsDict(cls, name))
 

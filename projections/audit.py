@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ledger.domain.agreement import AGREEMENT_ID, Agreement
 from ledger.domain.base import LedgerEvent
+from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from projections.tables import Row, Table
 
@@ -45,12 +46,13 @@ def stream_type(event: LedgerEvent) -> str:
     return type(event).__qualname__.split(".")[0].lower()
 
 
-def audit_row(position: int, event: LedgerEvent, agreement_id: str | None) -> Row:
+def audit_row(entry: Entry, agreement_id: str | None) -> Row:
     found = AGREEMENT_ID.match(agreement_id or "")
+    event = entry.event
     envelope = event.envelope
     return (
-        position, event.originator_id, stream_type(event), agreement_id,
+        entry.position, event.originator_id, stream_type(event), agreement_id,
         found.group("ags") if found else None, int(found.group("year")) if found else None,
-        type(event).__qualname__, str(envelope.actor), event.timestamp, envelope.effective,
+        type(event).__qualname__, str(envelope.actor), entry.recorded_at, envelope.effective,
         amount_of(event),
     )

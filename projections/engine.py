@@ -1,7 +1,7 @@
 """The projector: folds events batch by batch and says which rows change.
 
 One `Projector` serves one view. It keeps the folds of the streams it has seen, learns which
-grant belongs to which agreement, and, for a batch of (position, event), returns the changes:
+grant belongs to which agreement, and, for a batch of entries, returns the changes:
 rows to replace per agreement (budget status, lifecycle) and rows to append (audit index).
 Streams it has not seen yet (after a restart, in a catch-up) are refolded from their history,
 read through a `Source`; that I/O happens before the view opens its write transaction.
@@ -15,12 +15,13 @@ from typing import Protocol
 
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import CorrectionEvent, LedgerEvent
+from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from projections import audit, budget, lifecycle
 from projections.folds import AgreementFold, Fold, GrantFold, advance, new_fold, refold
 from projections.tables import Row, Table
 
-Positioned = tuple[int, LedgerEvent]
+Positioned = Entry
 Render = Callable[[AgreementFold, Sequence[GrantFold]], dict[str, list[Row]]]
 
 
@@ -77,10 +78,10 @@ class Projector:
         """The changes of these events; with `defer`, agreements' rows wait for `flush` (a
         rebuild renders each agreement once, at the end, instead of after every batch)."""
         changes = Changes(append={t.name: [] for t in self.spec.tables} if self.spec.append else {})
-        for position, event in events:
-            agreement_id = self.feed(position, event)
+        for entry in events:
+            agreement_id = self.feed(entry.position, entry.event)
             if self.spec.append:
-                changes.append[audit.AUDIT.name].append(audit.audit_row(position, event, agreement_id))
+                changes.append[audit.AUDIT.name].append(audit.audit_row(entry, agreement_id))
             elif agreement_id:
                 self.dirty.add(agreement_id)
         if not defer:

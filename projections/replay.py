@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ledger.app.core import Entry, LedgerCore
+from ledger.app.core import LedgerCore
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import CorrectionEvent, LedgerEvent
 from ledger.domain.dates import BERLIN
+from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from projections import audit
 from projections.engine import VIEWS
@@ -45,7 +46,7 @@ def keep_at(position: int) -> Keep:
 
 
 def keep_recorded_before(instant: datetime) -> Keep:
-    return lambda e: e.event.timestamp < instant
+    return lambda e: e.recorded_at < instant
 
 
 def keep_as_of(day: date) -> Keep:
@@ -100,8 +101,7 @@ def replay_all(ledger: LedgerCore) -> dict[str, list[Row]]:
             for table, rows in render(agreement, grants).items():
                 tables[table].extend(rows)
     links = {f.stream_id: f.agreement_id for f in folds.values() if isinstance(f, GrantFold)}
-    tables[audit.AUDIT.name] = [audit.audit_row(e.position, e.event, _agreement_of(e.event, links))
-                                for e in entries]
+    tables[audit.AUDIT.name] = [audit.audit_row(e, _agreement_of(e.event, links)) for e in entries]
     return tables
 
 

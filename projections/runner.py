@@ -1,40 +1,40 @@
-"""Live following on PostgreSQL: the library's `ProjectionRunner` (LISTEN/NOTIFY) feeding one
-view, one runner per view guaranteed by a session-level advisory lock.
+"""Live following on PostgreSQL: LISTEN on the events channel, and on every notification (and
+once a second anyway) bring the view up to date — the same batches, folds and transactions as
+a rebuild or a command's catch-up, so live and rebuilt views are one computation.
 
-The runner first catches the view up in batches, then processes each new event in its own
-transaction (rows and tracking together). It resumes from the view's tracking position after a
-restart. When a command's own catch-up got there first, the runner's write is refused as stale
-and the event is skipped: the rows are the same, computed by the same folds.
+One runner per view, by a session-level advisory lock held on a connection of its own. When the
+database goes away (a restart, a network cut), the runner says so on stderr, waits with back-off
+(0.5 s, doubling to 30 s), reconnects, says so, and resumes from the view's tracking position.
 """
 
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
+import click
 import psycopg
-from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresTrackingRecorder
-from eventsourcing.projection import Projection, ProjectionRunner
+from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg import sql
 
 from ledger.app.core import LedgerCore
-from ledger.domain.base import LedgerEvent
-from ledger.domain.errors import ConflictError, InvalidInputError
+from ledger.domain.errors import ConflictError, DatabaseUnavailableError, InvalidInputError
 from ledger.persistence import postgres
-from ledger.persistence.config import APP_NAME, Database
-from projections.engine import VIEWS, Projector, ViewSpec
-from projections.store import StaleViewError, ViewStore
-from projections.sync import LedgerSource, catch_up
+from ledger.persistence.config import EVENTS_TABLE, Database
+from projections.sync import catch_up
 
-NUDGE_SECONDS = 1.0
+WAKE_SECONDS = 1.0
+FIRST_DELAY, MAX_DELAY = 0.5, 30.0
 RUNNER_LOCK_CLASS = 0x41514231  # "AQB1": first key of the one-runner-per-view lock
+LOST = (DatabaseUnavailableError, psycopg.OperationalError, psycopg.InterfaceError, OperationalError,
+        InterfaceError)
+Say = Callable[[str], None]
 
 
 class RunnerBusyError(ConflictError):
-    def __init__(self, view: str) -> None:
-        super().__init__(f"a runner for view '{view}' is already running",
+    def __init__(self, view: str, holder: str) -> None:
+        super().__init__(f"a runner for view '{view}' is already running ({holder})",
                          "one runner per view: stop the other one first, or let it do the work")
 
 
@@ -53,94 +53,83 @@ class RunnerLock:
 
     def close(self) -> None:
         try:
-            self.conn.execute(lock_statement(self.db, self.view, "pg_advisory_unlock"))
+            if not self.conn.closed:
+                self.conn.execute(lock_statement(self.db, self.view, "pg_advisory_unlock"))
+        except psycopg.Error:
+            pass  # the session is gone, and the lock with it
         finally:
             self.conn.close()
 
 
 def take_lock(db: Database, view: str) -> RunnerLock:
-    """The view's runner lock until it is closed; refuses when another runner holds it."""
+    """The view's runner lock until it is closed; refuses when another session holds it."""
     conn = postgres.connect(db, autocommit=True)
     row = conn.execute(lock_statement(db, view)).fetchone()
     if not (row and row[0]):
+        holder = _holder(conn, db, view)
         conn.close()
-        raise RunnerBusyError(view)
+        raise RunnerBusyError(view, holder)
     return RunnerLock(db, view, conn)
 
 
-def feed_class(db: Database) -> type[LedgerCore]:
-    """The application class the library's runner constructs (it passes only an env)."""
-
-    class LedgerFeed(LedgerCore):
-        name = APP_NAME  # the events table is named after the application
-
-        def __init__(self, env: Any = None) -> None:  # noqa: ARG002 (the runner passes it)
-            super().__init__(db)
-
-    return LedgerFeed
-
-
-class LiveProjection(Projection[PostgresTrackingRecorder]):
-    """Feeds each event to a projector and writes its rows with the new position."""
-
-    spec: ViewSpec
-    store: ViewStore
-    projector: Projector
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        position = tracking.notification_id
-        assert isinstance(domain_event, LedgerEvent)
-        start = self.projector.position
-        changes = self.projector.batch([(position, domain_event)])
-        try:
-            self.store.write(self.spec, self.spec.name, start, position, changes)
-        except StaleViewError:
-            if self.store.position(self.spec.name) < position:
-                raise
-
-
-def live_classes(ledger: LedgerCore, spec: ViewSpec, start: int) -> tuple[type[Any], type[Any]]:
-    store = ViewStore(ledger.recorder)
-    attrs = {"spec": spec, "store": store, "projector": Projector(spec, LedgerSource(ledger), start)}
-    projection = type(f"aqb_live_{spec.name}", (LiveProjection,), attrs)
-
-    class ViewTracking(PostgresTrackingRecorder):
-        def max_tracking_id(self, application_name: str) -> int | None:  # noqa: ARG002
-            return store.position(spec.name)
-
-    return projection, ViewTracking
+def _holder(conn: psycopg.Connection[Any], db: Database, view: str) -> str:
+    row = conn.execute(
+        "SELECT a.usename, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objid = hashtext(%s)::oid AND l.granted",
+        (RUNNER_LOCK_CLASS, f"{db.schema}.{view}")).fetchone()
+    return f"held by login {row[0]}, process {row[1]}" if row else "its lock is held"
 
 
 def follow(db: Database, view: str, started: threading.Event | None = None,
-           stop: threading.Event | None = None) -> None:
-    """Follow the ledger into one view until `stop` is set (or forever)."""
+           stop: threading.Event | None = None, say: Say | None = None) -> None:
+    """Follow the ledger into one view until `stop` is set (or for ever), reconnecting after a
+    lost connection."""
     if db.backend != "postgresql":
         raise InvalidInputError("live following needs PostgreSQL",
                                 "on SQLite the views are brought up to date after each command")
+    tell = say or (lambda text: click.echo(text, err=True))
+    stop = stop or threading.Event()
+    delay, lost = FIRST_DELAY, False
+    while not stop.is_set():
+        try:
+            _follow_once(db, view, started, stop, on_ready=_reconnected(tell, view) if lost else _quiet)
+            return
+        except LOST as exc:
+            tell(f"view {view}: lost the database ({_first_line(exc)}); reconnecting in {delay:g} s")
+            lost = True
+            stop.wait(delay)
+            delay = min(delay * 2, MAX_DELAY)
+
+
+def _follow_once(db: Database, view: str, started: threading.Event | None, stop: threading.Event,
+                 on_ready: Callable[[], object]) -> None:
     lock = take_lock(db, view)
     ledger = LedgerCore(db)
+    listener = postgres.connect(db, autocommit=True)
     try:
-        start = catch_up(ledger, [view])[view]
-        projection, tracking = live_classes(ledger, VIEWS[view], start)
-        with ProjectionRunner(application_class=feed_class(db), projection_class=projection,
-                              view_class=tracking, env=db.env) as runner:
-            if started is not None:
-                started.set()
-            nudged = time.monotonic()
-            while stop is None or not stop.is_set():
-                runner.run_forever(timeout=0.2)
-                if time.monotonic() - nudged >= NUDGE_SECONDS:
-                    _nudge(ledger)
-                    nudged = time.monotonic()
+        listener.execute(sql.SQL("LISTEN {0}").format(sql.Identifier(EVENTS_TABLE)))
+        catch_up(ledger, [view])
+        on_ready()
+        if started is not None:
+            started.set()
+        while not stop.is_set():
+            for _ in listener.notifies(timeout=WAKE_SECONDS, stop_after=1):
+                pass
+            catch_up(ledger, [view])
     finally:
+        listener.close()
         ledger.close()
         lock.close()
 
 
-def _nudge(ledger: LedgerCore) -> None:
-    """NOTIFY the events channel: the subscription's LISTEN starts in a thread of its own, so an
-    event committed before it listens would wait for the next write; a nudge makes it re-read."""
-    recorder = ledger.recorder
-    assert isinstance(recorder, PostgresApplicationRecorder)
-    with recorder.datastore.get_connection() as conn:
-        conn.execute(sql.SQL("NOTIFY {0}").format(sql.Identifier(recorder.channel_name)))
+def _reconnected(tell: Say, view: str) -> Callable[[], None]:
+    return lambda: tell(f"view {view}: reconnected")
+
+
+def _quiet() -> None:
+    """Nothing to say on the first connection."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,8 +1,7 @@
 """Migration 3: the views' tables (two slots each) and their tracking rows, on both backends.
 
-Run by the owner with the other migrations, so the everyday role needs no CREATE: it writes rows.
-On PostgreSQL the writer role (when migration 2 created it) may change view rows, the reader
-role may read them.
+Run by the owner with the other migrations. On PostgreSQL only the projector role writes them
+(`ledger.persistence.migrations.apply_rights`); writers and readers read them.
 """
 
 # ruff: noqa: S608 -- table and column names are constants of this package; values are parameters
@@ -10,8 +9,6 @@ role may read them.
 from __future__ import annotations
 
 from typing import Any
-
-from psycopg import sql
 
 from projections.engine import VIEWS
 from projections.tables import SLOTS, TRACKING, Backend, create_tracking
@@ -36,7 +33,6 @@ def migrate_postgres(db: Any, conn: Any) -> None:
         conn.execute(statement)
     for view in VIEWS:
         conn.execute(insert, (view,))
-    _grant(db, conn)
 
 
 def migrate_sqlite(curs: Any) -> None:
@@ -52,18 +48,3 @@ def table_names() -> list[str]:
     for spec in VIEWS.values():
         names += [f"{t.name}_{slot}" for t in spec.tables for slot in SLOTS]
     return names
-
-
-def _grant(db: Any, conn: Any) -> None:
-    from ledger.integrity.roles import role_names  # noqa: PLC0415 (optional: migration 2's roles)
-
-    roles = role_names(db)
-    found = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
-                                        ([roles.writer, roles.reader],))}
-    for table in table_names():
-        name = sql.SQL("{0}.{1}").format(sql.Identifier(db.schema), sql.Identifier(table))
-        if roles.writer in found:
-            conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {0} TO {1}").format(
-                name, sql.Identifier(roles.writer)))
-        if roles.reader in found:
-            conn.execute(sql.SQL("GRANT SELECT ON {0} TO {1}").format(name, sql.Identifier(roles.reader)))

@@ -60,6 +60,15 @@ class ViewStore:
         with self.datastore.transaction(commit=True) as curs:
             yield curs
 
+    def writable(self) -> bool:
+        """Whether this connection may write the views (on PostgreSQL only the projector role may)."""
+        if self.backend == "sqlite":
+            return True
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT has_table_privilege(%s, 'UPDATE')", (self.name(TRACKING),))
+            row = curs.fetchone()
+        return bool(_values(row)[0]) if row else False
+
     # --- tracking ------------------------------------------------------------------------------
     def tracking(self, key: str, curs: Any = None, *, lock: bool = False) -> Tracking | None:
         if curs is None:

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from queue import Full, Queue
 from typing import Any
 
-from eventsourcing.persistence import Notification
-
 from ledger.app.core import LedgerCore
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerEvent
 from ledger.domain.grant import Grant
+from ledger.persistence.reads import Row
 from projections.engine import VIEWS, Positioned, Projector, ViewSpec
 from projections.store import StaleViewError, ViewStore
 
@@ -33,7 +32,7 @@ class LedgerSource:
         self.ledger = ledger
 
     def history(self, stream_id: str, upto: int) -> list[LedgerEvent]:
-        return [self.event(n) for n in self.ledger.reads.streams([stream_id]) if n.id <= upto]
+        return [self.event(n) for n in self.ledger.reads.streams([stream_id], upto)]
 
     def agreements(self, upto: int) -> list[str]:
         """Ids of every agreement recorded up to position `upto`."""
@@ -46,30 +45,27 @@ class LedgerSource:
         found = self.ledger.reads.all(1, upto, topics=[Grant.ApplicationSubmitted.TOPIC])
         return [(str(n.originator_id), str(getattr(self.event(n), "agreement_id", ""))) for n in found]
 
-    def event(self, notification: Notification) -> LedgerEvent:
-        event = self.ledger.mapper.to_domain_event(notification)
-        assert isinstance(event, LedgerEvent)
-        return event
+    def event(self, row: Row) -> LedgerEvent:
+        return self.ledger.decoder.event(row)
 
 
 def batches(ledger: LedgerCore, start: int, stop: int, size: int = BATCH) -> Iterator[list[Positioned]]:
-    """Events after `start` up to `stop`, mapped, in lists of `size`."""
-    source = LedgerSource(ledger)
+    """Events after `start` up to `stop`, read through the checked decoder, in lists of `size`."""
     for page in prefetched_pages(ledger, start, stop, size):
-        yield [(notification.id, source.event(notification)) for notification in page]
+        yield [ledger.decoder.entry(row) for row in page]
 
 
-def prefetched_pages(ledger: LedgerCore, start: int, stop: int, size: int) -> Iterator[Sequence[Notification]]:
+def prefetched_pages(ledger: LedgerCore, start: int, stop: int, size: int) -> Iterator[Sequence[Row]]:
     """Pages of the log after `start` up to `stop`; the next page is read in a thread while the
     caller maps and folds this one (reading waits on the server, folding on the CPU)."""
-    pages: Queue[Sequence[Notification] | BaseException | None] = Queue(maxsize=2)
+    pages: Queue[Sequence[Row] | BaseException | None] = Queue(maxsize=2)
     done = threading.Event()
 
     def read() -> None:
         position = start + 1
         try:
             while not done.is_set():
-                page = ledger.recorder.select_notifications(position, size, stop=stop)
+                page = ledger.reads.page(position, size, stop)
                 if page:
                     _put(pages, page, done)
                 if len(page) < size:
@@ -112,7 +108,7 @@ def run_batches(
     position = start
     for batch in batches(ledger, start, stop, size):
         changes = [p.batch(batch, defer=defer) for p in projectors]
-        stop_at = batch[-1][0]
+        stop_at = batch[-1].position
         with store.transaction() as curs:
             for spec, key, change in zip(specs, keys, changes, strict=True):
                 store.write(spec, key, position, stop_at, change, curs)
@@ -120,6 +116,11 @@ def run_batches(
         if progress is not None:
             progress(len(batch))
     return projectors
+
+
+def may_write_views(ledger: LedgerCore) -> bool:
+    """SQLite: always. PostgreSQL: when the login is a projector (or the views' owner)."""
+    return ViewStore(ledger.recorder).writable()
 
 
 def catch_up(ledger: LedgerCore, views: Iterable[str] = tuple(VIEWS)) -> dict[str, int]:

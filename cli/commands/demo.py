@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cli.commands.principal import show_principals
 from cli.commands.report import _long_rows
 from cli.commands.status import show_status
 from cli.commands.trail import show_trail
@@ -14,7 +15,7 @@ from cli.explain_render import render_dossier
 from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger, migrate, open_ledger
-from ledger.demo import play_year
+from ledger.demo import Team, assemble, play_year
 from ledger.domain.errors import LedgerNotEmptyError
 from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import links_at
@@ -44,29 +45,36 @@ def demo() -> None:
     s = session()
     url = s.url or _new_demo_url()
     database = database_from_url(url)
-    if database.backend == "postgresql":
-        migrate(database)
-    ledger = open_ledger(url)
+    if database.backend == "sqlite" and Path(database.sqlite_path).exists():
+        open_ledger(url).close()  # an existing file must be a ledger (and is checked for events below)
+    migrate(database)
+    ledger = open_ledger(url, create=True)
+    team: Team | None = None
     try:
         if ledger.reads.head() > 0:
             raise LedgerNotEmptyError(
                 f"the ledger at {database.describe()} already holds events",
                 "give an empty database, or leave out --database to get a new SQLite file",
             )
-        agreement_id = play_year(ledger)
+        team = assemble(ledger)
+        agreement_id = play_year(team)
         entries = ledger.entries(ledger.trail_ids(agreement_id))
         show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC",
-                   links_at(database, [e.position for e in entries]))
+                   links_at(database, [e.position for e in entries]), authenticated=ledger.authenticated)
         if s.fmt == "table":
             _epilogue(ledger, agreement_id, url)
     finally:
+        if team is not None:
+            team.close(keep=ledger)
         ledger.close()
 
 
 def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
-    """After the trail: the budget status, the judgement explained, the compliance report, the
-    chain verified and anchored with a fresh key, and how to go on."""
+    """After the trail: the principals, the budget status, the judgement explained, the compliance
+    report, the chain verified and anchored with a fresh key, and how to go on."""
     out = console()
+    out.rule("aqb principal list")
+    show_principals(ledger)
     out.rule("aqb status " + agreement_id)
     show_status(status_now(ledger, agreement_id), "current view")  # brings the views up to date first
     out.rule("aqb explain " + agreement_id)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from cli.commands.proofs import show_bundle_check
 from cli.progress import progress_bar
@@ -13,8 +14,8 @@ from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
 from ledger.domain.errors import IntegrityBreakError
 from ledger.integrity import anchoring, anchors
-from ledger.integrity.rows import open_reader
-from ledger.integrity.verify import Report, verify
+from ledger.integrity.rows import NO_START, open_reader
+from ledger.integrity.verify import MAX_LISTED, Report, as_dict, verify
 
 KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, metavar="PATH",
                    type=click.Path(dir_okay=False, path_type=Path),
@@ -25,16 +26,18 @@ PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBL
 
 
 @click.command("verify")
-@click.option("--from", "start", type=click.IntRange(min=1), default=1, show_default=True, metavar="POSITION",
-              help="Recompute from this position, trusting the stored link before it.")
+@click.option("--from", "start", type=click.IntRange(min=1), metavar="POSITION",
+              help="Recompute from this position, trusting the stored link before it [default: every row].")
 @click.option("--bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check an audit bundle offline instead of the database.")
 @PUBLIC_KEY
 @format_option
-def verify_command(start: int, bundle: Path | None, public_path: Path | None) -> None:
-    """Recompute the hash chain over every event, name the first broken position and the kind of
-    break (changed-row, missing-row, foreign-insert, reordered), and check that every stream's
-    versions are gapless. Exits 10 on any break.
+def verify_command(start: int | None, bundle: Path | None, public_path: Path | None) -> None:
+    """Recompute the hash chain over every row, name the first broken position and the kind of
+    break (changed-row, missing-row, foreign-insert, reordered), check that every stream's
+    versions are gapless, read every event (undecodable), and re-check who recorded each one:
+    the stamped login, a registered principal, the mandate it names held at that position
+    (unauthorised). Exits 10 on any of these.
 
     \b
     Example:
@@ -48,37 +51,38 @@ def verify_command(start: int, bundle: Path | None, public_path: Path | None) ->
         return
     ledger = s.ledger()
     with open_reader(ledger.db) as reader, progress_bar("verify", reader.head()) as advance:
-        report = verify(reader, start, advance)
+        report = verify(reader, start if start is not None else NO_START, advance)
     show_report(report, s.fmt)
     if not report.ok:
-        where = report.first_break or report.gaps[0]
+        where = report.problems()[0]
         raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
                                   "the ledger was altered outside the application; keep it as it is "
                                   "and compare with your anchors ('aqb anchor verify')")
 
 
 def show_report(report: Report, fmt: str) -> None:
-    data: dict[str, Any] = {
-        "ok": report.ok, "from": report.start, "checked": report.checked,
-        "head_position": report.head_position, "head_hash": report.head_hash.hex(),
-        "first_break": vars(report.first_break) if report.first_break else None,
-        "later_breaks": report.later_breaks,
-        "version_gaps": [{"position": g.position, "detail": g.detail} for g in report.gaps],
-    }
-    emit_object(data, fmt, lambda _: console().print(_sentence(report)))
+    emit_object(as_dict(report), fmt, lambda _: console().print(escape(_sentence(report))))
 
 
 def _sentence(report: Report) -> str:
-    span = f"{report.checked:,} events checked from position {report.start:,} to {report.head_position:,}"
+    first = "the first row" if report.start == NO_START else f"position {report.start:,}"
+    span = f"{report.checked:,} events checked from {first} to position {report.head_position:,}"
+    a = report.authorship
+    who = (f"authorship: {a.checked:,} events checked against the registry"
+           + (f", {a.declared:,} with declared actors" if a.declared else "")
+           + (f", {a.before_registry:,} before the registry began" if a.before_registry else ""))
     if report.ok:
-        return f"Chain intact: {span}; no version gaps. Head link {report.head_hash.hex()}."
-    lines = [f"BROKEN: {span}."]
+        return f"Chain intact: {span}; no version gaps; every event readable; {who}, no violation. " \
+               f"Head link {report.head_hash.hex()}."
+    lines = [f"BROKEN: {span}; {who}."]
     if report.first_break:
         b = report.first_break
         lines.append(f"First break at position {b.position:,} ({b.kind}): {b.detail}.")
     if report.later_breaks:
         lines.append("Further breaks at positions " + ", ".join(f"{p:,}" for p in report.later_breaks) + ".")
     lines += [f"Version gap at position {g.position:,}: {g.detail}." for g in report.gaps]
+    lines += [f"Undecodable at position {u.position:,}: {u.detail}." for u in report.undecodable]
+    lines += [f"Unauthorised at position {v.position:,}: {v.detail}." for v in report.violations[:MAX_LISTED]]
     return "\n".join(lines)
 
 

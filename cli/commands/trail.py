@@ -13,13 +13,13 @@ from cli.describe import describe, label
 from cli.params import DATE
 from cli.render import cell, emit_table
 from cli.session import format_option, session
-from ledger.app.core import Entry
 from ledger.domain.base import CorrectionEvent
+from ledger.domain.entry import Entry
 from ledger.domain.values import Envelope
 from ledger.integrity.rows import links_at
 
-COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "actor", "reason", "amount",
-           "document", "details", "chain", "corrects", "corrected_by", "facts"]
+COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "actor", "login", "declared",
+           "mandate", "reason", "amount", "document", "details", "chain", "corrects", "corrected_by", "facts"]
 MONEY_FIELDS = {"amount", "planned_amount", "amount_requested", "income", "expenses", "refund_due"}
 ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope", "originator_topic"}
 
@@ -50,20 +50,24 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
                if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
     links = links_at(ledger.db, [e.position for e in entries])
-    show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption, links)
+    show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption, links,
+               authenticated=ledger.authenticated)
 
 
 def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
-               links: Mapping[int, bytes] | None = None) -> None:
+               links: Mapping[int, bytes] | None = None, *, authenticated: bool = False) -> None:
     """All columns for scripts; for people, the facts folded into fewer, wider columns. A
     corrected event stays in the trail with a marker; its correction names it."""
     rows = [row(e) for e in entries]
     mark_chain_and_corrections(rows, entries, links or {})
+    caption += "; logins authenticated by PostgreSQL" if authenticated else \
+        "; actors declared, not authenticated (embedded SQLite ledger)"
     if fmt != "table":
         emit_table(rows, COLUMNS, fmt, title=title, caption=caption)
         return
     people = [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
-               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}", "actor": r["actor"],
+               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}",
+               "actor": who(r) + (f"\nunder {r['mandate']}" if r["mandate"] else ""),
                "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
     emit_table(people, list(people[0]) if people else ["pos"], fmt, title=title, caption=caption,
                numeric=["pos", "amount (EUR)"])
@@ -83,6 +87,15 @@ def mark_chain_and_corrections(rows: list[dict[str, Any]], entries: list[Entry],
                 fixes.setdefault(target, []).append(e.position)
     for r in rows:
         r["corrected_by"] = ", ".join(str(p) for p in fixes.get(r["position"], [])) or None
+
+
+def who(r: dict[str, Any]) -> str:
+    """The actor, and how we know: an authenticated login, a login recording for someone, or declared."""
+    if r["declared"]:
+        return f"{r['actor']} (declared)"
+    if r["login"] != r["actor"].partition("@")[0]:
+        return f"{r['actor']} via login {r['login']}"
+    return str(r["actor"])
 
 
 def _marks(r: dict[str, Any]) -> str:
@@ -108,9 +121,10 @@ def row(entry: Entry) -> dict[str, Any]:
     envelope: Envelope = event.envelope
     amounts = event.amounts()
     return {
-        "position": entry.position, "recorded": event.timestamp, "effective": envelope.effective,
+        "position": entry.position, "recorded": entry.recorded_at, "effective": envelope.effective,
         "stream": event.originator_id, "entry": event.originator_version, "event": label(event),
-        "actor": str(envelope.actor), "reason": envelope.reason,
+        "actor": str(envelope.actor), "login": entry.recorded_by or envelope.login, "declared": envelope.declared,
+        "mandate": envelope.mandate, "reason": envelope.reason,
         "amount": next(iter(amounts.values())) if len(amounts) == 1 else
         "; ".join(f"{k} {cell(v)}" for k, v in amounts.items()) or None,
         "document": _document(envelope), "details": describe(event),
@@ -133,7 +147,7 @@ def _document(envelope: Envelope) -> str | None:
 
 
 def _matches(e: Entry, event_type: str | None, actor: str | None, since: date | None, until: date | None) -> bool:
-    event, recorded_on = e.event, e.event.timestamp.date()
+    event, recorded_on = e.event, e.recorded_at.date()
     if event_type:
         wanted = event_type.lower().replace("-", "").replace("_", "").replace(" ", "")
         names = (type(event).__name__.lower(), label(event).replace(" ", ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -93,7 +94,7 @@ class AgreementCommands(LedgerCore):
     ) -> Receipt:
         def command(agg: Agreement) -> None:
             cause = f"{agreement_id}@{agg.deviation(deviation_id).reported_version}"
-            envelope = self.envelope(Meta(**{**vars(meta), "causation_id": cause}))
+            envelope = self.envelope(replace(meta, causation_id=cause))
             agg.decide_deviation(envelope, deviation_id, Decision(decision), decision_reference,
                                  conditions, revise=revise)
         return self.change(Agreement, agreement_id, command)[1]
@@ -145,4 +146,4 @@ class AgreementCommands(LedgerCore):
         fixes = tuple(FieldChange(f, old, new) for f, old, new in changes)
         cause = f"{agreement_id}@{version}"
         return self.change(Agreement, agreement_id, lambda agg: agg.correct(
-            self.envelope(Meta(**{**vars(meta), "causation_id": cause})), version, fixes, approver))[1]
+            self.envelope(replace(meta, causation_id=cause)), version, fixes, approver))[1]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ledger.app.core import Entry, LedgerCore, Meta, Receipt
+from ledger.app.core import LedgerCore, Meta, Receipt
 from ledger.domain.agreement import Agreement
+from ledger.domain.entry import Entry
 from ledger.domain.errors import EvidenceBeyondHeadError
 from ledger.domain.grant import Grant
 from ledger.domain.indicators import compute_indicators

@@ -1,8 +1,12 @@
-"""The core of the application service: the write path with retries, and the reads.
+"""The core of the application service: who records (the principal and its mandates), the write
+path with retries, and the reads.
 
-Every command loads its aggregate, runs the domain command (which checks the rules), and saves
-all resulting events in one transaction. A concurrent writer makes the save fail; the command is
-then re-run on the reloaded aggregate, a few times, before a clear conflict error.
+Every command resolves the recording principal from the registry (on PostgreSQL the
+authenticated login; on SQLite the declared actor), loads its aggregate, runs the domain command
+(which checks the rules and the mandate), and saves all resulting events in one transaction,
+together with a check that the principal's registry streams did not change meanwhile. A
+concurrent writer makes the save fail; the command is then re-run on fresh state, a few times,
+before a clear conflict error.
 """
 
 from __future__ import annotations
@@ -11,35 +15,36 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import (
-    Mapper,
-    Notification,
-    PersistenceError,
-    RecordConflictError,
-    Transcoder,
-)
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, PersistenceError, RecordConflictError, Transcoder
 
 from ledger import __version__
 from ledger.domain.agreement import Agreement, parse_agreement_id
+from ledger.domain.authority import covering
 from ledger.domain.base import LedgerAggregate, LedgerEvent
 from ledger.domain.dates import today
+from ledger.domain.entry import Entry
 from ledger.domain.errors import (
+    ActorRequiredError,
     AgreementNotFoundError,
     AlreadyExistsError,
     ConcurrentWriteError,
+    ConflictError,
     DatabaseUnavailableError,
     GrantNotFoundError,
+    NotAuthorisedError,
     StreamNotFoundError,
 )
 from ledger.domain.grant import Grant, check_file_number
-from ledger.domain.values import Actor, DocumentRef, Envelope
+from ledger.domain.principal import Principal, principal_id, usable_mandates
+from ledger.domain.values import Act, Actor, Authority, DocumentRef, Envelope, PrincipalKind, parse_actor, role_of
 from ledger.persistence.config import APP_NAME, Database
-from ledger.persistence.reads import EventReads
+from ledger.persistence.decode import Decoder
+from ledger.persistence.reads import EventReads, Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
 MAX_ATTEMPTS = 8
@@ -50,9 +55,12 @@ A = TypeVar("A", bound=LedgerAggregate)
 
 @dataclass(frozen=True)
 class Meta:
-    """Who and why, as given by the caller: the envelope without the derived parts."""
+    """Who and why, as given by the caller: the envelope without the derived parts. `actor` is
+    LOGIN or LOGIN@ORG: on SQLite the declared principal (required); on PostgreSQL the principal
+    is the authenticated login, and `actor` may only confirm it, or name the person a service
+    login records for."""
 
-    actor: str
+    actor: str | None = None
     effective: date | None = None
     reason: str | None = None
     document: DocumentRef | None = None
@@ -71,20 +79,29 @@ class Receipt:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One recorded event with its global position."""
+class Who:
+    actor: Actor
+    authority: Authority
 
-    position: int
-    event: LedgerEvent
+
+@dataclass
+class Attempt:
+    """What one run of a command read of the registry: who, and the versions to hold at save."""
+
+    resolved: dict[str | None, Who] = field(default_factory=dict)
+    expect: dict[str, int] = field(default_factory=dict)
 
 
 class LedgerCore(Application[str]):
     name = APP_NAME
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, login: str | None = None) -> None:
         self.db = db
+        self.login = login  # the authenticated login (PostgreSQL); None: actors are declared
         super().__init__(env=db.env)
         self.reads = EventReads(self.recorder)
+        self.decoder = Decoder(self.mapper)
+        self.attempt = Attempt()
 
     def construct_mapper(self) -> Mapper[str]:
         return TupleMapper(transcoder=self.construct_transcoder())
@@ -92,18 +109,87 @@ class LedgerCore(Application[str]):
     def construct_transcoder(self) -> Transcoder:
         return new_transcoder()
 
-    # --- the write path -----------------------------------------------------------------------
+    @property
+    def authenticated(self) -> bool:
+        return self.login is not None
+
+    # --- who records ------------------------------------------------------------------------
     def envelope(self, meta: Meta, natural: date | None = None) -> Envelope:
+        who = self.who(meta.actor)
         return Envelope(
-            actor=Actor.parse(meta.actor),
+            actor=who.actor,
             effective=meta.effective or natural or today(),
             reason=meta.reason.strip() if meta.reason and meta.reason.strip() else None,
             document=meta.document,
             correlation_id=meta.correlation_id or uuid.uuid4().hex,
             causation_id=meta.causation_id,
             software_version=__version__,
+            login=self.login,
+            authority=who.authority,
         )
 
+    def who(self, named: str | None) -> Who:
+        """The recording principal with its usable mandates (resolved once per attempt)."""
+        found = self.attempt.resolved.get(named)
+        if found is None:
+            found = self.attempt.resolved[named] = self._resolve(named)
+        return found
+
+    def _resolve(self, named: str | None) -> Who:
+        on_behalf = False
+        if self.login is not None:
+            wanted, org = parse_actor(named) if named else (self.login, None)
+            if wanted != self.login:
+                self._check_service(self.login, named or "")
+                on_behalf = True
+        else:
+            if not named:
+                raise ActorRequiredError
+            wanted, org = parse_actor(named)
+        principal = self.registered(wanted)
+        if org is not None and org != principal.organisation:
+            raise NotAuthorisedError(f"{wanted} is registered for {principal.organisation}, not {org}",
+                                     f"name the principal as {wanted} or {wanted}@{principal.organisation}")
+        principal.check_active()
+        mandates = usable_mandates(principal, self._delegator)
+        actor = Actor(wanted, principal.organisation, role_of(principal.organisation))
+        return Who(actor, Authority(wanted, mandates, today(), self.login, on_behalf))
+
+    def _check_service(self, login: str, named: str) -> None:
+        service = self.principal_or_none(login)
+        usable = usable_mandates(service, self._delegator) if service else ()
+        if service is None or service.kind is not PrincipalKind.SERVICE or \
+                covering(usable, Act.ON_BEHALF, None, None, today()) is None:
+            raise NotAuthorisedError(
+                f"you are connected as login {login}; the actor {named} is another principal",
+                "record under your own login (leave out --actor); only a service login with an on-behalf "
+                "mandate records for others",
+            )
+
+    def registered(self, login: str) -> Principal:
+        principal = self.principal_or_none(login)
+        if principal is None:
+            raise NotAuthorisedError(
+                f"{login} is not a registered principal of this ledger",
+                "an administrator registers it with 'aqb principal register'; a new ledger starts with "
+                "'aqb principal bootstrap'",
+            )
+        return principal
+
+    def principal_or_none(self, login: str) -> Principal | None:
+        stream = principal_id(login)
+        rows = self.reads.streams([stream])
+        self.attempt.expect[stream] = rows[-1].originator_version if rows else 0
+        aggregate = self.replay(rows) if rows else None
+        return aggregate if isinstance(aggregate, Principal) else None
+
+    def _delegator(self, login: str) -> Principal | None:
+        try:
+            return self.principal_or_none(login)
+        except Exception:
+            return None
+
+    # --- the write path -----------------------------------------------------------------------
     def create(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
         """Save new aggregates (and changes to others) in one transaction."""
         try:
@@ -112,6 +198,8 @@ class LedgerCore(Application[str]):
             raise AlreadyExistsError(
                 f"{aggregate.id} already exists in this ledger", f"see it with 'aqb trail {aggregate.id}'"
             ) from None
+        finally:
+            self.attempt = Attempt()
         return Receipt(aggregate.id, recordings[-1].notification.id, len(recordings))
 
     def change(self, cls: type[A], stream_id: str, command: Callable[[A], T]) -> tuple[T, Receipt]:
@@ -119,20 +207,23 @@ class LedgerCore(Application[str]):
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not crypto)
+            self.attempt = Attempt()
             aggregate = self.load(cls, stream_id)
             result = command(aggregate)
             try:
                 recordings = self._save(aggregate)
             except RecordConflictError:
                 continue
+            finally:
+                self.attempt = Attempt()
             position = recordings[-1].notification.id if recordings else self.reads.head()
             return result, Receipt(stream_id, position, len(recordings), result if isinstance(result, str) else None)
         raise ConcurrentWriteError(stream_id, MAX_ATTEMPTS)
 
     def _save(self, *aggregates: LedgerAggregate) -> Any:
         try:
-            return self.save(*aggregates)
-        except RecordConflictError:
+            return self.save(*aggregates, expect=dict(self.attempt.expect))
+        except (RecordConflictError, ConflictError):
             raise
         except PersistenceError as exc:
             raise DatabaseUnavailableError(
@@ -141,11 +232,15 @@ class LedgerCore(Application[str]):
             ) from None
 
     # --- reads --------------------------------------------------------------------------------
+    def replay(self, rows: Sequence[Row]) -> LedgerAggregate | None:
+        """An aggregate from its stored rows (each read through the checked decoder)."""
+        aggregate: Any = None
+        for row in rows:
+            aggregate = self.decoder.event(row).mutate(aggregate)
+        return aggregate if isinstance(aggregate, LedgerAggregate) else None
+
     def load(self, cls: type[A], stream_id: str) -> A:
-        try:
-            aggregate: LedgerAggregate = self.repository.get(stream_id)
-        except AggregateNotFoundError:
-            raise _not_found(cls, stream_id) from None
+        aggregate = self.replay(self.reads.streams([stream_id]))
         if not isinstance(aggregate, cls):
             raise _not_found(cls, stream_id)
         return aggregate
@@ -162,7 +257,7 @@ class LedgerCore(Application[str]):
 
     def stream_ids_with(self, topic: str) -> list[str]:
         """Ids of the streams that have an event of this topic, in order of appearance."""
-        seen = dict.fromkeys(n.originator_id for n in self.reads.all(topics=[topic]))
+        seen = dict.fromkeys(r.originator_id for r in self.reads.all(topics=[topic]))
         return [str(i) for i in seen]
 
     def agreements(self) -> list[Agreement]:
@@ -171,20 +266,18 @@ class LedgerCore(Application[str]):
     def grant_ids_of(self, agreement_id: str) -> list[str]:
         """File numbers of the grants linked to an agreement, read from their applications."""
         found = []
-        for notification in self.reads.all(topics=[Grant.ApplicationSubmitted.TOPIC]):
-            event = self.mapper.to_domain_event(notification)
+        for row in self.reads.all(topics=[Grant.ApplicationSubmitted.TOPIC]):
+            event = self.decoder.event(row)
             if isinstance(event, Grant.ApplicationSubmitted) and event.agreement_id == agreement_id:
                 found.append(event.originator_id)
         return found
 
     def entries(self, stream_ids: Sequence[str]) -> list[Entry]:
-        """The events of these streams with their global positions, in order."""
-        return [self.entry(n) for n in self.reads.streams(stream_ids)]
+        """The events of these streams with their positions and recorded times, in order."""
+        return [self.decoder.entry(r) for r in self.reads.streams(stream_ids)]
 
-    def entry(self, notification: Notification) -> Entry:
-        event = self.mapper.to_domain_event(notification)
-        assert isinstance(event, LedgerEvent)
-        return Entry(notification.id, event)
+    def entry(self, row: Row) -> Entry:
+        return self.decoder.entry(row)
 
     def trail_ids(self, stream_id: str) -> list[str]:
         """The streams an audit trail of this id covers: the stream, and for an agreement its

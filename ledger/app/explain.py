@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.app.assessments import AssessmentCommands, StateAt
-from ledger.app.core import Entry
 from ledger.domain.agreement import Agreement
+from ledger.domain.entry import Entry
 from ledger.domain.errors import AssessmentNotFoundError
 from ledger.domain.indicators import compute_indicators
 from ledger.domain.values import Indicator
@@ -63,7 +63,7 @@ class ExplainCommands(AssessmentCommands):
         """Verify the chain from the first event to the evidence position, and that the link at
         the evidence position is still the one the assessment recorded."""
         with open_reader(self.db) as reader:
-            report = verify(reader, 1, stop=evidence)
+            report = verify(reader, stop=evidence)
         if report.first_break is not None:
             b = report.first_break
             return False, f"chain broken at position {b.position} ({b.kind}): {b.detail}"

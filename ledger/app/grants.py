@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ class GrantCommands(LedgerCore):
     ) -> Receipt:
         agreement = self.agreement(agreement_id)
         grant = Grant.apply_for(
-            self.envelope(Meta(**{**vars(meta), "causation_id": f"{agreement.id}@1"}), submitted_on),
+            self.envelope(replace(meta, causation_id=f"{agreement.id}@1"), submitted_on),
             check_file_number(file_number), agreement_id=agreement.id,
             party_ags=agreement.party_ags, submitted_on=submitted_on, amount_requested=amount,
             financing_plan=tuple(PlanLine(item, a) for item, a in financing_plan),
@@ -90,4 +91,4 @@ class GrantCommands(LedgerCore):
         fixes = tuple(FieldChange(f, old, new) for f, old, new in changes)
         cause = f"{file_number}@{version}"
         return self.change(Grant, file_number, lambda g: g.correct(
-            self.envelope(Meta(**{**vars(meta), "causation_id": cause})), version, fixes, approver))[1]
+            self.envelope(replace(meta, causation_id=cause)), version, fixes, approver))[1]

@@ -3,7 +3,7 @@ signatures in one transaction, all pointing at the file by its SHA-256."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from eventsourcing.persistence import RecordConflictError
@@ -91,8 +91,8 @@ class ImportCommands(AgreementCommands):
         if doc_id in pending or self.exists(doc_id):
             return ImportResult(source.name, source.sha256, target, "already-imported", 0, doc)
         signed = max((s.signed_on for s in doc.signatures if s.signed_on), default=None)
-        meta = Meta(**{**vars(meta), "effective": meta.effective or signed,
-                       "document": DocumentRef("agreement-document", source.name, signed, source.sha256)})
+        meta = replace(meta, effective=meta.effective or signed,
+                       document=DocumentRef("agreement-document", source.name, signed, source.sha256))
         agreement = cast(Agreement | None, pending.get(target))
         before = len(agreement.pending_events) if agreement else 0
         status: Status = "recorded"
@@ -130,7 +130,7 @@ class ImportCommands(AgreementCommands):
 
     def _sign(self, agreement: Agreement, meta: Meta, signature: ParsedSignature, doc: ParsedDocument) -> None:
         party = "HMSI" if signature.side == "ministry" else str(doc.party_ags)
-        signed_meta = Meta(**{**vars(meta), "effective": signature.signed_on or meta.effective})
+        signed_meta = replace(meta, effective=signature.signed_on or meta.effective)
         agreement.sign(self.envelope(signed_meta), party=party, signatory=signature.signatory,
                        function=signature.function, organisation=signature.organisation_code,
                        organisation_text=signature.organisation, place=signature.place,

@@ -11,10 +11,6 @@ from ledger import reference
 from ledger.domain import agreement_assessment
 from ledger.domain.agreement_rules import (
     AGREEMENT_ID,
-    DECIDERS,
-    MINISTRY_ONLY,
-    MINISTRY_OR_PARTY,
-    REPORTERS,
     agreement_id,
     check_decider_is_not_reporter,
     parse_agreement_id,
@@ -29,14 +25,8 @@ from ledger.domain.agreement_state import (
     ProjectState,
     SignatureState,
 )
-from ledger.domain.base import (
-    CorrectionEvent,
-    LedgerAggregate,
-    LedgerCreated,
-    LedgerEvent,
-    check_actor_role,
-    check_reason_given,
-)
+from ledger.domain.authority import DECIDERS, MINISTRY_ONLY, MINISTRY_OR_PARTY, REPORTERS, Rule, authorise
+from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
 from ledger.domain.errors import (
     DeviationAlreadyDecidedError,
     DeviationNotFoundError,
@@ -47,6 +37,7 @@ from ledger.domain.errors import (
     RuleViolationError,
 )
 from ledger.domain.values import (
+    Act,
     ActivityKind,
     Budget,
     BudgetLine,
@@ -91,6 +82,7 @@ class Agreement(LedgerAggregate):
     class Recorded(LedgerCreated, ContentEvent):
         TOPIC = "aqb:Agreement.Recorded:v1"
         LABEL = "agreement recorded"
+        RULE = Rule(Act.RECORD, MINISTRY_ONLY)
         year: int
         party_ags: str
         party_name: str
@@ -105,6 +97,7 @@ class Agreement(LedgerAggregate):
 
         TOPIC = "aqb:Agreement.Amended:v1"
         LABEL = "agreement amended"
+        RULE = Rule(Act.RECORD, MINISTRY_ONLY)
 
         def on(self, agg: Agreement) -> None:
             agg.content_version += 1
@@ -113,6 +106,8 @@ class Agreement(LedgerAggregate):
     class AllocationAnnounced(Event):
         TOPIC = "aqb:Agreement.AllocationAnnounced:v1"
         LABEL = "allocation announced"
+        RULE = Rule(Act.RECORD, MINISTRY_ONLY)
+        AMOUNT_FIELD = "amount"
         budget: Budget
         amount: Decimal
         cash_schedule: tuple[CashYear, ...]
@@ -123,6 +118,8 @@ class Agreement(LedgerAggregate):
     class ProjectPlanned(Event):
         TOPIC = "aqb:Agreement.ProjectPlanned:v1"
         LABEL = "project planned"
+        RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
+        AMOUNT_FIELD = "planned_amount"
         project_id: str
         name: str
         category: Category
@@ -139,6 +136,8 @@ class Agreement(LedgerAggregate):
     class FundsReallocated(Event):
         TOPIC = "aqb:Agreement.FundsReallocated:v1"
         LABEL = "funds reallocated"
+        RULE = Rule(Act.DECIDE, DECIDERS)
+        AMOUNT_FIELD = "amount"
         from_project: str
         to_project: str
         amount: Decimal
@@ -153,6 +152,7 @@ class Agreement(LedgerAggregate):
     class DeviationReported(Event):
         TOPIC = "aqb:Agreement.DeviationReported:v1"
         LABEL = "deviation reported"
+        RULE = Rule(Act.RECORD, REPORTERS)
         deviation_id: str
         kind: DeviationKind
         scope: Scope
@@ -172,6 +172,7 @@ class Agreement(LedgerAggregate):
     class DeviationDecided(Event):
         TOPIC = "aqb:Agreement.DeviationDecided:v1"
         LABEL = "deviation decided"
+        RULE = Rule(Act.DECIDE, DECIDERS)
         deviation_id: str
         decision: Decision
         decision_reference: str | None
@@ -186,6 +187,7 @@ class Agreement(LedgerAggregate):
     class Signed(Event):
         TOPIC = "aqb:Agreement.Signed:v1"
         LABEL = "signed"
+        RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
         party: str  # HMSI or the party's AGS
         signatory: str
         function: str
@@ -204,6 +206,7 @@ class Agreement(LedgerAggregate):
     class ImplementationMeetingHeld(Event):
         TOPIC = "aqb:Agreement.ImplementationMeetingHeld:v1"
         LABEL = "implementation meeting held"
+        RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
         held_on: date
         participants: tuple[str, ...]
         agenda: tuple[str, ...]
@@ -217,6 +220,7 @@ class Agreement(LedgerAggregate):
     class Published(Event):
         TOPIC = "aqb:Agreement.Published:v1"
         LABEL = "published"
+        RULE = Rule(Act.RECORD, MINISTRY_ONLY)
         url: str
         published_on: date
         sha256: str | None
@@ -227,6 +231,7 @@ class Agreement(LedgerAggregate):
     class ImprovementActivityRecorded(Event):
         TOPIC = "aqb:Agreement.ImprovementActivityRecorded:v1"
         LABEL = "§7 activity"
+        RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
         kind: ActivityKind
         title: str
         held_on: date
@@ -239,6 +244,7 @@ class Agreement(LedgerAggregate):
 
         TOPIC = "aqb:Agreement.ParticipationReported:v1"
         LABEL = "participation reported"
+        RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
         project_id: str
         period_start: date
         period_end: date
@@ -254,6 +260,7 @@ class Agreement(LedgerAggregate):
     class EntryCorrected(CorrectionEvent, Event):
         TOPIC = "aqb:Agreement.EntryCorrected:v1"
         LABEL = "entry corrected"
+        RULE = Rule(Act.DECIDE, DECIDERS)
 
     class TargetAchievementAssessed(Event):
         """The §6 judgement: a human verdict, what it rested on (indicators computed from the
@@ -261,6 +268,7 @@ class Agreement(LedgerAggregate):
 
         TOPIC = "aqb:Agreement.TargetAchievementAssessed:v1"
         LABEL = "target achievement assessed"
+        RULE = Rule(Act.ASSESS, MINISTRY_ONLY)
         assessment_id: str
         verdict: Verdict
         rationale: str
@@ -273,7 +281,7 @@ class Agreement(LedgerAggregate):
         def on(self, agg: Agreement) -> None:
             agg.assessments[self.assessment_id] = AssessmentState(
                 self.assessment_id, self.verdict, self.envelope.actor, self.originator_version,
-                self.evidence_position, self.supersedes)
+                self.evidence_position, self.supersedes, assessor_login=self.envelope.login)
             if self.supersedes:
                 agg.assessments[self.supersedes].superseded_by = self.assessment_id
 
@@ -286,6 +294,7 @@ class Agreement(LedgerAggregate):
     class AssessmentSignedOff(Event):
         TOPIC = "aqb:Agreement.AssessmentSignedOff:v1"
         LABEL = "assessment signed off"
+        RULE = Rule(Act.SIGN_OFF, MINISTRY_ONLY)
         assessment_id: str
         note: str | None
 
@@ -323,6 +332,10 @@ class Agreement(LedgerAggregate):
                     self.projects[pid] = ProjectState(pid, name, measure.category)
 
     @property
+    def party(self) -> str | None:
+        return self.party_ags
+
+    @property
     def total(self) -> Decimal:
         """The §4 amount: the sum of the budget lines."""
         return sum((line.amount for line in self.lines), Decimal("0.00"))
@@ -342,7 +355,7 @@ class Agreement(LedgerAggregate):
     # --- commands ---------------------------------------------------------------------------
     @classmethod
     def record(cls, envelope: Envelope, *, year: int, party_ags: str, **content: Any) -> Agreement:
-        check_actor_role(envelope, MINISTRY_ONLY, "an agreement", party_ags)
+        envelope = authorise(envelope, cls.Recorded.RULE, "an agreement", party_ags)
         content["lines"] = tuple(
             replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
         )
@@ -352,7 +365,7 @@ class Agreement(LedgerAggregate):
         )
 
     def amend(self, envelope: Envelope, **content: Any) -> None:
-        check_actor_role(envelope, MINISTRY_ONLY, "an amendment", self.party_ags)
+        envelope = self.authorise(envelope, self.Amended, "an amendment")
         check_reason_given(envelope, "an amendment")
         content["lines"] = tuple(
             replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
@@ -362,9 +375,9 @@ class Agreement(LedgerAggregate):
     def announce_allocation(
         self, envelope: Envelope, budget: Budget, amount: Decimal, cash_schedule: tuple[CashYear, ...]
     ) -> None:
-        check_actor_role(envelope, MINISTRY_ONLY, "an allocation", self.party_ags)
-        check_reason_given(envelope, "an allocation")
         amount = valid_amount(amount, "the announced amount")
+        envelope = self.authorise(envelope, self.AllocationAnnounced, "an allocation", amount)
+        check_reason_given(envelope, "an allocation")
         self.trigger_event(
             self.AllocationAnnounced, envelope=envelope, budget=budget, amount=amount,
             cash_schedule=cash_schedule,
@@ -373,9 +386,9 @@ class Agreement(LedgerAggregate):
     def plan_project(
         self, envelope: Envelope, name: str, category: Category, amount: Decimal, places: int | None
     ) -> str:
-        check_actor_role(envelope, MINISTRY_OR_PARTY, "a project", self.party_ags)
-        check_reason_given(envelope, "a planned project amount")
         amount = valid_amount(amount, "the planned amount")
+        envelope = self.authorise(envelope, self.ProjectPlanned, "a project", amount)
+        check_reason_given(envelope, "a planned project amount")
         existing = self.find_project_by_name(name)
         if existing and existing.planned is not None:
             raise RuleViolationError(
@@ -392,9 +405,9 @@ class Agreement(LedgerAggregate):
     def reallocate(
         self, envelope: Envelope, source: str, target: str, amount: Decimal, approval: str | None
     ) -> None:
-        check_actor_role(envelope, DECIDERS, "a reallocation", self.party_ags)
-        check_reason_given(envelope, "a reallocation")
         amount = valid_amount(amount, "the reallocated amount")
+        envelope = self.authorise(envelope, self.FundsReallocated, "a reallocation", amount)
+        check_reason_given(envelope, "a reallocation")
         source_id, target_id = self.project_ref(source), self.project_ref(target)
         self.check_source_holds(source_id, amount)
         self.trigger_event(
@@ -403,7 +416,7 @@ class Agreement(LedgerAggregate):
         )
 
     def report_deviation(self, envelope: Envelope, **facts: Any) -> str:
-        check_actor_role(envelope, REPORTERS, "a deviation", self.party_ags)
+        envelope = self.authorise(envelope, self.DeviationReported, "a deviation")
         check_reason_given(envelope, "a deviation")
         if facts["scope"] is Scope.PROJECT and facts["scope_ref"]:
             facts["scope_ref"] = self.project_ref(facts["scope_ref"])
@@ -417,7 +430,7 @@ class Agreement(LedgerAggregate):
         self, envelope: Envelope, deviation_id: str, decision: Decision,
         reference_: str | None, conditions: str | None, *, revise: bool = False,
     ) -> None:
-        check_actor_role(envelope, DECIDERS, "a decision on a deviation", self.party_ags)
+        envelope = self.authorise(envelope, self.DeviationDecided, "a decision on a deviation")
         check_reason_given(envelope, "a decision")
         deviation = self.deviation(deviation_id)
         check_decider_is_not_reporter(envelope, deviation)
@@ -434,7 +447,7 @@ class Agreement(LedgerAggregate):
         )
 
     def sign(self, envelope: Envelope, **signature: Any) -> None:
-        check_actor_role(envelope, MINISTRY_OR_PARTY, "a signature", self.party_ags)
+        envelope = self.authorise(envelope, self.Signed, "a signature")
         party, organisation = signature["party"], signature["organisation"]
         if party not in (reference.MINISTRY, self.party_ags):
             raise RuleViolationError(
@@ -454,25 +467,25 @@ class Agreement(LedgerAggregate):
         self.trigger_event(self.Signed, envelope=envelope, **signature)
 
     def hold_meeting(self, envelope: Envelope, **meeting: Any) -> None:
-        check_actor_role(envelope, MINISTRY_OR_PARTY, "a meeting", self.party_ags)
+        envelope = self.authorise(envelope, self.ImplementationMeetingHeld, "a meeting")
         for deviation_id in meeting["deviations_discussed"]:
             self.deviation(deviation_id)
         self.trigger_event(self.ImplementationMeetingHeld, envelope=envelope, **meeting)
 
     def publish(self, envelope: Envelope, url: str, published_on: date, sha256: str | None) -> None:
-        check_actor_role(envelope, MINISTRY_ONLY, "a publication", self.party_ags)
+        envelope = self.authorise(envelope, self.Published, "a publication")
         self.trigger_event(
             self.Published, envelope=envelope, url=url, published_on=published_on, sha256=sha256
         )
 
     def record_activity(self, envelope: Envelope, kind: ActivityKind, title: str, held_on: date) -> None:
-        check_actor_role(envelope, MINISTRY_OR_PARTY, "a §7 activity", self.party_ags)
+        envelope = self.authorise(envelope, self.ImprovementActivityRecorded, "a §7 activity")
         self.trigger_event(
             self.ImprovementActivityRecorded, envelope=envelope, kind=kind, title=title, held_on=held_on
         )
 
     def report_participation(self, envelope: Envelope, project: str, **counts: Any) -> None:
-        check_actor_role(envelope, MINISTRY_OR_PARTY, "participation", self.party_ags)
+        envelope = self.authorise(envelope, self.ParticipationReported, "participation")
         if counts["period_end"] < counts["period_start"]:
             raise RuleViolationError("the period ends before it starts", "check --from and --to")
         numbers = [counts["entries"], counts["exits"], *(c.count for c in counts["outcomes"])]
@@ -480,9 +493,6 @@ class Agreement(LedgerAggregate):
             raise NegativeAmountError("a count")
         self.trigger_event(self.ParticipationReported, envelope=envelope, project_id=self.project_ref(project),
                            **counts)
-
-    def check_may_correct(self, envelope: Envelope) -> None:
-        check_actor_role(envelope, DECIDERS, "a correction", self.party_ags)
 
     def assess(
         self, envelope: Envelope, *, verdict: Verdict, rationale: str, indicators: tuple[Indicator, ...],

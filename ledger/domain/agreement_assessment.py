@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledger.domain.agreement_rules import MINISTRY_ONLY
 from ledger.domain.agreement_state import AssessmentState
-from ledger.domain.base import check_actor_role
 from ledger.domain.errors import (
     AssessmentNotFoundError,
     MissingReasonError,
@@ -26,14 +24,14 @@ def record_assessment(
     evidence_position: int, evidence_hash: str | None, supersedes: str | None = None,
 ) -> str:
     """Record the §6 judgement; every deviation known at the evidence position needs a treatment."""
-    check_actor_role(envelope, MINISTRY_ONLY, "an assessment", agreement.party_ags)
+    event_class = agreement.AssessmentRevised if supersedes else agreement.TargetAchievementAssessed
+    envelope = agreement.authorise(envelope, event_class, "an assessment")
     if not rationale.strip():
         raise MissingReasonError("an assessment (its rationale)")
     check_every_deviation_treated(agreement, treatments, known_deviations)
     if supersedes is not None:
         check_assessment_is_current(agreement, supersedes)
     assessment_id = f"A{len(agreement.assessments) + 1}"
-    event_class = agreement.AssessmentRevised if supersedes else agreement.TargetAchievementAssessed
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
         rationale=rationale.strip(), indicators=indicators, treatments=treatments,
@@ -44,15 +42,24 @@ def record_assessment(
 
 def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str, note: str | None) -> None:
     """The second pair of eyes: another actor of the ministry confirms the judgement."""
-    check_actor_role(envelope, MINISTRY_ONLY, "a sign-off", agreement.party_ags)
+    envelope = agreement.authorise(envelope, agreement.AssessmentSignedOff, "a sign-off")
     assessment = check_assessment_is_current(agreement, assessment_id)
     if assessment.signed_off_by is not None:
         raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
                                  f"{assessment.signed_off_by}", "a revision can be signed off anew")
-    if envelope.actor == assessment.assessor:
-        raise NotAuthorisedError(f"{envelope.actor} assessed {assessment_id} and cannot sign it off",
-                                 "a second, different person of the ministry signs off (four eyes)")
+    check_four_eyes(envelope, assessment)
     agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
+
+
+def check_four_eyes(envelope: Envelope, assessment: AssessmentState) -> None:
+    """Two different people, and (where logins are authenticated) two different logins: a
+    service account recording for both people does not make four eyes."""
+    if envelope.actor.user == assessment.assessor.user:
+        raise NotAuthorisedError(f"{envelope.actor} assessed {assessment.assessment_id} and cannot sign it off",
+                                 "a second, different person of the ministry signs off (four eyes)")
+    if envelope.login is not None and envelope.login == assessment.assessor_login:
+        raise NotAuthorisedError(f"login {envelope.login} recorded assessment {assessment.assessment_id} and "
+                                 "cannot also record its sign-off", "the second person signs off with their own login")
 
 
 def check_assessment_is_current(agreement: Agreement, assessment_id: str) -> AssessmentState:

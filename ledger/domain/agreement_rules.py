@@ -9,13 +9,9 @@ from ledger import reference
 from ledger.domain.agreement_state import DeviationState
 from ledger.domain.errors import InvalidIdentifierError, NegativeAmountError, NotAuthorisedError
 from ledger.domain.money import money
-from ledger.domain.values import BudgetLine, Envelope, Role
+from ledger.domain.values import BudgetLine, Envelope
 
 AGREEMENT_ID = re.compile(r"^AQB-(?P<year>\d{4})-(?P<ags>\d{5})$")
-MINISTRY_ONLY = frozenset({Role.MINISTRY})
-MINISTRY_OR_PARTY = frozenset({Role.MINISTRY, Role.PARTY})
-DECIDERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY})
-REPORTERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY, Role.PARTY})
 
 
 def agreement_id(year: int, ags: str) -> str:

@@ -78,3 +78,4 @@ class AssessmentState:
     supersedes: str | None = None
     superseded_by: str | None = None
     signed_off_by: Actor | None = None
+    assessor_login: str | None = None  # the login that recorded it (None: declared)

@@ -17,8 +17,9 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
 
-from ledger.domain.errors import CorrectionError, EventNotFoundError, MissingReasonError, NotAuthorisedError
-from ledger.domain.values import Envelope, FieldChange, Role
+from ledger.domain.authority import Rule, authorise
+from ledger.domain.errors import CorrectionError, EventNotFoundError, MissingReasonError
+from ledger.domain.values import Envelope, FieldChange
 
 TLedgerAggregate = TypeVar("TLedgerAggregate", bound="LedgerAggregate")
 
@@ -33,6 +34,8 @@ class LedgerEvent(CanMutateAggregate[str], metaclass=MetaDomainEvent):
 
     TOPIC: ClassVar[str]
     LABEL: ClassVar[str] = ""  # short name shown in trails, e.g. "signed"
+    RULE: ClassVar[Rule]  # the act it needs and who may do it (see ledger.domain.authority)
+    AMOUNT_FIELD: ClassVar[str | None] = None  # the amount a mandate's ceiling limits
 
     def apply(self, aggregate: Any) -> None:
         aggregate.entries[self.originator_version] = self
@@ -44,6 +47,11 @@ class LedgerEvent(CanMutateAggregate[str], metaclass=MetaDomainEvent):
     def amounts(self) -> dict[str, Decimal]:
         """The money this event states, by name, for trails and indexes."""
         return {k: v for k, v in vars(self).items() if isinstance(v, Decimal)}
+
+    def authorised_amount(self) -> Decimal | None:
+        """The amount a mandate's ceiling is checked against (None: the act states none)."""
+        value = getattr(self, self.AMOUNT_FIELD, None) if self.AMOUNT_FIELD else None
+        return value if isinstance(value, Decimal) else None
 
 
 class LedgerCreated(CanInitAggregate[str], LedgerEvent):
@@ -60,22 +68,38 @@ class LedgerAggregate(BaseAggregate[str]):
         self.entries = {}
         self.corrections = {}
 
+    @property
+    def party(self) -> str | None:
+        """The party whose agreement or grant this is (None: no party's)."""
+        return None
+
+    def authorise(self, envelope: Envelope, event_class: type[LedgerEvent], what: str,
+                  amount: Decimal | None = None) -> Envelope:
+        """The envelope under the mandate of the recording principal that covers this event."""
+        return authorise(envelope, event_class.RULE, what, self.party, amount)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Every event is recorded under a mandate: a command that forgot to authorise fails here."""
+        check_authorised(event_class, kwargs)
+        super().trigger_event(event_class, **kwargs)
+
+    @classmethod
+    def _create(cls: type[TLedgerAggregate], event_class: Any, **kwargs: Any) -> TLedgerAggregate:
+        check_authorised(event_class, kwargs)
+        return super()._create(event_class, **kwargs)
+
     # --- corrections ------------------------------------------------------------------------
     def correct(
         self, envelope: Envelope, version: int, changes: tuple[FieldChange, ...], approver: str | None
     ) -> None:
         """Correct an entry by a new event that points at it; the entry itself stays as it was."""
-        self.check_may_correct(envelope)
+        envelope = self.authorise(envelope, getattr(self, "EntryCorrected"), "a correction")  # noqa: B009
         check_reason_given(envelope, "a correction")
         self.check_correction(version, changes)
         self.trigger_event(
             getattr(self, "EntryCorrected"), envelope=envelope, corrects_version=version, changes=changes,  # noqa: B009
             approver=approver,
         )
-
-    def check_may_correct(self, envelope: Envelope) -> None:
-        """Who may correct this aggregate's entries (each aggregate says)."""
-        raise NotImplementedError
 
     def check_correction(self, version: int, changes: tuple[FieldChange, ...]) -> None:
         """A correction names an existing entry, real fields of it, and their current values."""
@@ -181,24 +205,13 @@ def coerce_field(event_cls: type[LedgerEvent], name: str, text: str) -> object:
         raise CorrectionError(f"'{text}' is not a valid value for '{name}'", "check the value") from None
 
 
+def check_authorised(event_class: Any, kwargs: dict[str, Any]) -> None:
+    envelope = kwargs.get("envelope")
+    if not isinstance(envelope, Envelope) or envelope.mandate is None:
+        raise RuntimeError(f"{event_class.__qualname__} triggered without an authorised envelope")
+
+
 # --- guards shared by all aggregates -----------------------------------------------------------
 def check_reason_given(envelope: Envelope, what: str) -> None:
     if not (envelope.reason and envelope.reason.strip()):
         raise MissingReasonError(what)
-
-
-def check_actor_role(envelope: Envelope, allowed: frozenset[Role], what: str, party_ags: str) -> None:
-    """The actor's organisation must hold one of the allowed roles; a party may act only for
-    itself."""
-    actor = envelope.actor
-    if actor.role not in allowed:
-        names = ", ".join(sorted(r.value for r in allowed))
-        raise NotAuthorisedError(
-            f"{actor} may not record {what}: that needs the role {names}",
-            "act as a user of the responsible organisation (HMSI, RPKS or the party's AGS)",
-        )
-    if actor.role is Role.PARTY and actor.organisation != party_ags:
-        raise NotAuthorisedError(
-            f"{actor} may not record {what} for party {party_ags}",
-            "a party records only for its own agreements",
-        )

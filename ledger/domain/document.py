@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ledger.domain.base import LedgerAggregate, LedgerCreated, LedgerEvent, check_actor_role
-from ledger.domain.values import Envelope, Role
+from ledger.domain.authority import MINISTRY_ONLY, Rule, authorise
+from ledger.domain.base import LedgerAggregate, LedgerCreated, LedgerEvent
+from ledger.domain.values import Act, Envelope
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-IMPORTERS = frozenset({Role.MINISTRY})
 
 
 def document_id(sha256: str) -> str:
@@ -27,6 +27,7 @@ class Document(LedgerAggregate):
     class Imported(LedgerCreated, Event):
         TOPIC = "aqb:Document.Imported:v1"
         LABEL = "document imported"
+        RULE = Rule(Act.RECORD, MINISTRY_ONLY)
         sha256: str
         file_name: str
         media_type: str
@@ -44,6 +45,7 @@ class Document(LedgerAggregate):
 
     @classmethod
     def imported(cls, envelope: Envelope, **facts: object) -> Document:
-        check_actor_role(envelope, IMPORTERS, "a document import", "")
         sha256 = str(facts["sha256"])
+        party = str(facts["agreement_id"])[-5:]  # AQB-<year>-<AGS>
+        envelope = authorise(envelope, cls.Imported.RULE, "a document import", party)
         return cls._create(cls.Imported, id=document_id(sha256), envelope=envelope, **facts)

@@ -214,3 +214,23 @@ class NotMigratedError(StorageError):
 
 class LedgerNotEmptyError(StorageError):
     pass
+
+
+# --- integrity ----------------------------------------------------------------------------------
+class UndecodableEventError(IntegrityBreakError):
+    """A stored row that cannot be read as a ledger event: changed past the application."""
+
+    def __init__(self, position: int, stream: str, version: int, why: str) -> None:
+        super().__init__(
+            f"the event at position {position} ({stream} #{version}) cannot be read: {why}",
+            "the ledger was changed outside the application; keep it as it is and run 'aqb verify'",
+        )
+        self.position, self.stream = position, stream
+
+
+class LedgerMissingError(StorageError):
+    def __init__(self, where: str, why: str = "there is no ledger there") -> None:
+        super().__init__(
+            f"no ledger at {where}: {why}",
+            "check --database / AQB_DATABASE_URL; a new ledger is made by 'aqb db migrate' or 'aqb demo'",
+        )

@@ -8,26 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.domain.agreement import AGREEMENT_ID, valid_amount
-from ledger.domain.base import (
-    CorrectionEvent,
-    LedgerAggregate,
-    LedgerCreated,
-    LedgerEvent,
-    check_actor_role,
-    check_reason_given,
-)
+from ledger.domain.authority import PARTY_OR_RP, RP_KASSEL, Rule, authorise
+from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
 from ledger.domain.errors import GrantStateError, InvalidIdentifierError, PaymentExceedsGrantError
-from ledger.domain.values import CashYear, Envelope, PlanLine, ProofKind, ReviewResult, Role
+from ledger.domain.values import Act, CashYear, Envelope, PlanLine, ProofKind, ReviewResult
 
-RP_KASSEL = frozenset({Role.GRANT_AUTHORITY})
-PARTY_OR_RP = frozenset({Role.PARTY, Role.GRANT_AUTHORITY})
+RESERVED_PREFIXES = ("DOC-", "PRINCIPAL-")  # stream ids of documents and principals
 _FILE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_:-]{2,79}$")
 ZERO = Decimal("0.00")
 
 
 def check_file_number(text: str) -> str:
     number = text.strip()
-    if not _FILE_NUMBER.match(number) or AGREEMENT_ID.match(number):
+    if not _FILE_NUMBER.match(number) or AGREEMENT_ID.match(number) or number.upper().startswith(RESERVED_PREFIXES):
         raise InvalidIdentifierError(
             f"invalid grant file number '{text}'",
             "give RP Kassel's file number (Aktenzeichen), e.g. 'RPKS 57-AQB-2024-017'",
@@ -44,6 +37,8 @@ class Grant(LedgerAggregate):
     class ApplicationSubmitted(LedgerCreated, Event):
         TOPIC = "aqb:Grant.ApplicationSubmitted:v1"
         LABEL = "application submitted"
+        RULE = Rule(Act.RECORD, PARTY_OR_RP)
+        AMOUNT_FIELD = "amount_requested"
         agreement_id: str
         party_ags: str
         submitted_on: date
@@ -57,6 +52,7 @@ class Grant(LedgerAggregate):
     class EarlyStartApproved(Event):
         TOPIC = "aqb:Grant.EarlyStartApproved:v1"
         LABEL = "early start approved"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
         approved_on: date
         start_from: date
 
@@ -66,6 +62,8 @@ class Grant(LedgerAggregate):
     class NoticeIssued(Event):
         TOPIC = "aqb:Grant.NoticeIssued:v1"
         LABEL = "grant notice issued"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "amount"
         notice_date: date
         amount: Decimal
         period_start: date
@@ -83,6 +81,8 @@ class Grant(LedgerAggregate):
     class NoticeAmended(Event):
         TOPIC = "aqb:Grant.NoticeAmended:v1"
         LABEL = "grant notice amended"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "amount"
         amended_on: date
         amount: Decimal
         cash_schedule: tuple[CashYear, ...]
@@ -95,6 +95,8 @@ class Grant(LedgerAggregate):
     class FundsDisbursed(Event):
         TOPIC = "aqb:Grant.FundsDisbursed:v1"
         LABEL = "funds disbursed"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "amount"
         value_date: date
         amount: Decimal
         cash_year: int
@@ -105,6 +107,7 @@ class Grant(LedgerAggregate):
     class ProofOfUseSubmitted(Event):
         TOPIC = "aqb:Grant.ProofOfUseSubmitted:v1"
         LABEL = "proof of use submitted"
+        RULE = Rule(Act.RECORD, PARTY_OR_RP)
         kind: ProofKind
         submitted_on: date
         income: Decimal
@@ -119,6 +122,8 @@ class Grant(LedgerAggregate):
     class ProofOfUseReviewed(Event):
         TOPIC = "aqb:Grant.ProofOfUseReviewed:v1"
         LABEL = "proof of use reviewed"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "refund_due"
         kind: ProofKind
         result: ReviewResult
         purpose_achieved: bool
@@ -131,6 +136,8 @@ class Grant(LedgerAggregate):
     class RefundClaimed(Event):
         TOPIC = "aqb:Grant.RefundClaimed:v1"
         LABEL = "refund claimed"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "amount"
         amount: Decimal
         due_on: date | None
 
@@ -140,6 +147,8 @@ class Grant(LedgerAggregate):
     class RefundReceived(Event):
         TOPIC = "aqb:Grant.RefundReceived:v1"
         LABEL = "refund received"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
+        AMOUNT_FIELD = "amount"
         amount: Decimal
         value_date: date
 
@@ -149,6 +158,7 @@ class Grant(LedgerAggregate):
     class EntryCorrected(CorrectionEvent, Event):
         TOPIC = "aqb:Grant.EntryCorrected:v1"
         LABEL = "entry corrected"
+        RULE = Rule(Act.GRANT, RP_KASSEL)
 
     def __init__(self) -> None:
         super().__init__()
@@ -167,25 +177,30 @@ class Grant(LedgerAggregate):
     def file_number(self) -> str:
         return self.id
 
+    @property
+    def party(self) -> str | None:
+        return self.party_ags
+
     # --- commands ---------------------------------------------------------------------------
     @classmethod
     def apply_for(cls, envelope: Envelope, file_number: str, **application: Any) -> Grant:
-        check_actor_role(envelope, PARTY_OR_RP, "a grant application", application["party_ags"])
-        check_reason_given(envelope, "a grant application")
         application["amount_requested"] = valid_amount(application["amount_requested"], "the requested amount")
+        envelope = authorise(envelope, cls.ApplicationSubmitted.RULE, "a grant application",
+                             application["party_ags"], application["amount_requested"])
+        check_reason_given(envelope, "a grant application")
         return cls._create(
             cls.ApplicationSubmitted, id=check_file_number(file_number), envelope=envelope,
             **application,
         )
 
     def approve_early_start(self, envelope: Envelope, approved_on: date, start_from: date) -> None:
-        self.check_by_rp_kassel(envelope, "an early start approval")
+        envelope = self.authorise(envelope, self.EarlyStartApproved, "an early start approval")
         self.trigger_event(self.EarlyStartApproved, envelope=envelope, approved_on=approved_on, start_from=start_from)
 
     def issue_notice(self, envelope: Envelope, **notice: Any) -> None:
-        self.check_by_rp_kassel(envelope, "a grant notice")
-        check_reason_given(envelope, "a grant notice")
         notice["amount"] = valid_amount(notice["amount"], "the granted amount")
+        envelope = self.authorise(envelope, self.NoticeIssued, "a grant notice", notice["amount"])
+        check_reason_given(envelope, "a grant notice")
         if self.notice_date is not None:
             raise GrantStateError(
                 f"grant {self.id} already has a notice of {self.notice_date}",
@@ -196,9 +211,9 @@ class Grant(LedgerAggregate):
     def amend_notice(
         self, envelope: Envelope, amended_on: date, amount: Decimal, cash_schedule: tuple[CashYear, ...]
     ) -> None:
-        self.check_by_rp_kassel(envelope, "a notice amendment")
-        check_reason_given(envelope, "a notice amendment")
         amount = valid_amount(amount, "the amended amount")
+        envelope = self.authorise(envelope, self.NoticeAmended, "a notice amendment", amount)
+        check_reason_given(envelope, "a notice amendment")
         self.check_notice_issued("amended")
         if amount < self.disbursed:
             raise PaymentExceedsGrantError(
@@ -211,9 +226,9 @@ class Grant(LedgerAggregate):
         )
 
     def disburse(self, envelope: Envelope, value_date: date, amount: Decimal, cash_year: int) -> None:
-        self.check_by_rp_kassel(envelope, "a payment")
-        check_reason_given(envelope, "a payment")
         amount = valid_amount(amount, "the paid amount")
+        envelope = self.authorise(envelope, self.FundsDisbursed, "a payment", amount)
+        check_reason_given(envelope, "a payment")
         self.check_notice_issued("paid")
         if self.disbursed + amount > self.granted:
             raise PaymentExceedsGrantError(
@@ -227,16 +242,16 @@ class Grant(LedgerAggregate):
         )
 
     def submit_proof(self, envelope: Envelope, **proof: Any) -> None:
-        check_actor_role(envelope, PARTY_OR_RP, "a proof of use", self.party_ags)
+        envelope = self.authorise(envelope, self.ProofOfUseSubmitted, "a proof of use")
         proof["income"] = valid_amount(proof["income"], "the income")
         proof["expenses"] = valid_amount(proof["expenses"], "the expenses")
         self.check_notice_issued("proven")
         self.trigger_event(self.ProofOfUseSubmitted, envelope=envelope, **proof)
 
     def review_proof(self, envelope: Envelope, **review: Any) -> None:
-        self.check_by_rp_kassel(envelope, "a review")
-        check_reason_given(envelope, "a review")
         review["refund_due"] = valid_amount(review["refund_due"], "the refund due")
+        envelope = self.authorise(envelope, self.ProofOfUseReviewed, "a review", review["refund_due"])
+        check_reason_given(envelope, "a review")
         if review["kind"] not in self.proofs:
             raise GrantStateError(
                 f"grant {self.id} has no {review['kind'].value} proof of use to review",
@@ -245,21 +260,15 @@ class Grant(LedgerAggregate):
         self.trigger_event(self.ProofOfUseReviewed, envelope=envelope, **review)
 
     def claim_refund(self, envelope: Envelope, amount: Decimal, due_on: date | None) -> None:
-        self.check_by_rp_kassel(envelope, "a refund claim")
-        check_reason_given(envelope, "a refund claim")
         amount = valid_amount(amount, "the refund")
+        envelope = self.authorise(envelope, self.RefundClaimed, "a refund claim", amount)
+        check_reason_given(envelope, "a refund claim")
         self.trigger_event(self.RefundClaimed, envelope=envelope, amount=amount, due_on=due_on)
 
     def receive_refund(self, envelope: Envelope, amount: Decimal, value_date: date) -> None:
-        self.check_by_rp_kassel(envelope, "a refund receipt")
         amount = valid_amount(amount, "the refund")
+        envelope = self.authorise(envelope, self.RefundReceived, "a refund receipt", amount)
         self.trigger_event(self.RefundReceived, envelope=envelope, amount=amount, value_date=value_date)
-
-    def check_may_correct(self, envelope: Envelope) -> None:
-        self.check_by_rp_kassel(envelope, "a correction")
-
-    def check_by_rp_kassel(self, envelope: Envelope, what: str) -> None:
-        check_actor_role(envelope, RP_KASSEL, what, self.party_ags)
 
     def check_notice_issued(self, verb: str) -> None:
         if self.notice_date is None:

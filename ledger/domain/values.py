@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -94,12 +94,30 @@ class ActivityKind(Enum):
     OTHER = "other"
 
 
-_ACTOR = re.compile(r"^(?P<user>[^@\s][^@]*)@(?P<org>[A-Za-z0-9]+)$")
+class Act(Enum):
+    """What a mandate lets its holder do."""
+
+    RECORD = "record"  # record the facts of agreements and grants (for a party, or any)
+    DECIDE = "decide"  # decide deviations, approve reallocations, correct agreement entries
+    GRANT = "grant"  # issue grant notices and amendments, payments, reviews, refunds (RP Kassel)
+    ASSESS = "assess"  # judge target achievement (§6)
+    SIGN_OFF = "sign-off"  # the second pair of eyes on a judgement
+    ADMINISTER = "administer"  # register principals, grant and revoke mandates
+    ON_BEHALF = "on-behalf"  # a service account records on behalf of other principals
+
+
+class PrincipalKind(Enum):
+    PERSON = "person"
+    SERVICE = "service"  # a technical login (e.g. a web front-end) that records on behalf of people
+
+
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+_ACTOR = re.compile(r"^(?P<user>[^@\s]+)(?:@(?P<org>[A-Za-z0-9]+))?$")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did it: a user at an organisation (HMSI, RPKS or a party's AGS)."""
+    """Who did it: a principal (its login) at an organisation (HMSI, RPKS or a party's AGS)."""
 
     user: str
     organisation: str
@@ -107,17 +125,28 @@ class Actor:
 
     @staticmethod
     def parse(text: str) -> Actor:
-        found = _ACTOR.match(text.strip())
-        if not found:
-            raise InvalidIdentifierError(
-                f"invalid actor '{text}': expected NAME@ORG",
-                "e.g. m.weber@HMSI, k.schmidt@RPKS or s.aurand@06532",
-            )
-        org = found.group("org").upper()
-        return Actor(found.group("user"), org, role_of(org))
+        """`NAME@ORG`, as events of the first ledgers name their actors."""
+        login, org = parse_actor(text)
+        if org is None:
+            raise InvalidIdentifierError(f"invalid actor '{text}': expected NAME@ORG",
+                                         "e.g. m.weber@HMSI, k.schmidt@RPKS or s.aurand@06532")
+        return Actor(login, org, role_of(org))
 
     def __str__(self) -> str:
         return f"{self.user}@{self.organisation}"
+
+
+def parse_actor(text: str) -> tuple[str, str | None]:
+    """`LOGIN` or `LOGIN@ORG` → (login, organisation or None)."""
+    found = _ACTOR.match(text.strip())
+    login = found.group("user").lower() if found else ""
+    if not found or not LOGIN.match(login):
+        raise InvalidIdentifierError(
+            f"invalid actor '{text}': expected a login, optionally with its organisation (LOGIN@ORG)",
+            "a login is lower-case letters, digits, '.', '_' or '-', e.g. a.schneider or a.schneider@HMSI",
+        )
+    org = found.group("org")
+    return login, org.upper() if org else None
 
 
 def role_of(organisation: str) -> Role:
@@ -143,9 +172,45 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
+class Mandate:
+    """What a principal may do: acts, optionally only for one party, up to an amount, within a
+    validity period (recording days, inclusive); optionally delegated from a mandate of another
+    holder (`login/M2`), and optionally delegable by its own holder."""
+
+    mandate_id: str  # M1, M2 … within its principal
+    acts: tuple[Act, ...]
+    party: str | None = None
+    ceiling: Decimal | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    delegated_from: str | None = None
+    delegable: bool = False
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What the recording principal may do, resolved by the application from the registry when
+    a command runs (never stored: the event names the mandate it used)."""
+
+    principal: str  # the acting principal's login
+    mandates: tuple[Mandate, ...]  # usable now: not revoked, parent still held
+    today: date  # the recording day, for validity periods
+    login: str | None = None  # the login that recorded (None: declared, not authenticated)
+    on_behalf: bool = False  # login is a service account recording for the principal
+
+    def ref(self, mandate: Mandate) -> str:
+        return f"{self.principal}/{mandate.mandate_id}"
+
+
+@dataclass(frozen=True)
 class Envelope:
     """What every event carries besides its own facts (DOMAIN.md §5). The recorded time is the
-    event's `timestamp` (UTC), set when the command ran."""
+    database's `recorded_at` of the row, not the event's own `timestamp`.
+
+    `login` is the authenticated database login that recorded the event (on PostgreSQL stamped
+    and checked by the database itself); None means declared, not authenticated (the embedded
+    SQLite ledger, and events written before principals existed). `mandate` names the mandate
+    (`login/M1`) the act was recorded under. `authority` is transient: it is never stored."""
 
     actor: Actor
     effective: date
@@ -154,6 +219,18 @@ class Envelope:
     correlation_id: str
     causation_id: str | None
     software_version: str
+    login: str | None = None
+    mandate: str | None = None
+    authority: Authority | None = field(default=None, compare=False, repr=False, metadata={"transient": True})
+
+    @property
+    def declared(self) -> bool:
+        """The actor was named by the caller, not authenticated by the database."""
+        return self.login is None
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.login is not None and self.login != self.actor.user
 
 
 @dataclass(frozen=True)

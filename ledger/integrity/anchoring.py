@@ -38,7 +38,7 @@ def recompute(db: Database, stop: int | None = None,
     """Verify the chain from the start to `stop` (or the head), keeping each recomputed link."""
     links: list[tuple[int, bytes]] = []
     with open_reader(db) as reader:
-        report = verify(reader, 1, progress, stop=stop, links=links)
+        report = verify(reader, progress=progress, stop=stop, links=links)
     return report, links
 
 

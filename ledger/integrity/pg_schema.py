@@ -1,5 +1,6 @@
-"""Migration 2 on PostgreSQL: the hash chain computed by the database for every insert, the
-append-only triggers, the anchors table and the three roles.
+"""Migration 2 on PostgreSQL: the hash chain computed by the database for every insert (link
+layout 1), the append-only triggers and the anchors table. Migration 4 (`pg_guard`) replaces the
+chain and lock functions and sets up the ledger's roles.
 
 - `aqb_events_lock` (BEFORE INSERT, per statement) takes the writers' advisory lock, so psql and
   COPY writers are serialised exactly like the library (which already holds it: it is re-entrant).
@@ -15,9 +16,17 @@ from typing import Any
 
 from psycopg import sql
 
-from ledger.integrity import link, roles
+from ledger.integrity import link
 from ledger.persistence.config import EVENTS_TABLE, Database
-from ledger.persistence.postgres import events_table, writer_lock_statement
+from ledger.persistence.postgres import events_table
+
+LOCK_CLASS = 0x41514230  # "AQB0": first key of the writers' advisory lock of layout 1
+
+
+def writer_lock_statement(schema: str) -> sql.Composed:
+    """The advisory lock of migration 2 (replaced by the write-lock table of migration 4)."""
+    return sql.SQL("SELECT pg_advisory_xact_lock({0}, hashtext({1}))").format(
+        sql.Literal(LOCK_CLASS), sql.Literal(f"{schema}.{EVENTS_TABLE}"))
 
 ANCHORS_TABLE = "aqb_anchors"
 
@@ -95,14 +104,11 @@ def migrate(db: Database, conn: Any) -> None:
     conn.execute(writer_lock_statement(db.schema))
     _backfill(conn, table)
     lock = writer_lock_statement(db.schema).as_string(conn).removeprefix("SELECT ")
-    chain = link.sql_link_expression("prev", "NEW", "micros")
+    chain = link.sql_link_expression("prev", "NEW", "micros", layout=1)
     for template, extra in ((CHAIN_FUNCTION, {"link": sql.SQL(chain), "genesis": sql.SQL(link.GENESIS.hex())}),
                             (LOCK_FUNCTION, {"lock": sql.SQL(lock)}), (REFUSE_FUNCTION, {}), (ANCHORS, {}),
                             (TRIGGERS, {})):
         conn.execute(sql.SQL(template).format(schema=schema, table=table, **extra))
-    names = roles.role_names(db)
-    roles.create_roles(conn, names)
-    roles.grant(conn, db, names, [EVENTS_TABLE, ANCHORS_TABLE, "aqb_migrations"])
 
 
 def _backfill(conn: Any, table: sql.Composable) -> None:

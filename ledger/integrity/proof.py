@@ -27,7 +27,7 @@ def event_record(row: ChainRow) -> dict[str, Any]:
     except UnicodeDecodeError:
         state, encoding = base64.b64encode(row.state).decode(), "base64"
     return {"position": row.position, "originator_id": row.originator_id, "originator_version": row.version,
-            "topic": row.topic, "recorded_at_us": row.recorded_us,
+            "topic": row.topic, "recorded_at_us": row.recorded_us, "recorded_by": row.recorded_by,
             "recorded_at": link.from_epoch_us(row.recorded_us or 0).isoformat(),
             "state": state, "state_encoding": encoding,
             "prev_hash": (row.prev_hash or b"").hex(), "event_hash": (row.event_hash or b"").hex()}
@@ -37,7 +37,8 @@ def recompute_link(record: dict[str, Any]) -> bytes:
     """The link of an exported event, from its fields and its stated predecessor link."""
     state = record["state"].encode() if record["state_encoding"] == "utf-8" else base64.b64decode(record["state"])
     return link.link_hash(bytes.fromhex(record["prev_hash"]), record["position"], record["originator_id"],
-                          record["originator_version"], record["topic"], record["recorded_at_us"], state)
+                          record["originator_version"], record["topic"], record["recorded_at_us"], state,
+                          record.get("recorded_by"))
 
 
 def latest_anchor(db: Database) -> Anchor:

@@ -5,8 +5,9 @@ and each event's link lives in the side table `event_chain`, written in the same
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -36,7 +37,16 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         assert positions is not None
         # After the inserts this transaction holds SQLite's write lock: the head cannot move.
         add_links(c, list(zip(positions, stored_events, strict=True)))
+        check_expected(c, kwargs.get("expect") or {})
         return positions
+
+
+def check_expected(c: Any, expect: Mapping[str, int]) -> None:
+    """Streams the command read but did not write (the recording principal's) are unchanged."""
+    for stream, version in expect.items():
+        c.execute("SELECT max(originator_version) FROM stored_events WHERE originator_id = ?", (stream,))
+        if (c.fetchone()[0] or 0) != version:
+            raise sqlite3.IntegrityError(f"aqb ledger: {stream} changed while the command ran")
 
 
 def add_links(c: Any, rows: list[tuple[int, StoredEvent]], micros: int | None = None) -> None:

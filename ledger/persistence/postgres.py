@@ -1,69 +1,131 @@
-"""PostgreSQL: the advisory-lock recorder, the connection check and the schema migrations.
+"""PostgreSQL: the library's factory and recorder as the ledger uses them, and connections.
 
-The library's recorder serialises writers with `LOCK TABLE … IN EXCLUSIVE MODE`, which needs
-UPDATE privilege. An append-only runtime role must not have it, so writers take a transaction-
-scoped advisory lock instead: insert order still equals commit order, readers never skip a row.
+- The factory hands the library's connection pool the libpq parameters of the URL (sslmode,
+  service, passfile …) instead of the five it knows.
+- Writers are serialised by the events table's statement trigger, which locks a table that only
+  the trigger's owner may lock (a reader cannot take it, as it could an advisory lock), with a
+  bounded wait: the recorder sets `lock_timeout` and reports a timeout as a conflict, at once.
+- A save may name streams it read but does not write (the recording principal's registry
+  stream): after the insert, under the write lock, their versions must still be the ones read,
+  or the save fails as a conflict and the command is run again on fresh state.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg import sql
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from psycopg import errors, sql
+from psycopg.rows import dict_row
 
-from ledger.domain.errors import DatabaseUnavailableError, NotMigratedError
-from ledger.persistence.config import EVENTS_TABLE, Database
+from ledger.domain.errors import ConflictError, DatabaseUnavailableError, NotMigratedError
+from ledger.persistence.config import CONNINFO, EVENTS_TABLE, Database, hide_secrets
 
-LOCK_CLASS = 0x41514230  # "AQB0": first key of the writers' advisory lock
+LOCK_TABLE = "aqb_write_lock"
+CHECK_VERSIONS = "aqb_check_versions"
+Expect = Mapping[str, int]
 
 
-def writer_lock_statement(schema: str) -> sql.Composed:
-    """The one lock every writer of this schema's events takes (library and triggers alike)."""
-    return sql.SQL("SELECT pg_advisory_xact_lock({0}, hashtext({1}))").format(
-        sql.Literal(LOCK_CLASS), sql.Literal(f"{schema}.{EVENTS_TABLE}")
-    )
+class WriteLockTimeoutError(ConflictError):
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"another writer held the ledger's write lock for more than {seconds} s",
+                         "nothing was written; run the command again (or find the session holding it: "
+                         "pg_stat_activity)")
+
+
+class LedgerPostgresFactory(PostgresFactory):
+    """The library's factory, with the pool connecting by the URL's libpq parameters."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        use_conninfo(self.datastore, json.loads(self.env.get(CONNINFO) or "{}"))
+
+
+def use_conninfo(datastore: PostgresDatastore, params: dict[str, str]) -> None:
+    datastore.pool.kwargs = {**params, "row_factory": dict_row}
+
+
+def datastore(db: Database) -> PostgresDatastore:
+    """A datastore of the library for this database (for migrations)."""
+    store = PostgresDatastore(db.conninfo.get("dbname", ""), db.conninfo.get("host", ""),
+                              db.conninfo.get("port", "5432"), db.conninfo.get("user", ""), "",
+                              schema=db.schema, originator_id_type="text")
+    use_conninfo(store, db.conninfo)
+    return store
 
 
 class AdvisoryLockRecorder(PostgresApplicationRecorder):
+    """The library's recorder without its table lock (the trigger takes the writers' lock, which
+    the append-only runtime role could not take itself), with a bounded wait for that lock and
+    the check of streams read but not written."""
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = EVENTS_TABLE) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        self.lock_table_statements = [
-            sql.SQL("SET LOCAL lock_timeout = '{0}s'").format(datastore.lock_timeout),
-            writer_lock_statement(datastore.schema),
-        ]
+        self.lock_table_statements = [sql.SQL("SET LOCAL lock_timeout = '{0}s'").format(datastore.lock_timeout)]
         # We never use the library's insert function: do not create it.
         del self.sql_create_statements[self.create_insert_function_statement_index]
+        self.check_versions = sql.SQL("SELECT {0}.{1}(%s, %s)").format(
+            sql.Identifier(datastore.schema), sql.Identifier(CHECK_VERSIONS))
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert (pipelined, one transaction), without its blanket retry of
+        operational errors: a lock timeout is a conflict to report now, not to retry ten times."""
+        try:
+            return self._insert(stored_events, **kwargs)
+        except Exception as exc:
+            if isinstance(exc.__cause__, errors.LockNotAvailable) or "lock timeout" in str(exc):
+                raise WriteLockTimeoutError(self.datastore.lock_timeout) from None
+            raise
+
+    def _insert(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        exc: Exception | None = None
+        ids: Sequence[int] | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.transaction():
+                if stored_events:
+                    with conn.cursor() as curs:
+                        try:
+                            self._insert_stored_events(curs, stored_events, **kwargs)
+                            pipeline.sync()
+                            ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+                            self._check_expected(curs, kwargs.get("expect") or {})
+                            pipeline.sync()
+                        except Exception as e:  # re-raised after the pipeline has exited
+                            exc = e
+            if exc:
+                raise exc
+        return ids
+
+    def _check_expected(self, curs: Any, expect: Expect) -> None:
+        if expect:
+            curs.execute(self.check_versions, (list(expect), list(expect.values())))
 
 
 def connect(db: Database, **overrides: Any) -> psycopg.Connection[Any]:
-    env = db.env
-    params: dict[str, Any] = {
-        "dbname": env["POSTGRES_DBNAME"], "host": env["POSTGRES_HOST"],
-        "port": env["POSTGRES_PORT"], "user": env["POSTGRES_USER"],
-        "password": env["POSTGRES_PASSWORD"], "connect_timeout": 5,
-    }
-    params.update(overrides)
     try:
-        return psycopg.connect(**params)
+        return psycopg.connect(**{**db.conninfo, **overrides})
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailableError(
-            f"cannot reach PostgreSQL at {db.describe()}: {first}",
+            f"cannot reach PostgreSQL at {db.describe()}: {hide_secrets(first)}",
             "start the server (docker compose up -d) or fix --database / AQB_DATABASE_URL",
         ) from None
 
 
-def check_ready(db: Database) -> None:
-    """Fail fast, with a clear message, when the server is down or the tables are missing."""
+def check_ready(db: Database) -> str:
+    """Fail fast, with a clear message, when the server is down or the tables are missing;
+    return the authenticated login of the session."""
     with connect(db) as conn:
         row = conn.execute(
-            "SELECT to_regclass(%s)", (f'"{db.schema}".{EVENTS_TABLE}',)
+            "SELECT to_regclass(%s), session_user::text", (f'"{db.schema}".{EVENTS_TABLE}',)
         ).fetchone()
     if row is None or row[0] is None:
         raise NotMigratedError(db.describe())
+    return str(row[1])
 
 
 def events_table(db: Database) -> sql.Composed:
@@ -72,3 +134,4 @@ def events_table(db: Database) -> sql.Composed:
 
 def stored_event(row: Any) -> StoredEvent:
     return StoredEvent(row[1], row[2], row[3], bytes(row[4]))
+

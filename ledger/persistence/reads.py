@@ -1,58 +1,126 @@
-"""Reads the event store with positions (notification ids): one stream, several, or all."""
+"""Reads the event store with what the database stamped on each row: its position (notification
+id), its recorded time (`recorded_at`, the database's clock, never the time inside the event's
+JSON) and, on PostgreSQL, the login that inserted it (`recorded_by`).
+
+One stream, several, or the whole log in pages; the head is the last position the ledger's own
+sequence has issued (a row placed beyond it, past the chain, is not the head: verify reports it).
+"""
+
+# ruff: noqa: S608 -- table names are constants of this module; values are parameters
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from eventsourcing.persistence import ApplicationRecorder, Notification
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg import sql
 
-SQLITE_STREAMS = (
-    "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events WHERE originator_id IN"
-)
+from ledger.integrity.link import from_epoch_us
+
+PG_COLUMNS = "notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by"
+SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL "
+                  "FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid")
+PAGE = 5000
+
+
+class Row(NamedTuple):
+    """A stored event as the database holds it (the library's mapper reads the middle four)."""
+
+    id: int  # the position
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+    recorded_at: datetime | None
+    recorded_by: str | None
 
 
 class EventReads:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
+        self.pg = isinstance(recorder, PostgresApplicationRecorder)
+        if self.pg:
+            assert isinstance(recorder, PostgresApplicationRecorder)
+            self.table = f'"{recorder.datastore.schema}".{recorder.events_table_name}'
+            self.sequence = f'"{recorder.datastore.schema}".{recorder.events_table_name}_notification_id_seq'
 
-    def streams(self, originator_ids: Sequence[str]) -> list[Notification]:
-        """Every event of the given streams, in global order."""
+    def streams(self, originator_ids: Sequence[str], upto: int | None = None) -> list[Row]:
+        """Every event of the given streams (up to a position), in global order."""
         if not originator_ids:
             return []
-        rows = self._select_streams(list(originator_ids))
-        return [Notification(id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3],
-                             state=bytes(r[4])) for r in rows]
+        ids = list(originator_ids)
+        if self.pg:
+            bound = "" if upto is None else " AND notification_id <= %s"
+            return self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE originator_id = ANY(%s){bound} "
+                            "ORDER BY notification_id", (ids,) if upto is None else (ids, upto))
+        marks = ",".join("?" * len(ids))
+        bound = "" if upto is None else " AND e.rowid <= ?"
+        return self._lite(f"SELECT {SQLITE_COLUMNS} WHERE e.originator_id IN ({marks}){bound} ORDER BY e.rowid",
+                          ids if upto is None else [*ids, upto])
 
     def head(self) -> int:
-        return self.recorder.max_notification_id() or 0
+        if self.pg:
+            rows = self._fetch(f"SELECT max(notification_id) FROM {self.table} "
+                               f"WHERE notification_id <= (SELECT last_value FROM {self.sequence})", ())
+        else:
+            rows = self._fetch("SELECT max(rowid) FROM stored_events", ())
+        return int(rows[0][0] or 0)
 
-    def all(self, start: int = 1, stop: int | None = None, page: int = 2000,
-            topics: Sequence[str] = ()) -> Iterator[Notification]:
+    def page(self, start: int, limit: int = PAGE, stop: int | None = None,
+             topics: Sequence[str] = ()) -> list[Row]:
+        """Up to `limit` events from position `start` (inclusive) to `stop` (inclusive)."""
+        if self.pg:
+            where, params = ["notification_id >= %s"], [start]
+            if stop is not None:
+                where.append("notification_id <= %s")
+                params.append(stop)
+            if topics:
+                where.append("topic = ANY(%s)")
+                params.append(list(topics))  # type: ignore[arg-type]
+            return self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE {' AND '.join(where)} "
+                            "ORDER BY notification_id LIMIT %s", (*params, limit))
+        where, values = ["e.rowid >= ?"], [start]
+        if stop is not None:
+            where.append("e.rowid <= ?")
+            values.append(stop)
+        if topics:
+            where.append(f"e.topic IN ({','.join('?' * len(topics))})")
+            values += list(topics)  # type: ignore[arg-type]
+        return self._lite(f"SELECT {SQLITE_COLUMNS} WHERE {' AND '.join(where)} ORDER BY e.rowid LIMIT ?",
+                          [*values, limit])
+
+    def all(self, start: int = 1, stop: int | None = None, page: int = PAGE,
+            topics: Sequence[str] = ()) -> Iterator[Row]:
         """Every event from `start` (inclusive) to `stop` (inclusive), page by page."""
         while True:
-            batch = self.recorder.select_notifications(start, page, stop=stop, topics=topics)
+            batch = self.page(start, page, stop, topics)
             yield from batch
             if len(batch) < page:
                 return
             start = batch[-1].id + 1
 
-    def _select_streams(self, ids: list[str]) -> list[Any]:
+    def _pg(self, query: str, params: Sequence[Any]) -> list[Row]:
+        return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6]) for r in self._fetch(query, params)]
+
+    def _lite(self, query: str, params: Sequence[Any]) -> list[Row]:
+        return [Row(r[0], r[1], r[2], r[3], _bytes(r[4]), None if r[5] is None else from_epoch_us(r[5]), None)
+                for r in self._fetch(query, params)]
+
+    def _fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         recorder = self.recorder
         if isinstance(recorder, PostgresApplicationRecorder):
-            query = sql.SQL(
-                "SELECT notification_id, originator_id, originator_version, topic, state "
-                "FROM {0}.{1} WHERE originator_id = ANY(%s) ORDER BY notification_id"
-            ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
             with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(query, (ids,))
+                curs.execute(query, params)
                 return [tuple(r.values()) for r in curs.fetchall()]
         assert isinstance(recorder, SQLiteApplicationRecorder)
-        marks = ",".join("?" * len(ids))
-        statement = f"{SQLITE_STREAMS} ({marks}) ORDER BY rowid"
-        with recorder.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, ids)
-            return [tuple(r) for r in curs.fetchall()]
+        with recorder.datastore.transaction(commit=False) as lite:
+            lite.execute(query, params)
+            return [tuple(r) for r in lite.fetchall()]
+
+
+def _bytes(state: Any) -> bytes:
+    """The stored state; a row whose state was stored as TEXT (past the application) reads as its UTF-8."""
+    return state.encode() if isinstance(state, str) else bytes(state)

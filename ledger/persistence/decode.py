@@ -1,0 +1,49 @@
+"""Stored rows → events, in one place: a row that cannot be read as a ledger event (unknown topic,
+damaged JSON, missing fields, no envelope) is an integrity break of its own, named by position."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any
+
+from eventsourcing.persistence import Mapper
+
+from ledger.domain.base import LedgerEvent
+from ledger.domain.entry import Entry
+from ledger.domain.errors import UndecodableEventError
+from ledger.domain.values import Envelope
+from ledger.integrity.link import EPOCH
+from ledger.persistence.reads import Row
+
+
+class Decoder:
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self.mapper = mapper
+
+    def event(self, row: Row) -> LedgerEvent:
+        try:
+            event = self.mapper.to_domain_event(row)  # type: ignore[arg-type]
+        except Exception as exc:
+            raise UndecodableEventError(row.id, row.originator_id, row.originator_version, _why(exc)) from None
+        if not isinstance(event, LedgerEvent):
+            raise UndecodableEventError(row.id, row.originator_id, row.originator_version,
+                                        f"topic {row.topic} is not a ledger event")
+        missing = sorted(_fields(type(event)) - vars(event).keys())
+        if missing or not isinstance(vars(event).get("envelope"), Envelope):
+            raise UndecodableEventError(row.id, row.originator_id, row.originator_version,
+                                        f"fields missing: {', '.join(missing) or 'envelope'}")
+        return event
+
+    def entry(self, row: Row) -> Entry:
+        return Entry(row.id, self.event(row), row.recorded_at or EPOCH, row.recorded_by)
+
+
+@cache
+def _fields(cls: type[Any]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _why(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:200] + "…") if len(text) > 200 else text or type(exc).__name__
