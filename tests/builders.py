@@ -6,12 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 from ledger.domain.agreement import Agreement
+from ledger.domain.authority import GRANTABLE
 from ledger.domain.values import (
+    Act,
     Actor,
+    Authority,
     Budget,
     BudgetLine,
     Category,
     Envelope,
+    Mandate,
     Measure,
 )
 
@@ -21,8 +25,14 @@ PARTY = "j.weber@06532"
 OTHER_PARTY = "x.meier@06611"
 
 
-def env(actor: str = MINISTRY, reason: str | None = "because", effective: date = date(2024, 7, 1)) -> Envelope:
-    return Envelope(Actor.parse(actor), effective, reason, None, "corr", None, "test")
+def env(actor: str = MINISTRY, reason: str | None = "because", effective: date = date(2024, 7, 1),
+        acts: tuple[Act, ...] | None = None, login: str | None = None) -> Envelope:
+    """An envelope as the application makes it: the actor with a mandate for every act its
+    organisation may hold (or the `acts` given), resolved for today."""
+    who = Actor.parse(actor)
+    granted = acts if acts is not None else tuple(sorted(GRANTABLE[who.role] - {Act.ON_BEHALF}, key=str))
+    authority = Authority(who.user, (Mandate("M1", granted),), date(2024, 7, 1), login)
+    return Envelope(who, effective, reason, None, "corr", None, "test", login=login, authority=authority)
 
 
 def eur(text: str) -> Decimal:

@@ -1,6 +1,7 @@
 """Fixtures: a real PostgreSQL (AQB_TEST_DATABASE_URL, or a throwaway cluster) and SQLite files,
-each test in a fresh schema or file. PostgreSQL tests are never skipped: without a server the
-suite fails and says what to install."""
+each test in a fresh schema or file, with the registry bootstrapped and the tests' cast registered
+(tests/cast.py). PostgreSQL tests are never skipped: without a server the suite fails and says
+what to install."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ledger.application import Ledger, migrate, open_ledger
+from ledger.application import migrate
 from ledger.integrity import roles
 from ledger.persistence.config import database_from_url
 from tests import pg_cluster
+from tests.cast import Acting, prepare
 
 BACKENDS = ["postgres", "sqlite"]
 
@@ -36,22 +38,48 @@ def pg_server_url() -> Iterator[str]:
         cluster.stop()
 
 
-@pytest.fixture
-def pg_url(pg_server_url: str) -> Iterator[str]:
-    """A fresh, migrated schema on the test server."""
+def new_schema_url(server: str) -> str:
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    separator = "&" if "?" in pg_server_url else "?"
-    url = f"{pg_server_url}{separator}schema={schema}"
+    return f"{server}{'&' if '?' in server else '?'}schema={schema}"
+
+
+def drop_ledger(server: str, url: str) -> None:
+    """Drop a test ledger's schema and its four roles."""
+    db = database_from_url(url)
+    with psycopg.connect(server.split("?", maxsplit=1)[0], autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{db.schema}" CASCADE')
+        roles.drop_roles(conn, roles.roles_of(db, conn))
+
+
+@pytest.fixture
+def bare_pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, migrated schema on the test server with an empty registry."""
+    url = new_schema_url(pg_server_url)
     migrate(database_from_url(url))
     yield url
-    with psycopg.connect(pg_server_url.split("?", maxsplit=1)[0], autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        roles.drop_roles(conn, roles.role_names(database_from_url(url)))
+    drop_ledger(pg_server_url, url)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, migrated schema with the registry bootstrapped and the cast registered."""
+    url = new_schema_url(pg_server_url)
+    prepare(url)
+    yield url
+    drop_ledger(pg_server_url, url)
+
+
+@pytest.fixture
+def bare_sqlite_url(tmp_path: Path) -> str:
+    """Where an SQLite ledger may be made (nothing there yet)."""
     return f"sqlite://{tmp_path / 'ledger.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_url(bare_sqlite_url: str) -> str:
+    """An SQLite ledger with the registry bootstrapped and the cast registered."""
+    prepare(bare_sqlite_url)
+    return bare_sqlite_url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -62,7 +90,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
-    app = open_ledger(db_url)
+def ledger(db_url: str) -> Iterator[Acting]:
+    app = Acting(db_url)
     yield app
     app.close()
