@@ -5,10 +5,12 @@ classify (`classify`), then read the title page (`header`), the signatures (`sig
 an AQB agreement § 4 (`amounts`), § 5 (`categories`) and the clauses.
 
 Content problems never raise. A required part that is not found (year, party, ministry, § 4
-amount) is named in `missing`; every heuristic decision is a `ParseWarning`. For a document that
-is not an AQB agreement only the title page and signatures are read (so a refusal can say which
-party and year it concerns); budget lines, categories and clauses stay empty and `missing` stays
-empty, because `kind` already says why it cannot be imported.
+amount) is named in `missing`; a part that is found but cannot be read consistently (a § 5 heading
+that matches no category) is a `ParseProblem` in `problems`; every heuristic decision is a
+`ParseWarning`. For a document that is not an AQB agreement only the title page and signatures
+are read (so a refusal can say which party and year it concerns); budget lines, categories and
+clauses stay empty and `missing` and `problems` stay empty, because `kind` already says why it
+cannot be imported.
 
 Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
 berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
@@ -21,6 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.domain.values import Category
 from ledger.importer.amounts import budgets_covered, read_amounts
 from ledger.importer.categories import read_categories
 from ledger.importer.classify import Classification, classify
@@ -30,12 +33,14 @@ from ledger.importer.model import (
     ParsedBudgetLine,
     ParsedCategory,
     ParsedDocument,
+    ParseProblem,
     ParseWarning,
 )
 from ledger.importer.sections import Outline, Section, outline
 from ledger.importer.signatures import Signatures, read_signatures
 
 AQB_KIND = "aqb-target-agreement"
+KNOWN_CATEGORIES = frozenset(Category.__members__)
 CLAUSES = (
     ("deviation-clause", re.compile(r"Unterjährige\s+Abweichungen\b.{0,300}?\bberücksichtigt")),
     ("autumn-meeting", re.compile(r"Umsetzungsbesprechung\s+im\s+Herbst")),
@@ -63,6 +68,7 @@ class _AqbParts:
     categories: tuple[ParsedCategory, ...] = ()
     clauses: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
 
 
 def parse_document(text: str) -> ParsedDocument:
@@ -92,7 +98,8 @@ def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> P
     warnings = common.warnings + amounts.warnings + categories.warnings
     warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
-    parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing)
+    problems = _category_problems(categories.categories)
+    parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 
 
@@ -116,6 +123,7 @@ def _document(
         signatures=common.signatures.signatures,
         warnings=warnings,
         missing=aqb.missing,
+        problems=aqb.problems,
     )
 
 
@@ -169,4 +177,18 @@ def _party_signature_checks(common: _Common) -> tuple[ParseWarning, ...]:
         )
         for s in common.signatures.signatures
         if s.side == "party" and ags is not None and s.organisation_code != ags
+    )
+
+
+def _category_problems(categories: tuple[ParsedCategory, ...]) -> tuple[ParseProblem, ...]:
+    return tuple(
+        ParseProblem(
+            "§ 5",
+            f"the heading '{c.label}' matches no measure category"
+            if c.label
+            else f"the projects from '{c.projects[0] if c.projects else '?'}' on stand under no category heading",
+            "add the heading's wording to the aliases in ledger/reference/categories.json",
+        )
+        for c in categories
+        if c.code not in KNOWN_CATEGORIES
     )

@@ -42,8 +42,10 @@ def test_an_unsupported_file_is_refused(run: Run, tmp_path: Path) -> None:
 
 def test_dry_run_shows_the_parse_and_writes_nothing(run: Run) -> None:
     tree = run("import", "--dry-run", str(FIXTURES / "zielvereinbarung-2024-lahn-dill-kreis-truncated.txt"))
-    assert tree.exit_code == 0
+    assert tree.exit_code == 9  # as the import would
     assert "missing: §4 amount" in tree.stdout and "refused:" in tree.stdout
+    assert tree.stderr.startswith("error: zielvereinbarung-2024-lahn-dill-kreis-truncated.txt lacks required "
+                                  "parts: §4 amount")
     parsed = json.loads(run("--format", "json", "import", "--dry-run", str(SEED)).stdout)
     assert parsed[0]["importable"] is True
     assert parsed[0]["parse"]["lines"] == [{"budget": "AQB", "amount": "1185000.00", "raw": "1.185.000 Euro"}]
@@ -52,3 +54,15 @@ def test_dry_run_shows_the_parse_and_writes_nothing(run: Run) -> None:
 
 def test_dry_run_needs_no_actor(run: Run) -> None:
     assert run("import", "--dry-run", str(SEED), actor=None).exit_code == 0
+
+
+def test_dry_run_exits_as_the_import_would_for_an_unmapped_category(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "zv.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nAusbildungsvorbereitung\n\n- ", "\nModellprojekte\n\n- "), encoding="utf-8")
+    dry, real = run("import", "--dry-run", str(path)), run("import", str(path))
+    assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr)
+    assert real.stderr == ("error: zv.txt: § 5 cannot be read: the heading 'Modellprojekte' matches no measure "
+                           "category (add the heading's wording to the aliases in ledger/reference/categories.json; "
+                           "nothing was recorded)\n")
+    assert "cannot be read: § 5: the heading 'Modellprojekte'" in dry.stdout

@@ -110,3 +110,12 @@ def _text_agreement(tmp_path: Path) -> Agreement:
     other = open_ledger(f"sqlite://{tmp_path / 'text.sqlite3'}")
     other.import_documents(MINISTRY, [read_source(seed_document_path())])
     return other.agreement(SEED)
+
+
+def test_two_documents_of_one_agreement_in_one_import_are_refused(ledger: Ledger) -> None:
+    text, pdf = read_source(seed_document_path()), read_source(fixture("zielvereinbarung-2024-lahn-dill-kreis.pdf"))
+    with pytest.raises(DocumentRefusedError, match="are two different documents of the agreement AQB-2024-06532"):
+        ledger.import_documents(MINISTRY, [text, pdf])
+    assert ledger.reads.head() == 0
+    first, same = ledger.import_documents(MINISTRY, [text, text])  # the same file twice is no conflict
+    assert (first.status, same.status) == ("recorded", "already-imported")
