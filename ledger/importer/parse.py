@@ -5,12 +5,12 @@ classify (`classify`), then read the title page (`header`), the signatures (`sig
 an AQB agreement § 4 (`amounts`), § 5 (`categories`) and the clauses.
 
 Content problems never raise. A required part that is not found (year, party, ministry, § 4
-amount) is named in `missing`; a part that is found but cannot be read consistently (a § 5 heading
-that matches no category) is a `ParseProblem` in `problems`; every heuristic decision is a
-`ParseWarning`. For a document that is not an AQB agreement only the title page and signatures
-are read (so a refusal can say which party and year it concerns); budget lines, categories and
-clauses stay empty and `missing` and `problems` stay empty, because `kind` already says why it
-cannot be imported.
+amount) is named in `missing`; a part that is found but cannot be read consistently (a § 4 total
+that is not the sum of its lines, a § 5 heading that matches no category) is a `ParseProblem` in
+`problems`; every heuristic decision is a `ParseWarning`. For a document that is not an AQB
+agreement only the title page and signatures are read (so a refusal can say which party and year
+it concerns); budget lines, categories and clauses stay empty and `missing` and `problems` stay
+empty, because `kind` already says why it cannot be imported.
 
 Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
 berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
@@ -98,7 +98,7 @@ def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> P
     warnings = common.warnings + amounts.warnings + categories.warnings
     warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
-    problems = _category_problems(categories.categories)
+    problems = amounts.problems + _category_problems(categories.categories)
     parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 

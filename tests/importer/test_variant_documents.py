@@ -64,17 +64,6 @@ def test_keeps_the_older_ministry_name_valid_in_2018(parse_fixture: Parse) -> No
     assert party.date_raw == "26. März 2018"
 
 
-def test_warns_about_a_total_that_differs_from_the_sum_of_its_lines(seed_text: str) -> None:
-    text = seed_text.replace(
-        "1.185.000 Euro\n\naus dem Ausbildungs- und Qualifizierungsbudget 2024 zur Verfügung.",
-        "1.200.000 Euro, davon 1.100.000 Euro aus dem Ausbildungs- und Qualifizierungsbudget "
-        "und 90.000 Euro aus dem Arbeitsmarktbudget zur Verfügung.",
-    )
-    document = parse_document(text)
-    assert [line.amount for line in document.lines] == [Decimal("1100000.00"), Decimal("90000.00")]
-    assert "total-mismatch" in warning_codes(document)
-
-
 def test_leaves_a_blank_signature_date_empty_with_a_warning(parse_fixture: Parse) -> None:
     document = parse_fixture("zielvereinbarung-2024-lahn-dill-kreis-blank-date.txt")
     party = document.signatures[1]
