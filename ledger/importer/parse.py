@@ -6,11 +6,12 @@ an AQB agreement § 4 (`amounts`), § 5 (`categories`) and the clauses.
 
 Content problems never raise. A required part that is not found (year, party, ministry, § 4
 amount) is named in `missing`; a part that is found but cannot be read consistently (a § 4 total
-that is not the sum of its lines, a § 5 heading that matches no category) is a `ParseProblem` in
-`problems`; every heuristic decision is a `ParseWarning`. For a document that is not an AQB
-agreement only the title page and signatures are read (so a refusal can say which party and year
-it concerns); budget lines, categories and clauses stay empty and `missing` and `problems` stay
-empty, because `kind` already says why it cannot be imported.
+that is not the sum of its lines, a § 5 heading that matches no category, a signature block that
+does not say who signs, a second one for the same side, one for another party) is a
+`ParseProblem` in `problems`; every heuristic decision is a `ParseWarning`. For a document that is
+not an AQB agreement only the title page and signatures are read (so a refusal can say which
+party and year it concerns); budget lines, categories and clauses stay empty and `missing` and
+`problems` stay empty, because `kind` already says why it cannot be imported.
 
 Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
 berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
@@ -98,7 +99,7 @@ def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> P
     warnings = common.warnings + amounts.warnings + categories.warnings
     warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
-    problems = amounts.problems + _category_problems(categories.categories)
+    problems = amounts.problems + _category_problems(categories.categories) + common.signatures.problems
     parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 
@@ -162,22 +163,10 @@ def _structure_warnings(
         (s4 is None, "section-missing", "No '§ 4' heading; no budget lines could be read."),
         (s5 is None, "section-missing", "No '§ 5' heading; no categories could be read."),
         (s5 is not None and not has_categories, "categories-missing", "§ 5 lists no categories."),
-        (not common.signatures.signatures, "signatures-missing", "No signature block found."),
+        (not common.signatures.signatures and not common.signatures.problems, "signatures-missing",
+         "No signature block found."),
     )
-    found = [ParseWarning(code, message) for failed, code, message in checks if failed]
-    return tuple(found) + _party_signature_checks(common)
-
-
-def _party_signature_checks(common: _Common) -> tuple[ParseWarning, ...]:
-    ags = common.header.party_ags
-    return tuple(
-        ParseWarning(
-            "signature-party-mismatch",
-            f"The signature of '{s.organisation}' ({s.organisation_code}) is not the party's ({ags}).",
-        )
-        for s in common.signatures.signatures
-        if s.side == "party" and ags is not None and s.organisation_code != ags
-    )
+    return tuple(ParseWarning(code, message) for failed, code, message in checks if failed)
 
 
 def _category_problems(categories: tuple[ParsedCategory, ...]) -> tuple[ParseProblem, ...]:

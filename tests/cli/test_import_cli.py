@@ -66,3 +66,21 @@ def test_dry_run_exits_as_the_import_would_for_an_unmapped_category(run: Run, tm
                            "category (add the heading's wording to the aliases in ledger/reference/categories.json; "
                            "nothing was recorded)\n")
     assert "cannot be read: § 5: the heading 'Modellprojekte'" in dry.stdout
+
+
+def test_a_second_party_signature_is_an_importer_refusal_naming_the_block(run: Run, tmp_path: Path) -> None:
+    second = "\n\nWetzlar, den 11.07.2024\n\nWolfgang Muster\nLandrat des Lahn-Dill-Kreises"
+    text = SEED.read_text(encoding="utf-8") + second
+    path = tmp_path / "zv-2024-zwei-unterschriften.txt"
+    path.write_text(text, encoding="utf-8")
+    dry, real = run("import", "--dry-run", str(path)), run("import", str(path))
+    assert dry.exit_code == real.exit_code == 9
+    assert real.stderr == (
+        "error: zv-2024-zwei-unterschriften.txt: the signature block 'Wetzlar, den 11.07.2024' (line 127) cannot be "
+        "read: it is a second signature for the party (06532), after the signature block 'Wetzlar, den' (line 117); "
+        "each side signs an agreement once (check the signature blocks of the document (--dry-run shows how each "
+        "was read); if it is right as written, record its signatures by hand with 'aqb record signature'; nothing "
+        "was recorded)\n"
+    )
+    assert "cannot be read: the signature block 'Wetzlar, den 11.07.2024' (line 127)" in dry.stdout
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"

@@ -119,3 +119,28 @@ def test_two_documents_of_one_agreement_in_one_import_are_refused(ledger: Ledger
     assert ledger.reads.head() == 0
     first, same = ledger.import_documents(MINISTRY, [text, text])  # the same file twice is no conflict
     assert (first.status, same.status) == ("recorded", "already-imported")
+
+
+def test_a_two_budget_agreement_signed_by_the_minister_by_function_records_both(ledger: Ledger) -> None:
+    source = read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.txt"))
+    [result] = ledger.import_documents(MINISTRY, [source])
+    assert (result.agreement_id, result.status, result.events) == ("AQB-2019-06440", "recorded", 4)
+    agreement = ledger.agreement("AQB-2019-06440")
+    assert [(line.budget.value, line.amount, line.raw) for line in agreement.lines] == [
+        ("AQB", Decimal("1021300.00"), "1.021.300 Euro"), ("AMB", Decimal("118000.00"), "118.000,-- €")]
+    assert agreement.total == Decimal("1139300.00")
+    assert sorted((s.party, s.function) for s in agreement.signatures.values()) == [
+        ("06440", "Landrat"), ("HMSI", "Hessischer Minister für Soziales und Integration")]
+    assert agreement.in_force_since == date(2019, 3, 14)
+
+
+def test_a_signature_the_ledger_would_refuse_is_an_importer_refusal(ledger: Ledger, tmp_path: Path) -> None:
+    text = fixture("zielvereinbarung-2024-stadt-kassel.txt").read_text(encoding="utf-8")
+    path = tmp_path / "zv-kassel.txt"
+    path.write_text(text.replace("Magistrat der Stadt Kassel", "des Landkreises Kassel"), encoding="utf-8")
+    with pytest.raises(DocumentRefusedError, match=r"^zv-kassel.txt: the signature block 'Kassel, den' \(line \d+\) "
+                       r"cannot be read: it is signed for Landkreis Kassel \(06633\), not for the agreement's party "
+                       r"Stadt Kassel \(06611\)$"):
+        ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2024-landkreis-kassel.txt")),
+                                           read_source(path)])
+    assert ledger.reads.head() == 0
