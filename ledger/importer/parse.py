@@ -9,9 +9,10 @@ amount) is named in `missing`; a part that is found but cannot be read consisten
 that is not the sum of its lines, a § 5 heading that matches no category, a signature block that
 does not say who signs, a second one for the same side, one for another party) is a
 `ParseProblem` in `problems`; every heuristic decision is a `ParseWarning`. For a document that is
-not an AQB agreement only the title page and signatures are read (so a refusal can say which
-party and year it concerns); budget lines, categories and clauses stay empty and `missing` and
-`problems` stay empty, because `kind` already says why it cannot be imported.
+not an AQB agreement (SGB II agreement, funding guidelines, grant notice, unknown) only the title
+page and signatures are read (so a refusal can say which party and year it concerns); budget
+lines, categories and clauses stay empty and `missing` and `problems` stay empty, because `kind`
+already says why it cannot be imported.
 
 Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
 berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
@@ -83,7 +84,7 @@ def parse_document(text: str) -> ParsedDocument:
 
 
 def _common(shape: Outline, lines: tuple[Line, ...], warnings: tuple[ParseWarning, ...]) -> _Common:
-    kind = classify(_joined(shape.header), _joined(lines))
+    kind = classify("\n".join(line.text for line in shape.header), _joined(lines))
     body = tuple(line for section in shape.sections for line in section.lines)
     header = read_header(shape.header, body)
     signatures = read_signatures(_signature_area(shape), header.party_ags)

@@ -84,3 +84,22 @@ def test_a_second_party_signature_is_an_importer_refusal_naming_the_block(run: R
     )
     assert "cannot be read: the signature block 'Wetzlar, den 11.07.2024' (line 127)" in dry.stdout
     assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_dry_run_exits_as_the_import_would_for_every_refusal(run: Run) -> None:
+    for name in ("foerdergrundsaetze-aqb-2019.txt", "zuwendungsbescheid-2024-lahn-dill-kreis.txt",
+                 "zielvereinbarung-2019-landkreis-giessen-sgb2.txt"):
+        dry = run("import", "--dry-run", str(FIXTURES / name))
+        real = run("import", str(FIXTURES / name))
+        assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr) == (9, dry.stderr)
+        assert dry.stderr.startswith(f"error: {name} is not an AQB target agreement: ")
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_funding_guidelines_are_refused_as_what_they_are(run: Run) -> None:
+    result = run("import", str(FIXTURES / "foerdergrundsaetze-aqb-2019.txt"))
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: foerdergrundsaetze-aqb-2019.txt is not an AQB target agreement: "
+                                    "Funding guidelines (Fördergrundsätze), not an agreement between the ministry "
+                                    "and a party: its title reads 'Fördergrundsätze'")
+    assert "lacks required parts" not in result.stderr

@@ -157,7 +157,7 @@ def test_reports_missing_year_party_and_amount_without_raising() -> None:
 
 
 def test_calls_a_text_without_zielvereinbarung_unknown() -> None:
-    document = parse_document("Zuwendungsbescheid\n\nRegierungspräsidium Kassel\n\nAz. 57 - 123/2024")
+    document = parse_document("Protokoll der Umsetzungsbesprechung\n\nLahn-Dill-Kreis, 14.10.2024")
     assert document.kind == "unknown"
     assert "Zielvereinbarung" in document.kind_evidence
     assert not document.importable

@@ -68,6 +68,8 @@ def test_importing_the_same_file_again_records_nothing(ledger: Ledger) -> None:
 @pytest.mark.parametrize(("name", "message"), [
     ("zielvereinbarung-2024-lahn-dill-kreis-sgb2.txt", "is not an AQB target agreement: An SGB II target agreement"),
     ("zielvereinbarung-2024-lahn-dill-kreis-truncated.txt", "lacks required parts: §4 amount"),
+    ("foerdergrundsaetze-aqb-2019.txt", "is not an AQB target agreement: Funding guidelines"),
+    ("zuwendungsbescheid-2024-lahn-dill-kreis.txt", "is not an AQB target agreement: A grant notice"),
 ])
 def test_refused_documents_leave_the_ledger_unchanged(ledger: Ledger, name: str, message: str) -> None:
     good = read_source(fixture("zielvereinbarung-2024-stadt-kassel.txt"))
