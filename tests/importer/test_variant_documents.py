@@ -195,3 +195,14 @@ def test_does_not_take_a_cited_paragraph_for_a_section_heading(seed_text: str) -
     document = parse_document(text)
     assert document.lines
     assert "section-number-skipped" not in warning_codes(document)
+
+
+def test_reads_the_ministry_of_a_title_naming_the_state_represented_by_it() -> None:
+    document = parse_document(
+        "Zielvereinbarung 2019\n\nzwischen\n\ndem Land Hessen, vertreten durch das Hessische Ministerium für "
+        "Soziales und Integration,\n\nund dem Wetteraukreis\n\nzur Umsetzung des hessischen Ausbildungs- und "
+        "Qualifizierungsbudgets"
+    )
+    assert document.ministry_name == OLD_MINISTRY
+    assert (document.ministry_code, document.ministry_canonical_name) == ("HMSI", OLD_MINISTRY)
+    assert document.party_ags == "06440"
