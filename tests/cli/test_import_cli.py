@@ -103,3 +103,10 @@ def test_funding_guidelines_are_refused_as_what_they_are(run: Run) -> None:
                                     "Funding guidelines (Fördergrundsätze), not an agreement between the ministry "
                                     "and a party: its title reads 'Fördergrundsätze'")
     assert "lacks required parts" not in result.stderr
+
+
+def test_the_minister_signing_by_function_imports_both_signatures(run: Run) -> None:
+    result = run("--format", "json", "import", str(FIXTURES / "zielvereinbarung-2019-wetteraukreis-two-budgets.pdf"))
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert (row["agreement"], row["status"], row["events"]) == ("AQB-2019-06440", "recorded", 4)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Ledger, Meta
+from ledger.application import Ledger, Meta, open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.document import Document
 from ledger.domain.errors import AlreadyExistsError, DocumentRefusedError
@@ -146,3 +146,15 @@ def test_a_signature_the_ledger_would_refuse_is_an_importer_refusal(ledger: Ledg
         ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2024-landkreis-kassel.txt")),
                                            read_source(path)])
     assert ledger.reads.head() == 0
+
+
+def test_the_pdf_of_the_two_budget_agreement_records_what_its_text_records(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.pdf"))])
+    from_pdf = ledger.agreement("AQB-2019-06440")
+    other = open_ledger(f"sqlite://{tmp_path / 'text.sqlite3'}")
+    other.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.txt"))])
+    from_text = other.agreement("AQB-2019-06440")
+    assert (from_pdf.lines, from_pdf.measures, from_pdf.clauses, from_pdf.ministry_name) == (
+        from_text.lines, from_text.measures, from_text.clauses, from_text.ministry_name)
+    assert {(s.party, s.signatory, s.function, s.signed_on) for s in from_pdf.signatures.values()} == {
+        (s.party, s.signatory, s.function, s.signed_on) for s in from_text.signatures.values()}
