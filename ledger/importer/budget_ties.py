@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from ledger.domain.errors import InvalidAmountError
 from ledger.domain.money import parse_document_amount
-from ledger.importer.clauses import TOTAL, Clause, Text, Token, joined
+from ledger.importer.clauses import TOTAL, Clause, Text, Token, amount_text, joined
 from ledger.importer.clean import Line
 from ledger.importer.model import ParseWarning
 
@@ -88,7 +88,7 @@ def _sentence_mentions(
         for token, budget, covers, total in _tie_clause(text, clause, out.warnings):
             line = text.line_at(token.start)
             try:
-                amount = parse_document_amount(token.text)
+                amount = parse_document_amount(amount_text(token.text))
             except InvalidAmountError:
                 out.unreadable.append((token.text, line))
                 continue

@@ -21,6 +21,7 @@ from ledger import reference
 from ledger.importer.clean import Line
 
 _EURO = r"\s*(?:Euro|EUR|€)"
+_NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{2}|,-{1,2})?"
 AMOUNT = re.compile(
     r"(?<![\d.,])(?:\d+(?:,\d+)?\s*(?:Mio\.?|Millionen)"
     + _EURO
@@ -28,8 +29,17 @@ AMOUNT = re.compile(
     + _EURO
     + r"|\d+(?:,\d{2}|,-{1,2})?"
     + _EURO
+    + r"(?!\s*\d)"  # "2018 € 106.000": the currency belongs to the number after the year
+    + rf"|(?<!\w)(?:EUR|€)\s*{_NUMBER}(?![\d.,]\d)"  # the currency first: "EUR 1.185.000,00"
     + r")"
 )
+_CURRENCY_FIRST = re.compile(r"^(?:EUR|€)\s*")
+
+
+def amount_text(raw: str) -> str:
+    """An amount as `parse_document_amount` reads it: "EUR 1.185.000" → "1.185.000 EUR"."""
+    found = _CURRENCY_FIRST.match(raw)
+    return f"{raw[found.end():]} {found.group(0).strip()}" if found else raw
 TOTAL = re.compile(r"\b(?:insgesamt|gesamt\w*|summe|zusammen)\b", re.IGNORECASE)
 _CONTAIN = r"davon|hiervon|darunter|darin\s+enthalten|wovon"
 _EXTRA = r"zusätzlich|darüber\s+hinaus|außerdem|zuzüglich|zzgl\.|ferner"

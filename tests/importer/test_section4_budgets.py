@@ -56,6 +56,8 @@ TWO = [("AQB", Decimal("879800.00")), ("AMB", Decimal("106000.00"))]
         f"{AQB} 2018: 879.800 Euro\nArbeitsmarktbudget 2018: 106.000,-- €\nSumme: 985.800 Euro",
         # separate sentences, with "für das" and a colon
         f"Für das {AQB} 2018 stehen 879.800 Euro zur Verfügung. Arbeitsmarktbudget 2018: 106.000 Euro.",
+        # the currency before the amount
+        f"Aus dem {AQB} 2018 stehen EUR 879.800,00 und aus dem Arbeitsmarktbudget 2018 € 106.000 zur Verfügung.",
         # a bracketed breakdown of a total
         "Das HMSI stellt Haushaltsmittel in Höhe von 985.800 Euro (879.800 Euro aus dem AQB; 106.000 Euro aus "
         "dem AMB) zur Verfügung.",
