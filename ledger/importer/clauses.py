@@ -138,6 +138,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _ends_sentence(text: str, dot: int, protected: list[tuple[int, int]]) -> bool:
     if any(a <= dot < b for a, b in protected):
         return False
+    if any(b == dot for _, b in protected):
+        return True  # "… EUR 1.000,00." ends with its amount
     word = _WORD_BEFORE.search(text[:dot])
     if word is None:
         return True

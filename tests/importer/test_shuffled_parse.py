@@ -50,7 +50,7 @@ GUESSES = {"budget-tie-guessed", "budget-tie-by-order", "budget-assumed-aqb", "a
 
 def german(euros: int, style: int) -> str:
     grouped = f"{euros:,}".replace(",", ".")
-    return (f"{grouped} Euro", f"{grouped},-- €", f"{grouped},00 EUR")[style]
+    return (f"{grouped} Euro", f"{grouped},-- €", f"{grouped},00 EUR", f"EUR {grouped},00", f"€ {grouped}")[style]
 
 
 @st.composite
@@ -61,14 +61,14 @@ def sentences(draw: st.DrawFn) -> tuple[list[str], dict[str, Decimal]]:
             amounts[budget] = draw(st.integers(1_000, 500_000))
     said = []
     for budget, euros in amounts.items():
-        written = german(euros, draw(st.integers(0, 2)))
+        written = german(euros, draw(st.integers(0, 4)))
         if draw(st.booleans()):
             written = f"\n\n{written}\n\n"  # the amount on a line of its own
         template = SPRACH if budget == "SPRACH" else draw(st.sampled_from(TEMPLATES))
         dat, nom, acc = NAMES.get(budget, ("", "", ""))
         said.append(template.format(amount=written, dat=dat, nom=nom, acc=acc))
     if draw(st.booleans()):
-        said.append(TOTAL.format(amount=german(sum(amounts.values()), draw(st.integers(0, 2)))))
+        said.append(TOTAL.format(amount=german(sum(amounts.values()), draw(st.integers(0, 4)))))
     return said, {budget: Decimal(euros).quantize(Decimal("0.01")) for budget, euros in amounts.items()}
 
 
