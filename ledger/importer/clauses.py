@@ -182,10 +182,15 @@ def _clauses(text: str, start: int, end: int, rows: frozenset[int]) -> list[Clau
 
 
 def _merge_amountless(clauses: list[Clause]) -> list[Clause]:
-    """A clause without an amount joins the next clause (the last one joins the one before)."""
+    """A clause without an amount joins the next clause; it joins the one before when it is the last,
+    or when the next starts anew with "davon" or "zusätzlich" ("insgesamt 985.800 Euro aus dem AQB
+    und dem Arbeitsmarktbudget, davon …")."""
     merged: list[Clause] = []
     carry: Clause | None = None
     for clause in clauses:
+        starts_anew = (clause.contain or clause.extra) and carry is not None and not (carry.contain or carry.extra)
+        if carry is not None and starts_anew and merged:
+            merged[-1], carry = merged[-1].joined(carry), None
         whole = carry.joined(clause) if carry is not None else clause
         carry = None if whole.amounts else whole
         if whole.amounts:
