@@ -71,7 +71,6 @@ def test_ties_each_amount_to_the_budget_of_its_clause(text: str) -> None:
     assert lines == TWO
     assert problems == []
     assert set(warnings) <= {"total-by-sum"}  # the bracket's total names no budget and equals the sum
-    assert "budget-tie-guessed" not in warnings
 
 
 def test_reads_the_reordered_two_budget_agreement_of_2019(parse_fixture: Parse) -> None:
