@@ -17,6 +17,7 @@ from ledger.app.imports import refusal
 from ledger.importer.model import ParsedDocument, SourceFile
 from ledger.importer.parse import parse_document
 from ledger.importer.read import read_source
+from ledger.importer.refusals import batch_refusal
 
 
 @click.command("import")
@@ -39,7 +40,10 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
     s = session()
     sources = [read_source(path) for path in files]
     if dry_run:
-        show_parse([(src, parse_document(src.text)) for src in sources], s.fmt)
+        parsed = [(src, parse_document(src.text)) for src in sources]
+        show_parse(parsed, s.fmt)
+        if (refused := batch_refusal(parsed)) is not None:
+            raise refused  # exit as the import would: the parse is shown, nothing is recorded either way
         return
     results = s.ledger().import_documents(s.meta(reason), sources, amendment=amendment)
     rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,
@@ -86,6 +90,8 @@ def parse_tree(src: SourceFile, doc: ParsedDocument) -> Tree:
                        f"{escape(sig.place or '(no place)')}, {sig.signed_on or '(no date)'}")
     if doc.missing:
         tree.add(f"[red]missing: {', '.join(doc.missing)}[/red]")
+    for unreadable in doc.problems:
+        tree.add(f"[red]cannot be read: {escape(unreadable.part)}: {escape(unreadable.reason)}[/red]")
     notes = tree.add(f"warnings: {len(doc.warnings)}")
     for warning in doc.warnings:
         notes.add(f"[yellow]{warning.code}[/yellow] {escape(warning.message)}"

@@ -14,10 +14,13 @@ from ledger.app.core import Meta
 from ledger.domain.agreement import Agreement, agreement_id
 from ledger.domain.base import LedgerAggregate
 from ledger.domain.document import Document, document_id
-from ledger.domain.errors import AlreadyExistsError, ConflictError, DocumentRefusedError
+from ledger.domain.errors import AlreadyExistsError, ConflictError
 from ledger.domain.values import Budget, BudgetLine, Category, DocumentRef, Measure
 from ledger.importer.model import ParsedDocument, ParsedSignature, SourceFile
 from ledger.importer.parse import parse_document
+from ledger.importer.refusals import batch_refusal, refusal
+
+__all__ = ["IMPORTER_VERSION", "ImportCommands", "ImportResult", "refusal"]
 
 IMPORTER_VERSION = f"aqb-importer {__version__}"
 Status = Literal["recorded", "amendment", "already-imported"]
@@ -33,32 +36,6 @@ class ImportResult:
     parsed: ParsedDocument
 
 
-def refusal(source: SourceFile, doc: ParsedDocument) -> DocumentRefusedError | None:
-    """Why this document cannot be imported, or None."""
-    if doc.kind == "sgb2-target-agreement":
-        return DocumentRefusedError(
-            f"{source.name} is not an AQB target agreement: {doc.kind_evidence.rstrip('.')}",
-            "SGB II agreements are not part of this ledger; nothing was recorded",
-        )
-    if doc.kind != "aqb-target-agreement":
-        return DocumentRefusedError(
-            f"{source.name} does not look like an AQB target agreement: {doc.kind_evidence}",
-            "import a Zielvereinbarung on the Ausbildungs- und Qualifizierungsbudget; nothing was recorded",
-        )
-    if doc.missing:
-        return DocumentRefusedError(
-            f"{source.name} lacks required parts: {', '.join(doc.missing)}",
-            "check that the file is complete; --dry-run shows what was found; nothing was recorded",
-        )
-    unmapped = [c.label for c in doc.categories if c.code not in Category.__members__]
-    if unmapped:
-        return DocumentRefusedError(
-            f"{source.name}: §5 heading '{unmapped[0]}' matches no measure category",
-            "add its wording to the aliases in ledger/reference/categories.json; nothing was recorded",
-        )
-    return None
-
-
 class ImportCommands(AgreementCommands):
     def parse_sources(self, sources: list[SourceFile]) -> list[tuple[SourceFile, ParsedDocument]]:
         return [(source, parse_document(source.text)) for source in sources]
@@ -69,9 +46,8 @@ class ImportCommands(AgreementCommands):
         """Record every importable document, or nothing at all: all files are checked first,
         then all events are saved in one transaction."""
         parsed = self.parse_sources(sources)
-        for source, doc in parsed:
-            if (error := refusal(source, doc)) is not None:
-                raise error
+        if (error := batch_refusal(parsed)) is not None:
+            raise error
         pending: dict[str, LedgerAggregate] = {}
         results = [self._plan(meta, source, doc, pending, amendment=amendment) for source, doc in parsed]
         if pending:

@@ -1,9 +1,10 @@
 """The title page: year, ministry and party of "Zielvereinbarung 2024 zwischen dem <ministry> und
 dem <party> zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets".
 
-The ministry is written in the dative ("dem Hessischen Ministerium für …"); its name is reported
-in the nominative ("Hessisches Ministerium für …"), the form the reference data and the signature
-block use. That is grammar, not a guess, and gives no warning.
+The ministry is written in the dative ("dem Hessischen Ministerium für …"), or as the state
+"vertreten durch das Hessische Ministerium für …"; its name is reported in the nominative
+("Hessisches Ministerium für …"), the form the reference data and the signature block use. That
+is grammar, not a guess, and gives no warning.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ _BETWEEN = re.compile(
     r"zwischen\s+(?:dem|der|den)\s+(?P<ministry>.+?)\s+und\s+(?:dem|der|den)\s+(?P<party>.+?)"
     r"(?=\s+(?:zur|zum|über|nach|für\s+das|Präambel)\b|\s*$)"
 )
-_DATIVE = re.compile(r"^Hessischen\b")
+_DATIVE = re.compile(r"^Hessischen?\b")
+_REPRESENTED = re.compile(r"\bvertreten\s+durch\s+(?:das|den|die)\s+(?P<name>.+?),?$")
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,14 @@ def read_header(header: tuple[Line, ...], body: tuple[Line, ...]) -> Header:
     warnings: list[ParseWarning] = []
     year = _year(text, body, warnings)
     between = _BETWEEN.search(text)
-    ministry = _DATIVE.sub("Hessisches", between.group("ministry")) if between else None
+    ministry = _ministry_written(between.group("ministry")) if between else None
     ags, name = _party(between.group("party") if between else None, text, warnings)
     return Header(year, ags, name, ministry, tuple(warnings))
+
+
+def _ministry_written(phrase: str) -> str:
+    represented = _REPRESENTED.search(phrase)
+    return _DATIVE.sub("Hessisches", represented.group("name") if represented else phrase)
 
 
 def _year(text: str, body: tuple[Line, ...], warnings: list[ParseWarning]) -> int | None:

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-DocumentKind = Literal["aqb-target-agreement", "sgb2-target-agreement", "unknown"]
+DocumentKind = Literal[
+    "aqb-target-agreement", "sgb2-target-agreement", "funding-guidelines", "grant-notice", "unknown"
+]
 Side = Literal["ministry", "party"]
 
 
@@ -16,6 +18,17 @@ class ParseWarning:
     code: str  # short, stable, kebab-case, e.g. "hyphenation-joined", "party-alias"
     message: str  # one sentence a person understands
     line: int | None = None  # 1-based line in the (cleaned) text, when known
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A part of an agreement that was found but cannot be read consistently: importing it would
+    record something wrong, so the document is refused (never guessed, never left to the domain)."""
+
+    part: str  # the part, as a person finds it: "§ 4", "the signature block 'Wetzlar, den …' (line 118)"
+    reason: str  # one sentence: what contradicts what
+    hint: str  # what to do about it
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ class ParsedCategory:
 class ParsedSignature:
     side: Side
     organisation_code: str  # "HMSI" for the ministry, the party's AGS otherwise
-    organisation: str  # as written, lines joined with a space
+    organisation: str  # as written, lines joined with a space; "" when only the function says it
     place: str | None
     signed_on: date | None  # None when the date line is blank
     date_raw: str | None  # the date as written, or None
@@ -56,16 +69,17 @@ class ParsedDocument:
     ministry_code: str | None  # canonical identity for that year: "HMSI"
     ministry_canonical_name: str | None  # from reference data for that year
     budgets: tuple[str, ...]  # ("AQB",) or ("AQB", "AMB")
-    lines: tuple[ParsedBudgetLine, ...]
+    lines: tuple[ParsedBudgetLine, ...]  # in the order AQB, AMB, TZA, SPRACH
     categories: tuple[ParsedCategory, ...]
     clauses: tuple[str, ...]  # subset of: "deviation-clause", "autumn-meeting", "publication", "un-crpd"
-    signatures: tuple[ParsedSignature, ...]
+    signatures: tuple[ParsedSignature, ...]  # the ministry's first, then the party's
     warnings: tuple[ParseWarning, ...] = ()
     missing: tuple[str, ...] = field(default=())  # required parts not found, e.g. ("§4 amount",)
+    problems: tuple[ParseProblem, ...] = field(default=())  # parts found but unreadable
 
     @property
     def importable(self) -> bool:
-        return self.kind == "aqb-target-agreement" and not self.missing
+        return self.kind == "aqb-target-agreement" and not self.missing and not self.problems
 
 
 @dataclass(frozen=True)

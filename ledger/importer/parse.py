@@ -5,10 +5,14 @@ classify (`classify`), then read the title page (`header`), the signatures (`sig
 an AQB agreement § 4 (`amounts`), § 5 (`categories`) and the clauses.
 
 Content problems never raise. A required part that is not found (year, party, ministry, § 4
-amount) is named in `missing`; every heuristic decision is a `ParseWarning`. For a document that
-is not an AQB agreement only the title page and signatures are read (so a refusal can say which
-party and year it concerns); budget lines, categories and clauses stay empty and `missing` stays
-empty, because `kind` already says why it cannot be imported.
+amount) is named in `missing`; a part that is found but cannot be read consistently (a § 4 total
+that is not the sum of its lines, a § 5 heading that matches no category, a signature block that
+does not say who signs, a second one for the same side, one for another party) is a
+`ParseProblem` in `problems`; every heuristic decision is a `ParseWarning`. For a document that is
+not an AQB agreement (SGB II agreement, funding guidelines, grant notice, unknown) only the title
+page and signatures are read (so a refusal can say which party and year it concerns); budget
+lines, categories and clauses stay empty and `missing` and `problems` stay empty, because `kind`
+already says why it cannot be imported.
 
 Clauses are searched in the whole cleaned text: "deviation-clause" ("Unterjährige Abweichungen …
 berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "publication"
@@ -21,6 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.domain.values import Category
 from ledger.importer.amounts import budgets_covered, read_amounts
 from ledger.importer.categories import read_categories
 from ledger.importer.classify import Classification, classify
@@ -30,12 +35,14 @@ from ledger.importer.model import (
     ParsedBudgetLine,
     ParsedCategory,
     ParsedDocument,
+    ParseProblem,
     ParseWarning,
 )
 from ledger.importer.sections import Outline, Section, outline
 from ledger.importer.signatures import Signatures, read_signatures
 
 AQB_KIND = "aqb-target-agreement"
+KNOWN_CATEGORIES = frozenset(Category.__members__)
 CLAUSES = (
     ("deviation-clause", re.compile(r"Unterjährige\s+Abweichungen\b.{0,300}?\bberücksichtigt")),
     ("autumn-meeting", re.compile(r"Umsetzungsbesprechung\s+im\s+Herbst")),
@@ -63,6 +70,7 @@ class _AqbParts:
     categories: tuple[ParsedCategory, ...] = ()
     clauses: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
 
 
 def parse_document(text: str) -> ParsedDocument:
@@ -76,7 +84,7 @@ def parse_document(text: str) -> ParsedDocument:
 
 
 def _common(shape: Outline, lines: tuple[Line, ...], warnings: tuple[ParseWarning, ...]) -> _Common:
-    kind = classify(_joined(shape.header), _joined(lines))
+    kind = classify("\n".join(line.text for line in shape.header), _joined(lines))
     body = tuple(line for section in shape.sections for line in section.lines)
     header = read_header(shape.header, body)
     signatures = read_signatures(_signature_area(shape), header.party_ags)
@@ -92,7 +100,8 @@ def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> P
     warnings = common.warnings + amounts.warnings + categories.warnings
     warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
-    parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing)
+    problems = amounts.problems + _category_problems(categories.categories) + common.signatures.problems
+    parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 
 
@@ -116,6 +125,7 @@ def _document(
         signatures=common.signatures.signatures,
         warnings=warnings,
         missing=aqb.missing,
+        problems=aqb.problems,
     )
 
 
@@ -154,19 +164,21 @@ def _structure_warnings(
         (s4 is None, "section-missing", "No '§ 4' heading; no budget lines could be read."),
         (s5 is None, "section-missing", "No '§ 5' heading; no categories could be read."),
         (s5 is not None and not has_categories, "categories-missing", "§ 5 lists no categories."),
-        (not common.signatures.signatures, "signatures-missing", "No signature block found."),
+        (not common.signatures.signatures and not common.signatures.problems, "signatures-missing",
+         "No signature block found."),
     )
-    found = [ParseWarning(code, message) for failed, code, message in checks if failed]
-    return tuple(found) + _party_signature_checks(common)
+    return tuple(ParseWarning(code, message) for failed, code, message in checks if failed)
 
 
-def _party_signature_checks(common: _Common) -> tuple[ParseWarning, ...]:
-    ags = common.header.party_ags
+def _category_problems(categories: tuple[ParsedCategory, ...]) -> tuple[ParseProblem, ...]:
     return tuple(
-        ParseWarning(
-            "signature-party-mismatch",
-            f"The signature of '{s.organisation}' ({s.organisation_code}) is not the party's ({ags}).",
+        ParseProblem(
+            "§ 5",
+            f"the heading '{c.label}' matches no measure category"
+            if c.label
+            else f"the projects from '{c.projects[0] if c.projects else '?'}' on stand under no category heading",
+            "add the heading's wording to the aliases in ledger/reference/categories.json",
         )
-        for s in common.signatures.signatures
-        if s.side == "party" and ags is not None and s.organisation_code != ags
+        for c in categories
+        if c.code not in KNOWN_CATEGORIES
     )

@@ -4,7 +4,9 @@ Each party gets the written forms it appears under, in the cases the agreements 
 Lahn-Dill-Kreis", "Landkreises Lahn-Dill-Kreis", "Lahn-Dill-Kreises", "Stadt Kassel", "Kreis
 Offenbach". A bare town name ("Kassel", "Offenbach") is a form only where no other party's name
 starts with it, so Stadt Kassel (06611) and Landkreis Kassel (06633), or Stadt Offenbach am Main
-(06413) and Kreis Offenbach (06438), are never confused. The longest form found wins.
+(06413) and Kreis Offenbach (06438), are never confused. The longest form found wins. A district's
+bare town name after "Stadt" ("der Stadt Gießen", "Universitätsstadt Gießen") is that town, which
+is no party, not the district.
 """
 
 from __future__ import annotations
@@ -29,9 +31,19 @@ def find_party(phrase: str) -> PartyMatch | None:
     text = " ".join(phrase.split())
     for form, ags in _forms():
         found = re.search(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text)
-        if found:
+        if found and not (form in _district_towns() and _AFTER_STADT.search(text[: found.start()])):
             return PartyMatch(ags, found.group(0), found.group(0) == text)
     return None
+
+
+_AFTER_STADT = re.compile(r"stadt\s+$", re.IGNORECASE)
+
+
+@cache
+def _district_towns() -> frozenset[str]:
+    """Districts named after their seat ("Gießen", "Fulda"): the bare name may mean the town."""
+    everyone = reference.parties().values()
+    return frozenset(p.name for p in everyone if p.kind != "Stadt" and "kreis" not in p.name.lower())
 
 
 @cache

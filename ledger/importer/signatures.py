@@ -1,10 +1,16 @@
-"""The signature blocks at the end: "<place>, den <date>", the signatory, function, organisation.
+"""The signature blocks at the end: "<place>, den <date>", then who signs (`signatories`).
 
 A block starts at a line "Wiesbaden, den 1. 7. 2024" (or "Wetzlar, den" with the date on a later
-line, or none at all) and runs to the next such line. Where the PDF text repeats the name (the
-signature line and the printed name), the name is taken once; identical lines are no guess and
-give no warning. The organisation is kept exactly as written, lines joined with one space
-("des Landkreises Lahn-Dill-Kreis", with its article): its identity is `organisation_code`.
+line, or none at all; "Friedberg (Hessen), 3.4.2019") and runs to the next such line; a line "Für
+den Landkreis …" right before it is its first line. The name, function and organisation are read by
+`signatories.read_signer`: where the PDF text repeats the name it is taken once (identical text is
+no guess and gives no warning); the organisation is kept exactly as written, lines joined with one
+space ("des Landkreises Lahn-Dill-Kreis", with its article), and its identity is `organisation_code`.
+
+What the ledger would refuse is refused here first, as a `ParseProblem` that names the block: a
+block that does not say who signs, a second block for the same side, and a party's block for
+another party than the agreement's. Signatures are listed the ministry's first, whatever the order
+on the page.
 """
 
 from __future__ import annotations
@@ -13,16 +19,22 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ledger import reference
 from ledger.domain.dates import parse_date
 from ledger.domain.errors import InvalidDateError
 from ledger.importer.clean import Line
-from ledger.importer.model import ParsedSignature, ParseWarning, Side
-from ledger.importer.parties import find_party
-from ledger.reference import MINISTRY
+from ledger.importer.model import ParsedSignature, ParseProblem, ParseWarning
+from ledger.importer.signatories import Signer, read_signer
 
 _PLACE = re.compile(
-    r"^(?P<place>[A-ZÄÖÜ][\w.äöüß-]*(?: (?:[A-ZÄÖÜ][\w.äöüß-]*|am|an|der|im|vor|v\.d\.)){0,3})"
+    r"^(?P<place>[A-ZÄÖÜ][\w.äöüß-]*(?: (?:[A-ZÄÖÜ][\w.äöüß-]*|am|an|der|im|vor|v\.d\.)){0,3}(?: \([\w. ]+\))?)"
     r",\s*(?P<den>den\b)?\s*(?P<rest>.*)$"
+)
+_LEAD = re.compile(r"^Für\s+(?:das|den|die)\s")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2})$")
+HINT = (
+    "check the signature blocks of the document (--dry-run shows how each was read); if it is right as "
+    "written, record its signatures by hand with 'aqb record signature'"
 )
 
 
@@ -30,17 +42,50 @@ _PLACE = re.compile(
 class Signatures:
     signatures: tuple[ParsedSignature, ...]
     warnings: tuple[ParseWarning, ...]
+    problems: tuple[ParseProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Block:
+    head: Line
+    place: str
+    date_raw: str | None
+    signed_on: date | None
+    signer: Signer
+    raw: str
+
+    @property
+    def label(self) -> str:
+        return f"the signature block '{self.head.text.strip()}' (line {self.head.no})"
 
 
 def read_signatures(lines: tuple[Line, ...], party_ags: str | None) -> Signatures:
     """Every signature block in `lines` (the end of the document)."""
-    starts = [i for i, line in enumerate(lines) if _place_line(line.text)]
     warnings: list[ParseWarning] = []
-    found = []
-    for position, start in enumerate(starts):
-        end = starts[position + 1] if position + 1 < len(starts) else len(lines)
-        found.append(_signature(lines[start:end], party_ags, warnings))
-    return Signatures(tuple(found), tuple(warnings))
+    blocks = [_block(lead, body, party_ags, warnings) for lead, body in _chunks(lines)]
+    problems = _checked(blocks, party_ags)
+    found = [_parsed(b) for b in blocks if b.signer.side is not None]
+    found.sort(key=lambda s: s.side != "ministry")
+    return Signatures(tuple(found), tuple(warnings), tuple(problems))
+
+
+def _chunks(lines: tuple[Line, ...]) -> list[tuple[list[Line], tuple[Line, ...]]]:
+    """Each block as (its "Für …" line before the place line, the place line and what follows)."""
+    starts = [i for i, line in enumerate(lines) if _place_line(line.text)]
+    leads = [_lead(lines, start, starts[n - 1] if n else -1) for n, start in enumerate(starts)]
+    chunks = []
+    for n, (start, lead) in enumerate(zip(starts, leads, strict=True)):
+        following = leads[n + 1] if n + 1 < len(starts) else None
+        end = following if following is not None else (starts[n + 1] if n + 1 < len(starts) else len(lines))
+        chunks.append(([lines[lead]] if lead is not None else [], lines[start:end]))
+    return chunks
+
+
+def _lead(lines: tuple[Line, ...], start: int, previous: int) -> int | None:
+    for index in range(start - 1, previous, -1):
+        if lines[index].text.strip():
+            return index if _LEAD.match(lines[index].text.strip()) else None
+    return None
 
 
 def _place_line(text: str) -> re.Match[str] | None:
@@ -56,27 +101,26 @@ def _as_date(text: str) -> date | None:
     try:
         return parse_date(text)
     except InvalidDateError:
+        short = _SHORT_YEAR.match(text.strip())
+        if short is None:
+            return None
+    try:
+        return date(2000 + int(short.group(3)), int(short.group(2)), int(short.group(1)))
+    except ValueError:
         return None
 
 
-def _signature(
-    block: tuple[Line, ...], party_ags: str | None, warnings: list[ParseWarning]
-) -> ParsedSignature:
+def _block(lead: list[Line], block: tuple[Line, ...], party_ags: str | None, warnings: list[ParseWarning]) -> _Block:
     head = _place_line(block[0].text)
-    assert head is not None  # guaranteed by read_signatures
+    assert head is not None  # guaranteed by _chunks
     texts = [line for line in block[1:] if line.text.strip()]
     date_raw, texts = _date_text(head.group("rest").strip(), texts)
     signed_on = _signed_on(date_raw, block[0], warnings)
-    names = _dedupe_name([line.text.strip() for line in texts])
-    signatory, function = [*names, "", ""][:2]
-    organisation = " ".join(names[2:])
-    side, code = _organisation(organisation, party_ags, block[0], warnings)
-    if not signatory or not organisation:
-        warnings.append(_incomplete(head.group("place"), block[0].no))
-    raw = "\n".join(line.text.strip() for line in block if line.text.strip())
-    return ParsedSignature(
-        side, code, organisation, head.group("place"), signed_on, date_raw, signatory, function, raw
-    )
+    signer = read_signer([line.text.strip() for line in [*lead, *texts]], party_ags)
+    place = head.group("place")
+    _signer_warnings(signer, place, block[0].no, warnings)
+    raw = "\n".join(line.text.strip() for line in [*lead, *block] if line.text.strip())
+    return _Block(block[0], place, date_raw, signed_on, signer, raw)
 
 
 def _date_text(rest: str, texts: list[Line]) -> tuple[str | None, list[Line]]:
@@ -97,31 +141,50 @@ def _signed_on(date_raw: str | None, head: Line, warnings: list[ParseWarning]) -
     if signed_on is None:
         message = f"'{date_raw}' is not a date; the signature date is left empty."
         warnings.append(ParseWarning("signature-date-unreadable", message, head.no))
+    elif _SHORT_YEAR.match(date_raw):
+        message = f"'{date_raw}' has a two-digit year; read it as {signed_on.isoformat()}."
+        warnings.append(ParseWarning("signature-date-short-year", message, head.no))
     return signed_on
 
 
-def _dedupe_name(texts: list[str]) -> list[str]:
-    if len(texts) >= 2 and texts[0] == texts[1]:
-        return texts[1:]
-    return texts
+def _signer_warnings(signer: Signer, place: str, line_no: int, warnings: list[ParseWarning]) -> None:
+    if signer.guessed:
+        message = (f"The signature block at '{place}' names no party, only the office '{signer.function}'; "
+                   f"took the agreement's party ({signer.code}).")
+        warnings.append(ParseWarning("signature-party-by-function", message, line_no))
+    if signer.side is not None and not signer.signatory:
+        message = f"The signature block at '{place}' names no signatory."
+        warnings.append(ParseWarning("signature-incomplete", message, line_no))
 
 
-def _organisation(
-    organisation: str, party_ags: str | None, head: Line, warnings: list[ParseWarning]
-) -> tuple[Side, str]:
-    if "Ministerium" in organisation or MINISTRY in organisation.split():
-        return "ministry", MINISTRY
-    found = find_party(organisation)
-    if found:
-        return "party", found.ags
-    message = f"'{organisation}' names no known party; took the agreement's party."
-    warnings.append(ParseWarning("signature-organisation-unresolved", message, head.no))
-    return "party", party_ags or ""
+def _checked(blocks: list[_Block], party_ags: str | None) -> list[ParseProblem]:
+    problems = [ParseProblem(b.label, b.signer.reason, HINT, b.head.no) for b in blocks if b.signer.side is None]
+    first: dict[str, _Block] = {}
+    for block in blocks:
+        side = block.signer.side
+        if side is None:
+            continue
+        if side in first:
+            earlier = first[side]
+            reason = (f"it is a second signature for the {side} ({block.signer.code}), after {earlier.label}; "
+                      "each side signs an agreement once")
+            problems.append(ParseProblem(block.label, reason, HINT, block.head.no))
+        first.setdefault(side, block)
+        if side == "party" and party_ags is not None and block.signer.code != party_ags:
+            problems.append(ParseProblem(block.label, _other_party(block, party_ags), HINT, block.head.no))
+    return problems
 
 
-def _incomplete(place: str, line_no: int) -> ParseWarning:
-    return ParseWarning(
-        "signature-incomplete",
-        f"The signature block at '{place}' lacks the signatory or the organisation.",
-        line_no,
+def _other_party(block: _Block, party_ags: str) -> str:
+    code = block.signer.code or "?"
+    return (f"it is signed for {reference.organisation_name(code)} ({code}), not for the agreement's party "
+            f"{reference.organisation_name(party_ags)} ({party_ags})")
+
+
+def _parsed(block: _Block) -> ParsedSignature:
+    signer = block.signer
+    assert signer.side is not None  # open blocks are problems, not signatures
+    return ParsedSignature(
+        signer.side, signer.code or "", signer.organisation, block.place, block.signed_on, block.date_raw,
+        signer.signatory, signer.function, block.raw,
     )

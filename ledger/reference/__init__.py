@@ -1,4 +1,5 @@
-"""Versioned reference data: the 26 parties, the ministry's names by period, category aliases.
+"""Versioned reference data: the 26 parties, the ministry's names by period, category aliases,
+the budgets' names and the functions of the people who sign.
 
 The data lives in JSON files beside this module so that a change of a name or an alias is a
 reviewed data change with its own version, not an edit of scattered constants.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 MINISTRY = "HMSI"
 GRANT_AUTHORITY = "RPKS"
@@ -41,6 +42,30 @@ class Ministry:
     name: str
     valid_from: date
     valid_until: date | None
+
+
+SignatorySide = Literal["ministry", "party", "either"]
+
+
+@dataclass(frozen=True)
+class BudgetDef:
+    code: str  # AQB, AMB, TZA, SPRACH
+    earmark: bool  # an earmarked line of the AQB (TZA, SPRACH)
+    names: tuple[str, ...]  # as agreements write them; see budgets.json for how they match
+
+
+@dataclass(frozen=True)
+class SignatoryRole:
+    title: str  # a function ("Landrätin") or a body ("Kreisausschuss") as written
+    side: SignatorySide
+
+
+@dataclass(frozen=True)
+class Signatories:
+    prefixes: tuple[str, ...]  # words before a function: "Hessischer", "Der", …
+    functions: tuple[SignatoryRole, ...]
+    bodies: tuple[SignatoryRole, ...]  # organs that sign for a party: "Kreisausschuss", "Magistrat"
+    representation: tuple[str, ...]  # "In Vertretung", "i. A.", …
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,29 @@ def ministry_on(day: date) -> Ministry:
         if m.valid_from <= day and (m.valid_until is None or day <= m.valid_until):
             return m
     return ministries()[0]
+
+
+@cache
+def ministry_abbreviations() -> tuple[str, ...]:
+    """Short forms of the ministry's name written in documents ("HMSI")."""
+    return tuple(_load("ministries.json")["abbreviations"])
+
+
+@cache
+def budgets() -> tuple[BudgetDef, ...]:
+    rows = _load("budgets.json")["budgets"]
+    return tuple(BudgetDef(r["code"], bool(r["earmark"]), tuple(r["names"])) for r in rows)
+
+
+@cache
+def signatories() -> Signatories:
+    data = _load("signatories.json")
+    return Signatories(
+        tuple(data["prefixes"]),
+        tuple(SignatoryRole(r["title"], r["side"]) for r in data["functions"]),
+        tuple(SignatoryRole(r["name"], r["side"]) for r in data["bodies"]),
+        tuple(data["representation"]),
+    )
 
 
 @cache

@@ -42,8 +42,10 @@ def test_an_unsupported_file_is_refused(run: Run, tmp_path: Path) -> None:
 
 def test_dry_run_shows_the_parse_and_writes_nothing(run: Run) -> None:
     tree = run("import", "--dry-run", str(FIXTURES / "zielvereinbarung-2024-lahn-dill-kreis-truncated.txt"))
-    assert tree.exit_code == 0
+    assert tree.exit_code == 9  # as the import would
     assert "missing: §4 amount" in tree.stdout and "refused:" in tree.stdout
+    assert tree.stderr.startswith("error: zielvereinbarung-2024-lahn-dill-kreis-truncated.txt lacks required "
+                                  "parts: §4 amount")
     parsed = json.loads(run("--format", "json", "import", "--dry-run", str(SEED)).stdout)
     assert parsed[0]["importable"] is True
     assert parsed[0]["parse"]["lines"] == [{"budget": "AQB", "amount": "1185000.00", "raw": "1.185.000 Euro"}]
@@ -52,3 +54,59 @@ def test_dry_run_shows_the_parse_and_writes_nothing(run: Run) -> None:
 
 def test_dry_run_needs_no_actor(run: Run) -> None:
     assert run("import", "--dry-run", str(SEED), actor=None).exit_code == 0
+
+
+def test_dry_run_exits_as_the_import_would_for_an_unmapped_category(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "zv.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nAusbildungsvorbereitung\n\n- ", "\nModellprojekte\n\n- "), encoding="utf-8")
+    dry, real = run("import", "--dry-run", str(path)), run("import", str(path))
+    assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr)
+    assert real.stderr == ("error: zv.txt: § 5 cannot be read: the heading 'Modellprojekte' matches no measure "
+                           "category (add the heading's wording to the aliases in ledger/reference/categories.json; "
+                           "nothing was recorded)\n")
+    assert "cannot be read: § 5: the heading 'Modellprojekte'" in dry.stdout
+
+
+def test_a_second_party_signature_is_an_importer_refusal_naming_the_block(run: Run, tmp_path: Path) -> None:
+    second = "\n\nWetzlar, den 11.07.2024\n\nWolfgang Muster\nLandrat des Lahn-Dill-Kreises"
+    text = SEED.read_text(encoding="utf-8") + second
+    path = tmp_path / "zv-2024-zwei-unterschriften.txt"
+    path.write_text(text, encoding="utf-8")
+    dry, real = run("import", "--dry-run", str(path)), run("import", str(path))
+    assert dry.exit_code == real.exit_code == 9
+    assert real.stderr == (
+        "error: zv-2024-zwei-unterschriften.txt: the signature block 'Wetzlar, den 11.07.2024' (line 127) cannot be "
+        "read: it is a second signature for the party (06532), after the signature block 'Wetzlar, den' (line 117); "
+        "each side signs an agreement once (check the signature blocks of the document (--dry-run shows how each "
+        "was read); if it is right as written, record its signatures by hand with 'aqb record signature'; nothing "
+        "was recorded)\n"
+    )
+    assert "cannot be read: the signature block 'Wetzlar, den 11.07.2024' (line 127)" in dry.stdout
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_dry_run_exits_as_the_import_would_for_every_refusal(run: Run) -> None:
+    for name in ("foerdergrundsaetze-aqb-2019.txt", "zuwendungsbescheid-2024-lahn-dill-kreis.txt",
+                 "zielvereinbarung-2019-landkreis-giessen-sgb2.txt"):
+        dry = run("import", "--dry-run", str(FIXTURES / name))
+        real = run("import", str(FIXTURES / name))
+        assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr) == (9, dry.stderr)
+        assert dry.stderr.startswith(f"error: {name} is not an AQB target agreement: ")
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+
+
+def test_funding_guidelines_are_refused_as_what_they_are(run: Run) -> None:
+    result = run("import", str(FIXTURES / "foerdergrundsaetze-aqb-2019.txt"))
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: foerdergrundsaetze-aqb-2019.txt is not an AQB target agreement: "
+                                    "Funding guidelines (Fördergrundsätze), not an agreement between the ministry "
+                                    "and a party: its title reads 'Fördergrundsätze'")
+    assert "lacks required parts" not in result.stderr
+
+
+def test_the_minister_signing_by_function_imports_both_signatures(run: Run) -> None:
+    result = run("--format", "json", "import", str(FIXTURES / "zielvereinbarung-2019-wetteraukreis-two-budgets.pdf"))
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert (row["agreement"], row["status"], row["events"]) == ("AQB-2019-06440", "recorded", 4)

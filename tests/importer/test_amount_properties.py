@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ledger.domain.errors import InvalidAmountError
 from ledger.domain.money import parse_amount, parse_document_amount
-from ledger.importer.amounts import AMOUNT
+from ledger.importer.clauses import AMOUNT
 
 CENTS = st.integers(min_value=0, max_value=10**13).map(lambda c: Decimal(c).scaleb(-2))
 SUFFIXES = st.sampled_from(["", " Euro", " EUR", " €", "€", " euro"])

@@ -21,6 +21,8 @@ from ledger.importer.parties import find_party
         ("des Lahn-Dill-Kreises", "06532"),
         ("Main-Kinzig-Kreis", "06435"),
         ("Landeshauptstadt Wiesbaden", "06414"),
+        ("des Landkreises Gießen", "06531"),
+        ("Kreisausschuss des Landkreises Fulda", "06631"),
     ],
 )
 def test_resolves_a_party_phrase_to_its_ags(phrase: str, ags: str) -> None:
@@ -29,7 +31,9 @@ def test_resolves_a_party_phrase_to_its_ags(phrase: str, ags: str) -> None:
     assert found.ags == ags
 
 
-@pytest.mark.parametrize("phrase", ["Kassel", "Offenbach", "Regierungspräsidium"])
+@pytest.mark.parametrize(
+    "phrase", ["Kassel", "Offenbach", "Regierungspräsidium", "der Stadt Gießen", "Universitätsstadt Fulda"]
+)
 def test_does_not_guess_an_ambiguous_or_unknown_party(phrase: str) -> None:
     assert find_party(phrase) is None
 

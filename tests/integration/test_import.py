@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Ledger, Meta
+from ledger.application import Ledger, Meta, open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.document import Document
 from ledger.domain.errors import AlreadyExistsError, DocumentRefusedError
@@ -68,6 +68,8 @@ def test_importing_the_same_file_again_records_nothing(ledger: Ledger) -> None:
 @pytest.mark.parametrize(("name", "message"), [
     ("zielvereinbarung-2024-lahn-dill-kreis-sgb2.txt", "is not an AQB target agreement: An SGB II target agreement"),
     ("zielvereinbarung-2024-lahn-dill-kreis-truncated.txt", "lacks required parts: §4 amount"),
+    ("foerdergrundsaetze-aqb-2019.txt", "is not an AQB target agreement: Funding guidelines"),
+    ("zuwendungsbescheid-2024-lahn-dill-kreis.txt", "is not an AQB target agreement: A grant notice"),
 ])
 def test_refused_documents_leave_the_ledger_unchanged(ledger: Ledger, name: str, message: str) -> None:
     good = read_source(fixture("zielvereinbarung-2024-stadt-kassel.txt"))
@@ -110,3 +112,49 @@ def _text_agreement(tmp_path: Path) -> Agreement:
     other = open_ledger(f"sqlite://{tmp_path / 'text.sqlite3'}")
     other.import_documents(MINISTRY, [read_source(seed_document_path())])
     return other.agreement(SEED)
+
+
+def test_two_documents_of_one_agreement_in_one_import_are_refused(ledger: Ledger) -> None:
+    text, pdf = read_source(seed_document_path()), read_source(fixture("zielvereinbarung-2024-lahn-dill-kreis.pdf"))
+    with pytest.raises(DocumentRefusedError, match="are two different documents of the agreement AQB-2024-06532"):
+        ledger.import_documents(MINISTRY, [text, pdf])
+    assert ledger.reads.head() == 0
+    first, same = ledger.import_documents(MINISTRY, [text, text])  # the same file twice is no conflict
+    assert (first.status, same.status) == ("recorded", "already-imported")
+
+
+def test_a_two_budget_agreement_signed_by_the_minister_by_function_records_both(ledger: Ledger) -> None:
+    source = read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.txt"))
+    [result] = ledger.import_documents(MINISTRY, [source])
+    assert (result.agreement_id, result.status, result.events) == ("AQB-2019-06440", "recorded", 4)
+    agreement = ledger.agreement("AQB-2019-06440")
+    assert [(line.budget.value, line.amount, line.raw) for line in agreement.lines] == [
+        ("AQB", Decimal("1021300.00"), "1.021.300 Euro"), ("AMB", Decimal("118000.00"), "118.000,-- €")]
+    assert agreement.total == Decimal("1139300.00")
+    assert sorted((s.party, s.function) for s in agreement.signatures.values()) == [
+        ("06440", "Landrat"), ("HMSI", "Hessischer Minister für Soziales und Integration")]
+    assert agreement.in_force_since == date(2019, 3, 14)
+
+
+def test_a_signature_the_ledger_would_refuse_is_an_importer_refusal(ledger: Ledger, tmp_path: Path) -> None:
+    text = fixture("zielvereinbarung-2024-stadt-kassel.txt").read_text(encoding="utf-8")
+    path = tmp_path / "zv-kassel.txt"
+    path.write_text(text.replace("Magistrat der Stadt Kassel", "des Landkreises Kassel"), encoding="utf-8")
+    with pytest.raises(DocumentRefusedError, match=r"^zv-kassel.txt: the signature block 'Kassel, den' \(line \d+\) "
+                       r"cannot be read: it is signed for Landkreis Kassel \(06633\), not for the agreement's party "
+                       r"Stadt Kassel \(06611\)$"):
+        ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2024-landkreis-kassel.txt")),
+                                           read_source(path)])
+    assert ledger.reads.head() == 0
+
+
+def test_the_pdf_of_the_two_budget_agreement_records_what_its_text_records(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.pdf"))])
+    from_pdf = ledger.agreement("AQB-2019-06440")
+    other = open_ledger(f"sqlite://{tmp_path / 'text.sqlite3'}")
+    other.import_documents(MINISTRY, [read_source(fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.txt"))])
+    from_text = other.agreement("AQB-2019-06440")
+    assert (from_pdf.lines, from_pdf.measures, from_pdf.clauses, from_pdf.ministry_name) == (
+        from_text.lines, from_text.measures, from_text.clauses, from_text.ministry_name)
+    assert {(s.party, s.signatory, s.function, s.signed_on) for s in from_pdf.signatures.values()} == {
+        (s.party, s.signatory, s.function, s.signed_on) for s in from_text.signatures.values()}

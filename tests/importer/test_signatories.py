@@ -1,0 +1,184 @@
+"""Signature blocks attributed by who signs: the ministry by its names over the years and by its
+people's functions, a party by its names and its office holders; what the ledger would refuse
+is refused first, naming the block."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from ledger.importer.clean import clean_text
+from ledger.importer.model import ParsedDocument, ParseProblem
+from ledger.importer.signatures import HINT, Signatures, read_signatures
+
+Parse = Callable[[str], ParsedDocument]
+PARTY_BLOCK = "Wetzlar, den 10.07.2024\nStephan Aurand\nKreisbeigeordneter\ndes Landkreises Lahn-Dill-Kreis"
+MINISTRY_BLOCK = "Wiesbaden, den 1. 7. 2024\nHeike Hofmann\nStaatsministerin"
+
+
+def signatures(text: str, party: str = "06532") -> Signatures:
+    return read_signatures(clean_text(text).lines, party)
+
+
+def who(found: Signatures) -> list[tuple[str, str, str, str, str]]:
+    return [(s.side, s.organisation_code, s.signatory, s.function, s.organisation) for s in found.signatures]
+
+
+@pytest.mark.parametrize(
+    ("block", "function", "organisation"),
+    [
+        ("Stefan Muster\nHessischer Minister für Soziales und Integration",
+         "Hessischer Minister für Soziales und Integration", ""),
+        ("Heike Hofmann Heike Hofmann\nHessische Ministerin für Arbeit, Integration,\nJugend und Soziales",
+         "Hessische Ministerin für Arbeit, Integration, Jugend und Soziales", ""),
+        ("Dr. Max Beispiel\nStaatssekretär im Hessischen Ministerium für Soziales und Integration",
+         "Staatssekretär", "im Hessischen Ministerium für Soziales und Integration"),
+        ("Erika Muster\nAbteilungsleiterin\nHessisches Ministerium für Soziales und Integration",
+         "Abteilungsleiterin", "Hessisches Ministerium für Soziales und Integration"),
+        ("Erika Muster\nAbteilungsleiterin für Arbeit, Integration, Jugend und Soziales",
+         "Abteilungsleiterin für Arbeit, Integration, Jugend und Soziales", ""),
+        ("Stefan Muster\nHessischer Sozialminister", "Hessischer Sozialminister", ""),
+        ("In Vertretung\nDr. Max Beispiel\nStaatssekretärin\nHMSI", "In Vertretung Staatssekretärin", "HMSI"),
+    ],
+)
+def test_attributes_the_ministry_by_its_names_and_the_functions_of_its_people(
+    block: str, function: str, organisation: str
+) -> None:
+    found = signatures(f"Wiesbaden, den 12.03.2018\n\n{block}\n\n{PARTY_BLOCK}")
+    assert who(found)[0][:2] == ("ministry", "HMSI")
+    assert who(found)[0][3:] == (function, organisation)
+    assert found.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("party", "block", "function", "organisation"),
+    [
+        ("06532", "Wolfgang Muster\nLandrat des Lahn-Dill-Kreises", "Landrat", "des Lahn-Dill-Kreises"),
+        ("06611", "Anna Beispiel\nOberbürgermeisterin der Stadt Kassel", "Oberbürgermeisterin", "der Stadt Kassel"),
+        ("06633", "Bernd Muster\nErster Kreisbeigeordneter\ndes Landkreises Kassel", "Erster Kreisbeigeordneter",
+         "des Landkreises Kassel"),
+        ("06413", "Paul Muster\nBürgermeister der Stadt Offenbach am Main", "Bürgermeister",
+         "der Stadt Offenbach am Main"),
+        ("06438", "Der Kreisausschuss des Kreises Offenbach\nPaula Muster\nKreisbeigeordnete", "Kreisbeigeordnete",
+         "Der Kreisausschuss des Kreises Offenbach"),
+        ("06435", "Erika Muster\nErste Kreisbeigeordnete\ndes Main - Kinzig - Kreises", "Erste Kreisbeigeordnete",
+         "des Main-Kinzig-Kreises"),
+        ("06414", "Klara Muster\nStadträtin\nMagistrat der Landeshauptstadt Wiesbaden", "Stadträtin",
+         "Magistrat der Landeshauptstadt Wiesbaden"),
+    ],
+)
+def test_attributes_a_party_by_its_names_and_its_office_holders(
+    party: str, block: str, function: str, organisation: str
+) -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nOrt, den 10.07.2024\n{block}", party)
+    assert who(found)[1][:2] == ("party", party)
+    assert who(found)[1][3:] == (function, organisation)
+    assert (found.warnings, found.problems) == ((), ())
+
+
+def test_a_party_office_without_a_party_name_is_the_agreements_party_with_a_warning() -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nWetzlar, den 10.07.2024\nWolfgang Muster\nLandrat")
+    assert who(found)[1] == ("party", "06532", "Wolfgang Muster", "Landrat", "")
+    assert [w.code for w in found.warnings] == ["signature-party-by-function"]
+
+
+def test_reads_a_fuer_line_before_the_place_as_the_blocks_organisation() -> None:
+    found = signatures(
+        "Für das Hessische Ministerium für Soziales und Integration\n\nWiesbaden, den 5.3.19\n\nIn Vertretung\n"
+        "Dr. Max Beispiel\nStaatssekretär\n\nFür den Landkreis Kassel\n\nKassel, den 8.3.2019\nUwe Muster\nLandrat",
+        "06633",
+    )
+    assert who(found) == [
+        ("ministry", "HMSI", "Dr. Max Beispiel", "In Vertretung Staatssekretär",
+         "Für das Hessische Ministerium für Soziales und Integration"),
+        ("party", "06633", "Uwe Muster", "Landrat", "Für den Landkreis Kassel"),
+    ]
+    assert found.signatures[0].signed_on == date(2019, 3, 5)
+    assert [w.code for w in found.warnings] == ["signature-date-short-year"]
+
+
+def test_lists_the_ministry_first_whatever_the_order_on_the_page(parse_fixture: Parse) -> None:
+    document = parse_fixture("zielvereinbarung-2020-stadt-offenbach-earmarks.txt")
+    ministry, party = document.signatures
+    assert (ministry.side, ministry.signatory) == ("ministry", "Dr. Max Beispiel")
+    assert ministry.function == "Staatssekretär"
+    assert (ministry.signed_on, ministry.date_raw) == (date(2020, 6, 8), "8. 6. 2020")
+    assert (party.side, party.organisation_code, party.place) == ("party", "06413", "Offenbach am Main")
+
+
+def test_the_minister_signing_by_function_is_the_ministry_not_the_district(parse_fixture: Parse) -> None:
+    document = parse_fixture("zielvereinbarung-2019-wetteraukreis-two-budgets.txt")
+    ministry, party = document.signatures
+    assert (ministry.side, ministry.organisation_code, ministry.signatory) == ("ministry", "HMSI", "Karl Beispiel")
+    assert (ministry.function, ministry.organisation) == ("Hessischer Minister für Soziales und Integration", "")
+    assert (party.side, party.organisation_code, party.function, party.organisation) == (
+        "party", "06440", "Landrat", "des Wetteraukreises")
+    assert party.place == "Friedberg (Hessen)"
+    assert party.signed_on == date(2019, 3, 14)
+
+
+def test_reads_the_sozialministerium_of_2012_by_its_ministers_function(parse_fixture: Parse) -> None:
+    document = parse_fixture("zielvereinbarung-2012-marburg-biedenkopf-sozialministerium.txt")
+    assert document.ministry_canonical_name == "Hessisches Sozialministerium"
+    ministry, party = document.signatures
+    assert (ministry.side, ministry.function, ministry.signed_on) == ("ministry", "Hessischer Sozialminister", None)
+    assert (party.organisation_code, party.function) == ("06534", "Landrat")
+    assert document.importable
+
+
+def test_refuses_a_second_signature_for_the_same_side_naming_the_block() -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nWetzlar, den 10.07.2024\nWolfgang Muster\nLandrat des "
+                       f"Lahn-Dill-Kreises\n\n{PARTY_BLOCK}")
+    assert found.problems == (
+        ParseProblem(
+            "the signature block 'Wetzlar, den 10.07.2024' (line 9)",
+            "it is a second signature for the party (06532), after the signature block 'Wetzlar, den 10.07.2024' "
+            "(line 5); each side signs an agreement once",
+            HINT,
+            9,
+        ),
+    )
+
+
+def test_refuses_two_blocks_both_read_as_the_ministry() -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nWiesbaden, den 2. 7. 2024\nDr. Max Beispiel\nStaatssekretär")
+    assert [p.reason.split(";")[0] for p in found.problems] == [
+        "it is a second signature for the ministry (HMSI), after the signature block 'Wiesbaden, den 1. 7. 2024' "
+        "(line 1)"
+    ]
+
+
+def test_refuses_a_signature_for_another_party_than_the_agreements() -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nKassel, den 10.07.2024\nBernd Muster\nErster Kreisbeigeordneter\n"
+                       "des Landkreises Kassel", "06611")
+    assert [(p.part, p.reason) for p in found.problems] == [(
+        "the signature block 'Kassel, den 10.07.2024' (line 5)",
+        "it is signed for Landkreis Kassel (06633), not for the agreement's party Stadt Kassel (06611)",
+    )]
+
+
+@pytest.mark.parametrize(
+    ("block", "reason"),
+    [
+        ("Heike Hofmann", "it names neither the ministry nor a party (nothing but a name)"),
+        ("Peter Muster\nGeschäftsführer\nJobcenter Lahn-Dill",
+         "'Jobcenter Lahn-Dill' is neither the ministry nor one of the 26 parties"),
+        ("Peter Muster\nHessischer Minister der Finanzen", "'der Finanzen' is neither the ministry nor one of the 26 "
+         "parties"),
+        ("Peter Muster\nHessischer Minister für Wirtschaft, Energie, Verkehr und Wohnen",
+         "'Hessischer Minister für Wirtschaft, Energie, Verkehr und Wohnen' is not a function of the ministry "
+         "responsible for the AQB"),
+        ("Peter Muster\nBürgermeister der Stadt Gießen", "'der Stadt Gießen' is neither the ministry nor one of the "
+         "26 parties"),
+        ("Peter Muster\nStaatssekretär\ndes Lahn-Dill-Kreises",
+         "its organisation is a party (06532) but 'Staatssekretär' is the ministry's"),
+    ],
+)
+def test_refuses_a_block_that_does_not_say_who_signs_instead_of_guessing(block: str, reason: str) -> None:
+    found = signatures(f"Wiesbaden, den 1. 7. 2024\n{block}\n\n{PARTY_BLOCK}")
+    assert [(p.part, p.reason) for p in found.problems] == [
+        ("the signature block 'Wiesbaden, den 1. 7. 2024' (line 1)", reason)
+    ]
+    assert [s.side for s in found.signatures] == ["party"]
