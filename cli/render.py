@@ -1,24 +1,32 @@
-"""Rendering: rich tables for people, JSON and CSV for scripts. Data goes to stdout."""
+"""Rendering: rich tables for people, JSON and CSV for scripts, and files (German CSV, xlsx, HTML,
+PDF) for keeping. Data goes to stdout. User text is neutralised on every path (see
+:mod:`cli.output.neutral`); the console itself is a last line of defence for text printed directly.
+"""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+
+from cli.output import files
+from cli.output.locale import resolve, text
+from cli.output.neutral import json_text, markup_safe, visible
+from cli.output.spreadsheet import flatten, script_csv
+from cli.output.tables import layout
 
 Row = Mapping[str, Any]
+Output = str | os.PathLike[str] | Path | None
+FORMATS = ("table", "json", "csv", "markdown", *files.FILE_FORMATS)
 
 
 def plain(value: Any) -> Any:  # noqa: PLR0911 (one return per type)
@@ -41,6 +49,7 @@ def plain(value: Any) -> Any:  # noqa: PLR0911 (one return per type)
 
 
 def cell(value: Any) -> str:
+    """One value as text (en), user text made visible (line breaks kept)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -50,62 +59,80 @@ def cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, Mapping):
-        return json.dumps(plain(value), ensure_ascii=False)
-    return str(plain(value))
+        return json_text(plain(value), indent=None)
+    return visible(str(plain(value)), keep_newlines=True)
+
+
+class SafeConsole(Console):
+    """A console that never passes a control or invisible format character of text through:
+    whatever reaches it (even unescaped f-strings) is shown with visible stand-ins."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or (segment.text.isascii() and segment.text.isprintable()):
+                yield segment
+            else:
+                yield Segment(visible(segment.text, keep_newlines=True), segment.style, segment.control)
 
 
 def console() -> Console:
     """Stdout for people: the terminal's width (or $COLUMNS), else 160 columns when piped."""
     probe = Console()
     wide = probe.is_terminal or os.environ.get("COLUMNS", "").isdigit()
-    return Console(soft_wrap=False, highlight=False, width=None if wide else 160)
+    return SafeConsole(soft_wrap=False, highlight=False, emoji=False, width=None if wide else 160)
 
 
 def emit_table(
     rows: Sequence[Row], columns: Sequence[str], fmt: str, *, title: str = "", caption: str = "",
-    numeric: Sequence[str] = (),
+    numeric: Sequence[str] = (), locale: str | None = None, output: Output = None,
 ) -> None:
+    """Rows in a format: ``table`` (locale-aware, narrow-safe), ``json``, ``csv`` (for scripts),
+    ``markdown``, or a file format (``csv-de``, ``xlsx``, ``html``, ``pdf``) written to ``output``."""
     if fmt == "json":
-        click.echo(json.dumps([{c: plain(r.get(c)) for c in columns} for r in rows], indent=2, ensure_ascii=False))
+        click.echo(json_text([{c: plain(r.get(c)) for c in columns} for r in rows]))
     elif fmt == "markdown":
-        click.echo(markdown_table(rows, columns, title, caption))
+        click.echo(markdown_table(rows, columns, title, caption, locale=locale))
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[cell(r.get(c)) if not isinstance(r.get(c), Decimal) else plain(r.get(c))
-                           for c in columns] for r in rows])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(script_csv(rows, columns, cell), nl=False)
+    elif fmt in files.FILE_FORMATS:
+        data = files.table_bytes(fmt, rows, columns, title=title, caption=caption, numeric=numeric, locale=locale)
+        files.deliver(data, output, fmt=fmt)
     else:
-        table = Table(title=escape(title) or None, caption=escape(caption) or None, show_lines=False)
-        for column in columns:
-            table.add_column(column.replace("_", " "), justify="right" if column in numeric else "left",
-                             overflow="fold")
-        for row in rows:
-            table.add_row(*(escape(cell(row.get(c))) for c in columns))
-        console().print(table)
+        out = console()
+        out.print(layout(rows, columns, out, title=title, caption=caption, numeric=numeric, locale=resolve(locale)))
 
 
-def markdown_table(rows: Sequence[Row], columns: Sequence[str], title: str = "", caption: str = "") -> str:
-    lines = [f"## {title}", ""] if title else []
-    lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(r.get(c)).replace("|", "\\|") for c in columns) + " |" for r in rows]
-    return "\n".join([*lines, "", caption] if caption else lines)
+def _markdown_cell(value: Any, locale: str | None) -> str:
+    return text(value, resolve(locale)).replace("|", "\\|").replace("\n", "<br>")
 
 
-def emit_object(obj: Row, fmt: str, render_table: Any) -> None:
-    """One object: JSON as is, else the caller's rich rendering (CSV falls back to key/value)."""
+def markdown_table(
+    rows: Sequence[Row], columns: Sequence[str], title: str = "", caption: str = "", *, locale: str | None = None,
+) -> str:
+    lines = [f"## {visible(title)}", ""] if title else []
+    lines += ["| " + " | ".join(visible(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_markdown_cell(r.get(c), locale) for c in columns) + " |" for r in rows]
+    return "\n".join([*lines, "", visible(caption)] if caption else lines)
+
+
+def emit_object(
+    obj: Row, fmt: str, render_table: Any, *, title: str = "", locale: str | None = None, output: Output = None,
+) -> None:
+    """One object: JSON as is; CSV and the file formats one row per field (nested fields
+    flattened into readable names); else the caller's rich rendering."""
     if fmt == "json":
-        click.echo(json.dumps(plain(obj), indent=2, ensure_ascii=False))
+        click.echo(json_text(plain(obj)))
     elif fmt == "csv":
-        emit_table([{"field": k, "value": cell(v)} for k, v in obj.items()], ["field", "value"], "csv")
+        emit_table([{"field": k, "value": v} for k, v in flatten(obj)], ["field", "value"], "csv")
+    elif fmt in files.FILE_FORMATS:
+        files.deliver(files.object_bytes(fmt, obj, title=title, locale=locale), output, fmt=fmt)
     else:
         render_table(obj)
 
 
 def emit_receipt(fmt: str, message: str, **data: Any) -> None:
     """What a write command did: a sentence for people, an object for scripts."""
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", *files.FILE_FORMATS):
         emit_object(data, fmt, None)
     else:
-        console().print(escape(message))
+        console().print(markup_safe(message))
