@@ -9,15 +9,18 @@ as separate people would record; reads go through the owner's connection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import psycopg
 from psycopg import conninfo as libpq
+from psycopg import sql
 
 from ledger.app.core import Meta
 from ledger.app.principals import MandateSpec
 from ledger.application import Ledger, migrate, open_ledger
+from ledger.demo import DEMO_LOGIN
 from ledger.domain.authority import GRANTABLE
 from ledger.domain.values import Act, DocumentRef, parse_actor, role_of
 from ledger.integrity import roles
@@ -43,11 +46,13 @@ def login_url(db: Database, login: str) -> str:
 
 
 def ensure_logins(db: Database, logins: list[str]) -> None:
-    """PostgreSQL logins for these people, members of the ledger's writer role."""
+    """PostgreSQL logins for these people, members of the ledger's writer role. They are throwaway
+    logins like the demo's, and marked as such (the demo may then reuse them on the test server)."""
     with psycopg.connect(**db.conninfo, autocommit=True) as conn:
         writer = roles.roles_of(db, conn).writer
         for login in logins:
             roles.add_login(conn, login, writer)
+            conn.execute(sql.SQL("COMMENT ON ROLE {0} IS {1}").format(sql.Identifier(login), sql.Literal(DEMO_LOGIN)))
 
 
 def prepare(url: str, cast: dict[str, tuple[str, str]] = CAST) -> None:
@@ -71,6 +76,9 @@ def prepare(url: str, cast: dict[str, tuple[str, str]] = CAST) -> None:
         admin.close()
 
 
+REGISTRY_SIZE = 1 + len(CAST)
+
+
 class Acting:
     """A ledger whose write commands run through the connection of the actor their Meta names."""
 
@@ -78,6 +86,7 @@ class Acting:
         self.url = url
         self.owner = open_ledger(url)
         self.people: dict[str, Ledger] = {}
+        self.after: Callable[[Ledger], object] | None = None  # run after every write (e.g. a catch-up)
 
     def as_(self, login: str) -> Ledger:
         if self.owner.db.backend != "postgresql":
@@ -86,12 +95,13 @@ class Acting:
             self.people[login] = open_ledger(login_url(self.owner.db, login))
         return self.people[login]
 
-    def ledger(self, login: str) -> Ledger:
+    def ledger(self, login: str) -> Acting:
         """As `ledger.demo.Team`: the ledger a principal records through."""
-        return self.as_(login)
+        return self
 
     def meta(self, login: str, effective: str, reason: str | None = None, document: str | None = None) -> Meta:
-        return Meta(login, date.fromisoformat(effective), reason, DocumentRef("reference", document) if document else None)
+        reference = DocumentRef("reference", document) if document else None
+        return Meta(login, date.fromisoformat(effective), reason, reference)
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self.owner, name)
@@ -102,7 +112,10 @@ class Acting:
             meta = next((a for a in (*args, *kwargs.values()) if isinstance(a, Meta)), None)
             if meta is None or not meta.actor:
                 return attr(*args, **kwargs)
-            return getattr(self.as_(parse_actor(meta.actor)[0]), name)(*args, **kwargs)
+            result = getattr(self.as_(parse_actor(meta.actor)[0]), name)(*args, **kwargs)
+            if self.after is not None:
+                self.after(self.owner)
+            return result
         return call
 
     def close(self) -> None:

@@ -34,7 +34,7 @@ from ledger.persistence.postgres import CHECK_VERSIONS, LOCK_TABLE, events_table
 __all__ = ["LOCK_TABLE", "migrate"]
 
 SEQUENCE = f"{EVENTS_TABLE}_notification_id_seq"
-FUNCTIONS = ("aqb_chain_link()", "aqb_writer_lock()", "aqb_check_author(text, text, jsonb)",
+FUNCTIONS = ("aqb_chain_link()", "aqb_writer_lock()", "aqb_check_author(text, text, json)",
              "aqb_principal(text)", f"{CHECK_VERSIONS}(text[], bigint[])", "aqb_refuse_change()")
 DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
 
@@ -56,7 +56,7 @@ $f$
 """
 
 AUTHOR_FUNCTION = """
-CREATE OR REPLACE FUNCTION {schema}.aqb_check_author(stream text, topic text, env jsonb) RETURNS void
+CREATE OR REPLACE FUNCTION {schema}.aqb_check_author(stream text, topic text, env json) RETURNS void
 LANGUAGE plpgsql {definer} AS $f$
 DECLARE
   claimed text := env ->> 'login';
@@ -116,7 +116,7 @@ BEGIN
   NEW.notification_id := nextval({sequence}::regclass);
   NEW.recorded_by := session_user;
   PERFORM {schema}.aqb_check_author(NEW.originator_id, NEW.topic,
-                                    convert_from(NEW.state, 'UTF8')::jsonb #> '{{envelope,_data_}}');
+                                    convert_from(NEW.state, 'UTF8')::json #> '{{envelope,_data_}}');
   SELECT event_hash INTO prev FROM {table}
    WHERE notification_id < NEW.notification_id AND event_hash IS NOT NULL
    ORDER BY notification_id DESC LIMIT 1;

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from tests.cast import REGISTRY_SIZE
 from tests.cli.conftest import AGREEMENT, Run, make_runner
 
 FILE = "RPKS-57-AQB-2024-017"
@@ -114,7 +115,7 @@ def test_trail_filters_by_type_actor_and_recorded_date(seeded: Run) -> None:
     assert [r["actor"] for r in by_party] == [PARTY]
     assert json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--until", "2020-01-01"))) == []
     rows = list(csv.DictReader(io.StringIO(ok(seeded("trail", AGREEMENT, "--format", "csv")))))
-    assert rows[0]["position"] == "1"
+    assert rows[0]["position"] == str(REGISTRY_SIZE + 1)  # the registry's own events come first
     assert rows[0]["amount"] == "1185000.00"
 
 
@@ -156,13 +157,13 @@ def test_a_received_refund_needs_its_date(seeded: Run) -> None:
     assert "a received refund needs its value date" in result.stderr
 
 
-def test_db_migrate_on_sqlite_and_postgres(sqlite_url: str, pg_url: str) -> None:
-    assert "nothing to do" in ok(make_runner(pg_url)("db", "migrate"))
+def test_db_migrate_on_sqlite_and_postgres(bare_sqlite_url: str, pg_url: str) -> None:
+    assert "no migration pending" in ok(make_runner(pg_url)("db", "migrate"))
     from ledger.persistence.migrations import MIGRATIONS
 
-    first = json.loads(ok(make_runner(sqlite_url)("--format", "json", "db", "migrate")))
+    first = json.loads(ok(make_runner(bare_sqlite_url)("--format", "json", "db", "migrate")))
     assert first["applied"] == [m.name for m in MIGRATIONS]
-    again = json.loads(ok(make_runner(sqlite_url)("--format", "json", "db", "migrate")))
+    again = json.loads(ok(make_runner(bare_sqlite_url)("--format", "json", "db", "migrate")))
     assert again["applied"] == []
 
 
@@ -176,10 +177,12 @@ def test_demo_writes_a_fresh_ledger_and_refuses_a_used_one(seeded: Run, tmp_path
     assert "already holds events (give an empty database" in again.stderr
 
 
-def test_demo_on_postgres(pg_url: str) -> None:
-    rows = json.loads(ok(make_runner(pg_url)("--format", "json", "demo", actor=None)))
+def test_demo_on_postgres(bare_pg_url: str) -> None:
+    rows = json.loads(ok(make_runner(bare_pg_url)("--format", "json", "demo", actor=None)))
     assert rows[0]["event"] == "agreement recorded"
     assert any(r["event"] == "implementation meeting held" for r in rows)
+    assert {(r["actor"], r["login"], r["declared"]) for r in rows if r["event"] == "funds disbursed"} == {
+        ("k.becker@RPKS", "k.becker", False)}
 
 
 def test_participation_counts_show_per_project(seeded: Run) -> None:
@@ -231,8 +234,8 @@ def test_projections_rebuild_keeps_the_same_status_and_run_needs_postgres(seeded
         4, "error: live following needs PostgreSQL (on SQLite the views are brought up to date after each command)\n")
 
 
-def test_projections_rebuild_on_postgres(pg_url: str) -> None:
-    run = make_runner(pg_url)
+def test_projections_rebuild_on_postgres(bare_pg_url: str) -> None:
+    run = make_runner(bare_pg_url)
     ok(run("demo", actor=None))
     before = json.loads(ok(run("--format", "json", "status", AGREEMENT)))
     ok(run("projections", "rebuild", "budget"))

@@ -22,11 +22,26 @@ def test_a_write_without_actor_is_refused_before_anything_is_opened(run: Run) ->
                              "(give --actor NAME@ORG (or set AQB_ACTOR), e.g. --actor m.weber@HMSI)\n")
 
 
-def test_an_actor_without_organisation_is_refused(run: Run) -> None:
+def test_an_actor_who_is_no_registered_principal_is_refused(run: Run) -> None:
     result = run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1", actor="mweber")
+    assert result.exit_code == 6
+    assert result.stderr == ("error: mweber is not a registered principal of this ledger (an administrator "
+                             "registers it with 'aqb principal register'; a new ledger starts with "
+                             "'aqb principal bootstrap')\n")
+
+
+def test_an_actor_that_is_no_login_is_refused(run: Run) -> None:
+    result = run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1", actor="M Weber")
     assert result.exit_code == 4
-    assert result.stderr == ("error: invalid actor 'mweber': expected NAME@ORG "
-                             "(e.g. m.weber@HMSI, k.schmidt@RPKS or s.aurand@06532)\n")
+    assert result.stderr.startswith("error: invalid actor 'M Weber': expected a login")
+
+
+def test_an_actor_registered_elsewhere_is_refused(run: Run) -> None:
+    result = run("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1",
+                 actor="a.schneider@06532")
+    assert (result.exit_code, result.stderr) == (
+        6, "error: a.schneider is registered for HMSI, not 06532 (name the principal as a.schneider or "
+           "a.schneider@HMSI)\n")
 
 
 def test_an_ambiguous_amount_is_refused(seeded: Run) -> None:
@@ -96,7 +111,7 @@ def test_an_unreachable_database_is_reported_with_what_to_do(run: Run) -> None:
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("url", ["mysql://x/y", "postgresql://host:5432/"])
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgresql://host:5432/db?nonsense=1", "sqlite://relative.db"])
 def test_an_invalid_database_url_is_refused(url: str) -> None:
     from click.testing import CliRunner
 

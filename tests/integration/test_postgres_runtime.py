@@ -1,17 +1,18 @@
-"""PostgreSQL specifics: the runtime never creates tables, fails fast and clearly, and writes with
-SELECT and INSERT only (the advisory-lock recorder needs no UPDATE privilege)."""
+"""PostgreSQL specifics: the runtime never creates tables, fails fast and clearly, connects by
+libpq's rules (sslmode, service files), and never shows a password."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from pathlib import Path
 
-import psycopg
 import pytest
+from click.testing import CliRunner
 
-from ledger.application import Meta, open_ledger
-from ledger.domain.errors import DatabaseUnavailableError, NotMigratedError
-from ledger.persistence.postgres import AdvisoryLockRecorder
+from cli.main import cli
+from ledger.application import open_ledger
+from ledger.domain.errors import DatabaseUnavailableError, InvalidInputError, NotMigratedError
+from ledger.persistence.config import database_from_url
 
 
 def test_an_unmigrated_schema_is_refused_with_what_to_do(pg_server_url: str) -> None:
@@ -26,23 +27,50 @@ def test_an_unreachable_server_fails_fast() -> None:
         open_ledger("postgresql://postgres@127.0.0.1:1/none")
 
 
-def test_a_role_with_select_and_insert_only_can_write(pg_url: str) -> None:
-    schema = pg_url.split("schema=")[1]
-    role = f"aqb_w_{uuid.uuid4().hex[:8]}"
-    admin = pg_url.split("?", maxsplit=1)[0]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE {role} LOGIN')
-        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
-        conn.execute(f'GRANT SELECT, INSERT ON "{schema}".aqb_events TO {role}')
-        conn.execute(f'GRANT USAGE ON SEQUENCE "{schema}".aqb_events_notification_id_seq TO {role}')
+def test_sslmode_require_against_a_server_without_tls_fails_clearly(pg_url: str) -> None:
+    url = pg_url.replace("?schema=", "?sslmode=require&schema=")
+    with pytest.raises(DatabaseUnavailableError, match="server does not support SSL, but SSL was required"):
+        open_ledger(url)
+
+
+def test_every_libpq_parameter_reaches_the_connection(pg_url: str) -> None:
+    db = database_from_url(pg_url.replace("?schema=", "?application_name=aqb-audit&sslmode=disable&schema="))
+    assert (db.conninfo["application_name"], db.conninfo["sslmode"], db.schema) == (
+        "aqb-audit", "disable", pg_url.split("schema=")[1])
+    ledger = open_ledger(db.url)
     try:
-        writer_url = admin.replace("postgres@", f"{role}@", 1) + f"?schema={schema}"
-        ledger = open_ledger(writer_url)
-        assert isinstance(ledger.recorder, AdvisoryLockRecorder)
-        ledger.create_agreement(Meta("a@HMSI", reason="r"), "AQB-2024-06532", [("AQB", Decimal(1))])
-        assert ledger.reads.head() == 1
-        ledger.close()
+        with ledger.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute("SELECT current_setting('application_name')")
+            assert list(curs.fetchone().values()) == ["aqb-audit"]
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP OWNED BY {role}')
-            conn.execute(f'DROP ROLE {role}')
+        ledger.close()
+
+
+def test_a_service_from_pg_service_conf_connects(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = database_from_url(pg_url)
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[aqbtest]\nhost={db.conninfo['host']}\nport={db.conninfo['port']}\n"
+                        f"user={db.conninfo['user']}\ndbname={db.conninfo['dbname']}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    ledger = open_ledger(f"service=aqbtest schema={db.schema}")
+    try:
+        assert ledger.reads.head() > 0 and ledger.login == db.conninfo["user"]
+    finally:
+        ledger.close()
+
+
+def test_a_password_never_appears_in_a_message() -> None:
+    secret = "s3cr3t-Passw0rd"
+    for url in (f"postgresql://a.schneider:{secret}@127.0.0.1:1/aqb",
+                f"postgresql://a.schneider:{secret}@127.0.0.1:5432/aqb?nonsense=1",
+                f"host=127.0.0.1 port=1 user=a password={secret} dbname=x",
+                f"postgresql://a:{secret}@127.0.0.1:abc/aqb"):
+        result = CliRunner().invoke(cli, ["--debug", "--database", url, "agreement", "list"],
+                                    env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
+        assert result.exit_code in (4, 8), result.output
+        assert secret not in result.output + (result.stderr or "")
+
+
+def test_a_port_that_is_no_number_is_invalid_input() -> None:
+    with pytest.raises(InvalidInputError, match="port 'abc' is not a number"):
+        database_from_url("postgresql://a@127.0.0.1:abc/aqb")

@@ -1,11 +1,14 @@
 """Fixtures for the integrity tests: a filled ledger, the CLI against it, superuser tampering,
-and connections as the owner, writer and reader roles."""
+and connections as the cast's logins and an auditor's (a member of the reader role).
+
+Positions: the registry comes first (its bootstrap and the cast, `REGISTRY` events); the eight
+events `fill` writes stand at `at(1)` … `at(8)`."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,19 +17,27 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from ledger.application import Meta, open_ledger
+from ledger.application import Meta
 from ledger.integrity import roles
 from ledger.persistence.config import database_from_url
+from tests.cast import REGISTRY_SIZE, Acting, login_url
 from tests.cli.conftest import run, seeded  # noqa: F401 (the CLI fixtures, for the trail test)
 
 MINISTRY, PARTY = "a.schneider@HMSI", "j.weber@06532"
 FIRST, SECOND = "AQB-2024-06532", "AQB-2024-06611"
 PROJECTS = (("Jump in", "135000"), ("Lernwerkstatt digital", "160000"), ("Selbstlernzentrum", "95000"))
+REGISTRY = REGISTRY_SIZE  # the bootstrap and one registration per member of the cast
+AUDITOR = "aqb_test_auditor"
+
+
+def at(n: int) -> int:
+    """The position of the n-th event `fill` wrote."""
+    return REGISTRY + n
 
 
 def fill(url: str) -> None:
-    """Eight events in two streams, interleaved: positions 1..8."""
-    ledger = open_ledger(url)
+    """Eight events in two streams, interleaved: positions at(1)..at(8)."""
+    ledger = Acting(url)
     try:
         for agreement_id in (FIRST, SECOND):
             ledger.create_agreement(Meta(MINISTRY, reason="ZV"), agreement_id, [("AQB", Decimal("1185000"))])
@@ -38,8 +49,14 @@ def fill(url: str) -> None:
         ledger.close()
 
 
-def run_cli(url: str, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--database", url, "--actor", MINISTRY, *args], catch_exceptions=False,
+def run_cli(url: str, *args: str, login: str = "a.schneider") -> Result:
+    """`aqb` on this ledger as a login of the cast (PostgreSQL: connected as it; SQLite: declared).
+    `login=""` on PostgreSQL connects as the URL's own (super)user."""
+    if url.startswith("postgresql") and login:
+        options = ["--database", login_url(database_from_url(url), login)]
+    else:
+        options = ["--database", url] + (["--actor", login] if login else [])
+    return CliRunner().invoke(cli, [*options, *args], catch_exceptions=False,
                               env={"AQB_ACTOR": None, "AQB_DATABASE_URL": None, "AQB_ANCHOR_KEY": None,
                                    "AQB_ANCHOR_PUBLIC_KEY": None})
 
@@ -57,19 +74,31 @@ def admin_of(url: str) -> str:
     return url.split("?", maxsplit=1)[0]
 
 
-def as_role(url: str, role: str) -> str:
-    return admin_of(url).replace("postgres@", f"{role}@", 1) + f"?schema={schema_of(url)}"
+def as_login(url: str, login: str) -> str:
+    """The ledger's URL as another login (kept as a URL: psycopg connects with it, split at '?')."""
+    return admin_of(url).replace("postgres@", f"{login}@", 1) + f"?schema={schema_of(url)}"
+
+
+def auditor_url(url: str) -> str:
+    """A login that is a member of the ledger's reader role only."""
+    db = database_from_url(url)
+    with psycopg.connect(admin_of(url), autocommit=True) as conn:
+        roles.add_login(conn, AUDITOR, roles.roles_of(db, conn).reader)
+    return as_login(url, AUDITOR)
+
+
+def group(url: str, kind: str) -> str:
+    """The name of one of the ledger's four roles."""
+    db = database_from_url(url)
+    with psycopg.connect(admin_of(url)) as conn:
+        return str(getattr(roles.roles_of(db, conn), kind))
 
 
 @pytest.fixture
-def pg_ledger(pg_url: str) -> Iterator[str]:
-    """A filled ledger in a fresh schema; the schema and its roles are dropped afterwards."""
+def pg_ledger(pg_url: str) -> str:
+    """A filled ledger in a fresh schema (the schema and its roles are dropped afterwards)."""
     fill(pg_url)
-    yield pg_url
-    names = roles.role_names(database_from_url(pg_url))
-    with psycopg.connect(admin_of(pg_url), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema_of(pg_url)}" CASCADE')
-        roles.drop_roles(conn, names)
+    return pg_url
 
 
 @pytest.fixture

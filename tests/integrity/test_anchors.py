@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from ledger.integrity import link
-from tests.integrity.conftest import admin_of, fill, run_cli, schema_of, verify_json
+from tests.integrity.conftest import admin_of, at, fill, run_cli, schema_of, verify_json
 
 
 @pytest.fixture
@@ -35,11 +35,11 @@ def rewrite_chain(url: str, statement: str) -> None:
         conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         conn.execute(statement.replace("EVENTS", table))
         rows = conn.execute("SELECT notification_id, originator_id, originator_version, topic, state, "
-                            "(extract(epoch FROM recorded_at) * 1000000)::bigint "
+                            "(extract(epoch FROM recorded_at) * 1000000)::bigint, recorded_by "
                             f"FROM {table} ORDER BY notification_id").fetchall()
         prev = link.GENESIS
-        for position, oid, version, topic, state, micros in rows:
-            new = link.link_hash(prev, position, oid, version, topic, micros, bytes(state))
+        for position, oid, version, topic, state, micros, login in rows:
+            new = link.link_hash(prev, position, oid, version, topic, micros, bytes(state), login)
             conn.execute(f"UPDATE {table} SET prev_hash = %s, event_hash = %s WHERE notification_id = %s",
                          (prev, new, position))
             prev = new
@@ -61,7 +61,7 @@ def test_an_anchor_of_an_intact_ledger_verifies_with_the_pinned_key(db_url: str,
                                                                      tmp_path: Path) -> None:
     fill(db_url)
     made = anchor(db_url, key, tmp_path / "a.json")
-    assert made["position"] == 8 and made["tree_size"] == 8
+    assert made["position"] == at(8) and made["tree_size"] == at(8)
     result = run_cli(db_url, "anchor", "verify", str(tmp_path / "a.json"), "--public-key", f"{key}.pub",
                      "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -72,7 +72,7 @@ def test_a_full_rewrite_passes_verify_but_fails_against_an_earlier_anchor(pg_led
                                                                           tmp_path: Path) -> None:
     anchor(pg_ledger, key, tmp_path / "before.json")
     rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
-                             "'135000', '935000'), 'UTF8') WHERE notification_id = 3")
+                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
     assert verify_json(pg_ledger)[0] == 0
     result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "before.json"), "--format", "json")
     assert result.exit_code == 10
@@ -109,7 +109,7 @@ def test_anchors_are_stored_in_the_ledger_and_cannot_be_deleted(pg_ledger: str, 
 
 def test_anchoring_a_broken_chain_is_refused(pg_ledger: str, key: Path, tmp_path: Path,
                                              superuser: Callable[..., None]) -> None:
-    superuser("UPDATE EVENTS SET topic = 'x' WHERE notification_id = 2")
+    superuser(f"UPDATE EVENTS SET topic = 'x' WHERE notification_id = {at(2)}")
     result = run_cli(pg_ledger, "anchor", "create", "--key", str(key), "--out", str(tmp_path / "a.json"))
     assert result.exit_code == 10
     assert not (tmp_path / "a.json").exists()

@@ -1,5 +1,6 @@
-"""Append-only in the database, not only in our code: the writer may SELECT and INSERT, the reader
-may SELECT, and UPDATE, DELETE and TRUNCATE are refused for every role, the owner included."""
+"""Append-only in the database, not only in our code: a writer's login may SELECT and INSERT, an
+auditor's may SELECT, and UPDATE, DELETE and TRUNCATE are refused for every role, the owner
+included; the read models are written by the projector role alone."""
 
 from __future__ import annotations
 
@@ -11,65 +12,93 @@ import pytest
 
 from ledger.application import Meta, open_ledger
 from ledger.integrity import roles
-from ledger.persistence.config import database_from_url
-from tests.integrity.conftest import FIRST, MINISTRY, as_role, schema_of, verify_json
+from tests.integrity.conftest import (
+    FIRST,
+    admin_of,
+    as_login,
+    at,
+    auditor_url,
+    group,
+    schema_of,
+    verify_json,
+)
 
-CHANGES = ("UPDATE {t} SET topic = topic", "DELETE FROM {t} WHERE notification_id = 1", "TRUNCATE {t}")
+CHANGES = ("UPDATE {t} SET topic = topic", "DELETE FROM {t} WHERE notification_id = 11", "TRUNCATE {t}")
 
 
-def role(url: str, which: str) -> str:
-    return getattr(roles.role_names(database_from_url(url)), which)
+def owner_login(url: str) -> str:
+    """A login that is a member of the ledger's owner role."""
+    with psycopg.connect(admin_of(url), autocommit=True) as conn:
+        roles.add_login(conn, "aqb_test_dba", group(url, "owner"))
+    return as_login(url, "aqb_test_dba")
 
 
-@pytest.mark.parametrize("which", ["owner", "writer"])
+@pytest.mark.parametrize("who", ["owner", "writer"])
 @pytest.mark.parametrize("statement", CHANGES)
-def test_update_delete_and_truncate_are_refused_for_owner_and_writer(pg_ledger: str, which: str,
+def test_update_delete_and_truncate_are_refused_for_owner_and_writer(pg_ledger: str, who: str,
                                                                      statement: str) -> None:
+    url = owner_login(pg_ledger) if who == "owner" else as_login(pg_ledger, "j.weber")
     table = f'"{schema_of(pg_ledger)}".aqb_events'
-    with psycopg.connect(as_role(pg_ledger, role(pg_ledger, which)).split("?")[0]) as conn, \
+    with psycopg.connect(url.split("?")[0]) as conn, \
             pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only|permission denied"):
         conn.execute(statement.format(t=table))
 
 
 def test_the_owner_is_refused_by_the_trigger_not_by_missing_rights(pg_ledger: str) -> None:
     table = f'"{schema_of(pg_ledger)}".aqb_events'
-    with psycopg.connect(as_role(pg_ledger, role(pg_ledger, "owner")).split("?")[0]) as conn, \
+    with psycopg.connect(owner_login(pg_ledger).split("?")[0]) as conn, \
             pytest.raises(psycopg.errors.InsufficientPrivilege, match="aqb ledger is append-only: DELETE"):
         conn.execute(f"DELETE FROM {table}")
 
 
-def test_the_writer_role_writes_through_the_advisory_lock_recorder(pg_ledger: str) -> None:
-    ledger = open_ledger(as_role(pg_ledger, role(pg_ledger, "writer")))
+def test_a_writer_login_records_with_select_and_insert_only(pg_ledger: str) -> None:
+    table = f'"{schema_of(pg_ledger)}".aqb_events'
+    with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn:
+        rights = conn.execute("SELECT has_table_privilege(%s, 'UPDATE'), has_table_privilege(%s, 'DELETE'), "
+                              "has_sequence_privilege(%s, 'USAGE')",
+                              (table, table, f'"{schema_of(pg_ledger)}".aqb_events_notification_id_seq')).fetchone()
+    assert rights == (False, False, False)
+    ledger = open_ledger(as_login(pg_ledger, "j.weber"))
     try:
-        receipt = ledger.plan_project(Meta("j.weber@06532", reason="Plan"), FIRST, "ViA", "QUAL", Decimal(5), 3)
+        receipt = ledger.plan_project(Meta(reason="Plan"), FIRST, "ViA", "QUAL", Decimal(5), 3)
     finally:
         ledger.close()
-    assert receipt.position == 9
-    assert verify_json(pg_ledger)[1]["checked"] == 9
+    assert receipt.position == at(9)
+    assert verify_json(pg_ledger)[1]["checked"] == at(9)
 
 
-def test_a_psql_insert_by_the_writer_is_chained_too(pg_ledger: str) -> None:
+def test_a_psql_insert_by_a_writer_is_chained_and_stamped_too(pg_ledger: str) -> None:
     table = f'"{schema_of(pg_ledger)}".aqb_events'
-    with psycopg.connect(as_role(pg_ledger, role(pg_ledger, "writer")).split("?")[0]) as conn:
-        conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state, event_hash) "
-                     "VALUES ('X-1', 1, 'x', '\\x00', '\\x00')")
+    with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn:
+        conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                     f"SELECT originator_id, 99, topic, state FROM {table} WHERE notification_id = {at(3)}")
+        stamped = conn.execute(f"SELECT recorded_by, event_hash IS NOT NULL FROM {table} "
+                               "ORDER BY notification_id DESC LIMIT 1").fetchone()
+    assert stamped == ("j.weber", True)
     code, report = verify_json(pg_ledger)
-    assert (code, report["ok"], report["head_position"]) == (0, True, 9)
+    assert (code, report["first_break"], [g["position"] for g in report["version_gaps"]]) == (10, None, [at(9)])
 
 
-def test_the_reader_role_may_read_and_verify_but_not_insert(pg_ledger: str) -> None:
-    reader = as_role(pg_ledger, role(pg_ledger, "reader"))
-    assert verify_json(reader) == (0, verify_json(pg_ledger)[1])
-    with psycopg.connect(reader.split("?")[0]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+def test_an_auditor_may_read_and_verify_but_not_insert_or_write_views(pg_ledger: str) -> None:
+    auditor = auditor_url(pg_ledger)
+    assert verify_json(auditor) == (0, verify_json(pg_ledger)[1])
+    with psycopg.connect(auditor.split("?")[0]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute(f'INSERT INTO "{schema_of(pg_ledger)}".aqb_events (originator_id, originator_version) '
                      "VALUES ('X', 1)")
 
 
-def test_role_names_carry_the_schema_so_parallel_ledgers_never_collide() -> None:
-    public = roles.role_names(database_from_url("postgresql://u@h/db"))
-    other = roles.role_names(database_from_url("postgresql://u@h/db?schema=s2024"))
-    assert (public.owner, public.writer, public.reader) == ("aqb_owner", "aqb_writer", "aqb_reader")
-    assert other.writer == "aqb_s2024_writer"
+@pytest.mark.parametrize("table", ["aqb_view_budget_summary_a", "aqb_view_tracking"])
+def test_a_writer_cannot_change_the_read_models_or_their_tracking(pg_ledger: str, table: str) -> None:
+    with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+        conn.execute(f'UPDATE "{schema_of(pg_ledger)}".{table} SET position = 0' if "tracking" in table else
+                     f'UPDATE "{schema_of(pg_ledger)}".{table} SET agreed = 1')
+
+
+def test_an_auditor_cannot_take_the_writers_lock(pg_ledger: str) -> None:
+    with psycopg.connect(auditor_url(pg_ledger).split("?")[0]) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+        conn.execute(f'LOCK TABLE "{schema_of(pg_ledger)}".aqb_write_lock IN EXCLUSIVE MODE')
 
 
 @pytest.mark.parametrize("statement", ["UPDATE stored_events SET topic = 'x'", "DELETE FROM stored_events",
@@ -81,10 +110,12 @@ def test_sqlite_refuses_update_and_delete(sqlite_ledger: str, statement: str) ->
 
 
 def test_a_fresh_ledger_verifies_on_both_backends(db_url: str) -> None:
-    ledger = open_ledger(db_url)
+    from tests.cast import Acting
+
+    ledger = Acting(db_url)
     try:
-        ledger.create_agreement(Meta(MINISTRY, reason="ZV"), FIRST, [("AQB", Decimal(1))])
+        ledger.create_agreement(Meta("a.schneider@HMSI", reason="ZV"), FIRST, [("AQB", Decimal(1))])
     finally:
         ledger.close()
     code, report = verify_json(db_url)
-    assert (code, report["ok"], report["checked"]) == (0, True, 1)
+    assert (code, report["ok"], report["checked"]) == (0, True, at(1))

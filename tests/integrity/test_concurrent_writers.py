@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 from decimal import Decimal
 
-from ledger.application import Meta, open_ledger
-from tests.integrity.conftest import verify_json
+from ledger.application import Meta
+from tests.cast import Acting
+from tests.integrity.conftest import REGISTRY, verify_json
 
 WRITERS, AGREEMENTS_EACH, PROJECTS_EACH = 4, 3, 4
 PARTIES = ("06411", "06412", "06413", "06414", "06611", "06431", "06432", "06433", "06434", "06435", "06436",
@@ -14,7 +15,7 @@ PARTIES = ("06411", "06412", "06413", "06414", "06611", "06431", "06432", "06433
 
 
 def write(url: str, writer: int) -> None:
-    ledger = open_ledger(url)
+    ledger = Acting(url)
     try:
         for i in range(AGREEMENTS_EACH):
             agreement = f"AQB-2024-{PARTIES[writer * AGREEMENTS_EACH + i]}"
@@ -36,4 +37,4 @@ def test_concurrent_writer_processes_leave_an_unbroken_chain_without_gaps(pg_url
     assert [p.exitcode for p in processes] == [0] * WRITERS
     code, report = verify_json(pg_url)
     assert (code, report["ok"], report["version_gaps"]) == (0, True, [])
-    assert report["checked"] == WRITERS * AGREEMENTS_EACH * (1 + PROJECTS_EACH)
+    assert report["checked"] == REGISTRY + WRITERS * AGREEMENTS_EACH * (1 + PROJECTS_EACH)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ledger.integrity import link, merkle, proof
-from tests.integrity.conftest import FIRST, fill, run_cli
+from tests.integrity.conftest import FIRST, at, fill, run_cli
 from tests.integrity.test_anchors import anchor
 
 
@@ -53,13 +53,13 @@ def test_a_proof_of_one_event_checks_offline_against_the_anchor(anchored: tuple[
                         "--amount", "5000", "--places", "2", "--reason", "Plan")
     assert fill_more.exit_code == 0, fill_more.stderr
     anchor(url, key, tmp_path / "second.json")
-    result = run_cli(url, "proof", "3", "--anchor", str(tmp_path / "first.json"))
+    result = run_cli(url, "proof", str(at(3)), "--anchor", str(tmp_path / "first.json"))
     assert result.exit_code == 0, result.stderr
     made = json.loads(result.stdout)
-    assert made["anchor"]["position"] == 9 and len(made["inclusion"]["path"]) == 4
+    assert made["anchor"]["position"] == at(9) and len(made["inclusion"]["path"]) == (at(9) - 1).bit_length()
     assert proof.check(made) == []
     made["event"]["state"] = made["event"]["state"].replace("135000", "935000")
-    assert proof.check(made) == ["position 3: the event's fields do not give its link"]
+    assert proof.check(made) == [f"position {at(3)}: the event's fields do not give its link"]
 
 
 def test_an_audit_bundle_verifies_offline_and_says_what_it_cannot_prove(anchored: tuple[str, Path],

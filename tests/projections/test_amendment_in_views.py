@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.application import Meta, open_ledger
+from ledger.application import Meta
 from ledger.importer.read import read_source, seed_document_path
 from projections.queries import status_now
 from projections.rebuild import rebuild
+from tests.cast import Acting
 from tests.projections.conftest import FreshUrl
 from tests.projections.test_views_equal_replay import replayed, view_tables
 
@@ -26,7 +27,7 @@ def amended_copy(tmp_path: Path) -> Path:
 def test_an_amendment_changes_the_agreed_budget_and_adds_projects_in_every_view(
     fresh_url: FreshUrl, tmp_path: Path
 ) -> None:
-    ledger = open_ledger(fresh_url())
+    ledger = Acting(fresh_url())
     try:
         ledger.import_documents(Meta("a.schneider@HMSI", reason="ZV"), [read_source(seed_document_path())])
         ledger.import_documents(Meta("a.schneider@HMSI", reason="Änderung §4"), [read_source(amended_copy(tmp_path))],

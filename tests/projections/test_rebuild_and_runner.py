@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.application import open_ledger
 from ledger.demo import play_year
 from ledger.persistence.config import database_from_url
 from projections.rebuild import rebuild
 from projections.runner import RunnerBusyError, follow, take_lock
 from projections.store import ViewStore
+from tests.cast import Acting
 from tests.projections.scenario import MINISTRY, meta
 from tests.projections.test_views_equal_replay import replayed, view_tables
 
@@ -23,7 +23,7 @@ class Killed(Exception):
 
 
 def test_a_rebuild_killed_halfway_and_started_again_ends_in_the_same_state(db_url: str) -> None:
-    ledger = open_ledger(db_url)
+    ledger = Acting(db_url)
     try:
         play_year(ledger)
         batches = []
@@ -45,7 +45,7 @@ def test_a_rebuild_killed_halfway_and_started_again_ends_in_the_same_state(db_ur
 
 
 def test_readers_see_the_old_slot_until_the_rebuild_switches(db_url: str) -> None:
-    ledger = open_ledger(db_url)
+    ledger = Acting(db_url)
     try:
         play_year(ledger)
         store = ViewStore(ledger.recorder)
@@ -72,7 +72,7 @@ def test_two_runners_for_one_view_never_both_run(pg_url: str) -> None:
 
 def test_the_live_runner_follows_new_events_and_resumes_after_a_restart(pg_url: str) -> None:
     db = database_from_url(pg_url)
-    ledger = open_ledger(pg_url)
+    ledger = Acting(pg_url)
     try:
         play_year(ledger)
         for attempt in range(2):

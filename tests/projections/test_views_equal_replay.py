@@ -6,13 +6,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.application import open_ledger
 from projections.engine import VIEWS
 from projections.rebuild import rebuild
 from projections.replay import replay_all
 from projections.store import ViewStore
 from projections.sync import catch_up
 from projections.tables import sort_rows
+from tests.cast import Acting
 from tests.projections.conftest import FreshUrl
 from tests.projections.scenario import KINDS, play, setup
 
@@ -33,7 +33,7 @@ def replayed(ledger):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS, every=st.integers(1, 4))
 def test_live_views_equal_rebuild_and_replay(fresh_url: FreshUrl, steps, every) -> None:
-    ledger = open_ledger(fresh_url())
+    ledger = Acting(fresh_url())
     try:
         setup(ledger)
         for i, (kind, which, n) in enumerate(steps):
