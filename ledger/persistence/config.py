@@ -11,6 +11,7 @@ and never shown: `describe()` leaves it out, and so does every message about the
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,7 @@ def postgres_database(url: str) -> Database:
         "POSTGRES_PASSWORD": "",
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_CONNECT_TIMEOUT": params["connect_timeout"],
-        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": lock_timeout(),
         "POSTGRES_POOL_SIZE": "1",
         "POSTGRES_MAX_OVERFLOW": "4",
         "ORIGINATOR_ID_TYPE": "text",
@@ -121,6 +122,14 @@ def postgres_database(url: str) -> Database:
         "APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC,
     }
     return Database("postgresql", url, env, params)
+
+
+def lock_timeout() -> str:
+    """How long a writer waits for the ledger's write lock, in seconds (AQB_LOCK_TIMEOUT, default 10)."""
+    text = os.environ.get("AQB_LOCK_TIMEOUT", "10").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise InvalidInputError(f"invalid AQB_LOCK_TIMEOUT '{text}'", "give whole seconds from 1 to 3600")
+    return text
 
 
 def split_ours(url: str) -> tuple[str, dict[str, str]]:

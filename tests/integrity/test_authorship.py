@@ -1,0 +1,210 @@
+"""Who recorded it, proven: on PostgreSQL the database stamps the authenticated login into every
+row and refuses an envelope that names anyone else; the application checks mandates, not typed
+names; and `aqb verify` re-checks every event's author against the registry as it stood."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+
+from ledger.app.principals import MandateSpec
+from ledger.application import Meta, open_ledger
+from ledger.domain.agreement import Agreement
+from ledger.domain.errors import NotAuthorisedError
+from ledger.domain.values import Actor, Decision, Envelope, Role
+from ledger.persistence.config import database_from_url
+from tests.cast import ADMIN, Acting, ensure_logins, login_url
+from tests.integrity.conftest import FIRST, admin_of, as_login, schema_of, verify_json
+
+HMSI = "a.schneider@HMSI"
+
+
+def insert_as(url: str, login: str, event: Any) -> None:
+    """What a login can do with psql: insert a stored event of its own making."""
+    ledger = open_ledger(url)
+    stored = ledger.mapper.to_stored_event(event)
+    ledger.close()
+    with psycopg.connect(as_login(url, login).split("?")[0]) as conn:
+        conn.execute(f'INSERT INTO "{schema_of(url)}".aqb_events (originator_id, originator_version, topic, state) '
+                     "VALUES (%s, %s, %s, %s)", (stored.originator_id, stored.originator_version, stored.topic,
+                                                 stored.state))
+
+
+def envelope(actor: str, org: str, role: Role, login: str | None, mandate: str | None) -> Envelope:
+    return Envelope(Actor(actor, org, role), date(2024, 9, 1), "psql", None, "c", None, "x", login=login,
+                    mandate=mandate)
+
+
+def decision(version: int, env: Envelope) -> Agreement.DeviationDecided:
+    return Agreement.DeviationDecided(originator_id=FIRST, originator_version=version,
+                                      timestamp=datetime.now(UTC), envelope=env, deviation_id="D1",
+                                      decision=Decision.APPROVED, decision_reference=None, conditions=None)
+
+
+@pytest.fixture
+def deviation(pg_url: str) -> Acting:
+    """An agreement with a deviation reported by the district (version 2 is its report)."""
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    ledger.report_deviation(Meta("j.weber", reason="Meldung"), FIRST, "underspend", "weniger Teilnehmende")
+    return ledger
+
+
+def test_an_insert_naming_another_login_is_refused_by_the_database(deviation: Acting) -> None:
+    url = deviation.url
+    forged = decision(3, envelope("a.schneider", "HMSI", Role.MINISTRY, "a.schneider", "a.schneider/M1"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="the event names the login a.schneider, but the login j.weber inserted it"):
+        insert_as(url, "j.weber", forged)
+    posing = decision(3, envelope("a.schneider", "HMSI", Role.MINISTRY, "j.weber", "a.schneider/M1"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="the login j.weber records as a.schneider: only a registered service login"):
+        insert_as(url, "j.weber", posing)
+    wrong_org = decision(3, envelope("j.weber", "HMSI", Role.MINISTRY, "j.weber", "j.weber/M1"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="j.weber is registered for 06532, the event "
+                                                                   "names HMSI"):
+        insert_as(url, "j.weber", wrong_org)
+    deviation.close()
+
+
+def test_a_district_deciding_its_own_deviation_is_refused_and_its_psql_insert_reported_by_verify(
+        deviation: Acting) -> None:
+    with pytest.raises(NotAuthorisedError, match="j.weber@06532 may not record a decision on a deviation"):
+        deviation.decide_deviation(Meta("j.weber", reason="selbst"), FIRST, "D1", "approved")
+    own = decision(3, envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1"))
+    insert_as(deviation.url, "j.weber", own)  # the database knows who, not what they may do
+    position = deviation.reads.head()
+    code, report = verify_json(deviation.url)
+    assert code == 10 and report["first_break"] is None
+    assert report["authorship"]["violations"] == [{
+        "position": position, "kind": "unauthorised",
+        "detail": "j.weber@06532 may not record deviation decided: that needs the role grant-authority, ministry"}]
+    deviation.close()
+
+
+def test_one_login_cannot_make_four_eyes_and_two_logins_can(pg_url: str) -> None:
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    ledger.assess(Meta(HMSI, reason="Beurteilung"), FIRST, "erreicht", "alles gut", {})
+    with pytest.raises(NotAuthorisedError, match="assessed A1 and cannot sign it off"):
+        ledger.sign_off_assessment(Meta(HMSI), FIRST, "A1", "ich selbst")
+    alone = open_ledger(login_url(database_from_url(pg_url), "a.schneider"))
+    with pytest.raises(NotAuthorisedError, match="you are connected as login a.schneider; the actor r.klein"):
+        alone.sign_off_assessment(Meta("r.klein@HMSI"), FIRST, "A1", "als Kollege")
+    alone.close()
+    ledger.sign_off_assessment(Meta("r.klein@HMSI"), FIRST, "A1", "Zweitprüfung")
+    assert ledger.agreement(FIRST).assessments["A1"].signed_off_by == Actor("r.klein", "HMSI", Role.MINISTRY)
+    ledger.close()
+
+
+def test_a_service_login_records_on_behalf_of_people_but_never_makes_four_eyes(pg_url: str) -> None:
+    db = database_from_url(pg_url)
+    ensure_logins(db, ["web.portal"])
+    admin = Acting(pg_url)
+    admin.register_principal(Meta(ADMIN, reason="Portal"), "web.portal", "Web-Portal", "HMSI", "service",
+                             [MandateSpec(("on-behalf",))])
+    admin.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    portal = open_ledger(login_url(db, "web.portal"))
+    portal.assess(Meta("a.schneider", reason="über das Portal"), FIRST, "erreicht", "gut", {})
+    with pytest.raises(NotAuthorisedError, match="login web.portal recorded assessment A1 and cannot also"):
+        portal.sign_off_assessment(Meta("r.klein"), FIRST, "A1", "über das Portal")
+    entry = portal.entries([FIRST])[-1]
+    assert (str(entry.event.envelope.actor), entry.recorded_by, entry.event.envelope.on_behalf) == (
+        "a.schneider@HMSI", "web.portal", True)
+    portal.close()
+    assert verify_json(pg_url)[0] == 0
+    admin.close()
+
+
+@pytest.mark.parametrize("backend", ["postgres", "sqlite"])
+def test_a_revoked_mandate_refuses_from_the_revocation_on_and_what_came_before_still_verifies(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    url = str(request.getfixturevalue("pg_url" if backend == "postgres" else "sqlite_url"))
+    ledger = Acting(url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    ledger.plan_project(Meta("j.weber", reason="Plan"), FIRST, "Alpha", "QUAL", Decimal(10), 1)
+    ledger.revoke_mandate(Meta(ADMIN, reason="Wechsel"), "j.weber", "M1")
+    with pytest.raises(NotAuthorisedError, match="j.weber@06532 holds no mandate to record a project"):
+        ledger.plan_project(Meta("j.weber", reason="Plan"), FIRST, "Beta", "QUAL", Decimal(10), 1)
+    assert verify_json(url)[0] == 0
+    if backend == "postgres":  # the same act with psql, after the revocation
+        planned = ledger.entries([FIRST])[-1].event
+        again = dataclasses.replace(planned, originator_version=3, project_id="P2", name="Beta")
+        insert_as(url, "j.weber", again)
+        code, report = verify_json(url)
+        assert code == 10
+        assert [v["detail"] for v in report["authorship"]["violations"]] == [
+            "mandate j.weber/M1 was not held (revoked, lapsed or never granted) at this position"]
+    ledger.close()
+
+
+def test_a_mandate_is_limited_by_party_ceiling_and_validity(sqlite_url: str) -> None:
+    ledger = Acting(sqlite_url)
+    ledger.register_principal(Meta(ADMIN, reason="Befristet"), "t.kurz", "Tim Kurz", "RPKS", "person",
+                              [MandateSpec(("record", "grant"), party="06532", ceiling=Decimal(500),
+                                           valid_until=date(2020, 12, 31))])
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    with pytest.raises(NotAuthorisedError, match="t.kurz@RPKS holds no mandate to record a grant application"):
+        ledger.apply_for_grant(Meta("t.kurz", reason="Antrag"), FIRST, "RPKS-1", date(2024, 3, 1), Decimal(100))
+    ledger.grant_mandate(Meta(ADMIN, reason="verlängert"), "t.kurz",
+                         MandateSpec(("record", "grant"), party="06532", ceiling=Decimal(500)))
+    ledger.apply_for_grant(Meta("t.kurz", reason="Antrag"), FIRST, "RPKS-1", date(2024, 3, 1), Decimal(100))
+    with pytest.raises(NotAuthorisedError, match="of 1,000.00 EUR"):
+        ledger.issue_notice(Meta("t.kurz", reason="Bescheid"), "RPKS-1", date(2024, 5, 1), Decimal(1000),
+                            date(2024, 1, 1), date(2024, 12, 31))
+    ledger.issue_notice(Meta("t.kurz", reason="Bescheid"), "RPKS-1", date(2024, 5, 1), Decimal(500),
+                        date(2024, 1, 1), date(2024, 12, 31))
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), "AQB-2024-06611", [("AQB", Decimal(1000))])
+    with pytest.raises(NotAuthorisedError, match="for party 06611"):
+        ledger.apply_for_grant(Meta("t.kurz", reason="Antrag"), "AQB-2024-06611", "RPKS-2", date(2024, 3, 1),
+                               Decimal(100))
+    assert verify_json(sqlite_url)[0] == 0
+    ledger.close()
+
+
+def test_a_delegation_gives_at_most_its_parent_and_lapses_with_it(sqlite_url: str) -> None:
+    ledger = Acting(sqlite_url)
+    ledger.grant_mandate(Meta(ADMIN, reason="Referatsleitung"), "a.schneider",
+                         MandateSpec(("sign-off",), delegable=True))
+    with pytest.raises(NotAuthorisedError, match="wider than mandate M2: acts decide"):
+        ledger.delegate_mandate(Meta(HMSI, reason="Vertretung"), "m.weber", "M2", MandateSpec(("decide",)))
+    ledger.delegate_mandate(Meta(HMSI, reason="Vertretung"), "a", "M2", MandateSpec(("sign-off",)))
+    delegated = ledger.principal("a").mandates["M2"].mandate
+    assert (delegated.delegated_from, delegated.delegable) == ("a.schneider/M2", False)
+    ledger.revoke_mandate(Meta(ADMIN, reason="Ende"), "a.schneider", "M2")
+    assert "M2" not in {m.mandate_id for m in ledger.who("a").authority.mandates}
+    assert verify_json(sqlite_url)[0] == 0
+    ledger.close()
+
+
+def test_an_administrator_never_grants_itself_a_mandate(sqlite_url: str) -> None:
+    ledger = Acting(sqlite_url)
+    with pytest.raises(NotAuthorisedError, match="it.admin cannot grant a mandate to itself"):
+        ledger.grant_mandate(Meta(ADMIN, reason="mehr"), ADMIN, MandateSpec(("decide",)))
+    with pytest.raises(NotAuthorisedError, match="a principal of 06532 cannot hold a mandate to decide"):
+        ledger.grant_mandate(Meta(ADMIN, reason="mehr"), "j.weber", MandateSpec(("decide",)))
+    ledger.close()
+
+
+def test_the_registry_is_bootstrapped_once_and_only_by_the_owner(bare_pg_url: str) -> None:
+    db = database_from_url(bare_pg_url)
+    ensure_logins(db, ["j.weber"])
+    writer = open_ledger(login_url(db, "j.weber"))
+    with pytest.raises(NotAuthorisedError, match="login j.weber is not a member of"):
+        writer.bootstrap(Meta(reason="ich"), "j.weber", "Jana Weber", "HMSI", [])
+    writer.close()
+    owner = open_ledger(bare_pg_url)
+    owner.bootstrap(Meta(reason="Einrichtung"), ADMIN, "IT", "HMSI", [])
+    first = owner.entries(["PRINCIPAL-it.admin"])[0]
+    assert (first.recorded_by, first.event.envelope.mandate) == (db.conninfo["user"], "bootstrap")
+    with pytest.raises(Exception, match="already has principals"):
+        owner.bootstrap(Meta(reason="nochmal"), "x.y", "X", "HMSI", [])
+    owner.close()
+    with psycopg.connect(admin_of(bare_pg_url)) as conn:
+        stamped = conn.execute(f'SELECT recorded_by FROM "{db.schema}".aqb_events').fetchall()
+    assert stamped == [(db.conninfo["user"],)]
