@@ -1,9 +1,11 @@
-"""Answers for the CLI: an agreement's status and the statewide overview, now (from the view
-tables) or at a point in time (from the events). Frozen dataclasses, not raw rows."""
+"""Answers for the CLI: an agreement's status and the statewide overview. One agreement's status
+is always computed from its events (the same folds as the views; a handful of milliseconds), so
+no row of a view table, however it was changed, can stand in for the ledger. The overview reads
+the view tables only when every view stands at the ledger head, and computes from the events
+otherwise; its `basis` says which. Frozen dataclasses, not raw rows."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +14,8 @@ from ledger.app.core import LedgerCore
 from ledger.domain.agreement import agreement_id as make_agreement_id
 from projections import budget, lifecycle
 from projections.engine import VIEWS
-from projections.replay import Keep, snapshot
+from projections.replay import Keep, keep_all, snapshot
 from projections.store import ViewStore
-from projections.sync import catch_up
 from projections.tables import Row, Table, sort_rows
 
 STATUS_TABLES = (*budget.TABLES, lifecycle.LIFECYCLE)
@@ -28,39 +29,31 @@ class Status:
     tables: dict[str, list[dict[str, Any]]]
     position: int
     head: int
-    basis: str  # "view", "at", "as-of", "effective"
+    basis: str  # "events" (now), "at", "as-of", "effective"
 
 
 def as_dicts(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
     return [dict(zip(table.names, row, strict=True)) for row in sort_rows(table, rows)]
 
 
-def fresh_views(ledger: LedgerCore) -> int:
-    """Bring the views up to date where this role may write; return the oldest view position."""
-    with contextlib.suppress(Exception):  # a read-only role reads the views as they stand
-        catch_up(ledger)
+def views_position(ledger: LedgerCore) -> int:
+    """The position the view tables stand at (the oldest of them)."""
     store = ViewStore(ledger.recorder)
     return min(store.position(name) for name in VIEWS)
 
 
 def status_now(ledger: LedgerCore, agreement_id: str) -> Status:
-    ledger.agreement(agreement_id)  # refuses unknown ids with the usual error
-    position = fresh_views(ledger)
-    store = ViewStore(ledger.recorder)
-    tables = {t.name: as_dicts(t, store.rows(_view_of(t), t, "WHERE agreement_id = ?", (agreement_id,)))
-              for t in STATUS_TABLES}
-    return Status(agreement_id, tables, position, ledger.reads.head(), "view")
+    """The agreement's status now, computed from its events."""
+    head = ledger.reads.head()
+    found = status_then(ledger, agreement_id, keep_all(), "events")
+    return Status(agreement_id, found.tables, head, head, "events")
 
 
 def status_then(ledger: LedgerCore, agreement_id: str, keep: Keep, basis: str) -> Status:
-    ledger.agreement(agreement_id)
+    ledger.agreement(agreement_id)  # refuses unknown ids with the usual error
     shot = snapshot(ledger, agreement_id, keep, basis)
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
     return Status(agreement_id, tables, shot.position, ledger.reads.head(), basis)
-
-
-def _view_of(table: Table) -> str:
-    return next(name for name, spec in VIEWS.items() if table in spec.tables)
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,11 @@ class Overview:
 
 
 def overview_now(ledger: LedgerCore, year: int) -> Overview:
-    position = fresh_views(ledger)
+    """From the view tables when they stand at the head, else computed from the events."""
+    position, head = views_position(ledger), ledger.reads.head()
+    if position < head:
+        found = overview_then(ledger, year, keep_all(), "events")
+        return Overview(year, found.rows, head, head, "events")
     store = ViewStore(ledger.recorder)
     summary = store.rows("budget", budget.SUMMARY, "WHERE year = ?", (year,))
     cycle = store.rows("lifecycle", lifecycle.LIFECYCLE, "WHERE year = ?", (year,))

@@ -41,6 +41,10 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BERLIN)
 
 
+def keep_all() -> Keep:
+    return lambda _: True
+
+
 def keep_at(position: int) -> Keep:
     return lambda e: e.position <= position
 
@@ -88,9 +92,9 @@ def render(agreement: AgreementFold, grants: list[GrantFold]) -> dict[str, list[
     return tables
 
 
-def replay_all(ledger: LedgerCore) -> dict[str, list[Row]]:
-    """Every table of every view, from a replay of the whole ledger, in key order."""
-    entries = [ledger.entry(n) for n in ledger.reads.all()]
+def replay_all(ledger: LedgerCore, upto: int | None = None) -> dict[str, list[Row]]:
+    """Every table of every view, from a replay of the ledger (up to a position), in key order."""
+    entries = [ledger.entry(n) for n in ledger.reads.all(stop=upto)]
     folds = fold_streams(entries)
     tables: dict[str, list[Row]] = {t.name: [] for spec in VIEWS.values() for t in spec.tables}
     for stream_id in sorted(folds):

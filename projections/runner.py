@@ -9,6 +9,8 @@ database goes away (a restart, a network cut), the runner says so on stderr, wai
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +23,7 @@ from psycopg import sql
 from ledger.app.core import LedgerCore
 from ledger.domain.errors import ConflictError, DatabaseUnavailableError, InvalidInputError
 from ledger.persistence import postgres
-from ledger.persistence.config import EVENTS_TABLE, Database
+from ledger.persistence.config import CONNINFO, EVENTS_TABLE, Database
 from projections.sync import catch_up
 
 WAKE_SECONDS = 1.0
@@ -101,8 +103,15 @@ def follow(db: Database, view: str, started: threading.Event | None = None,
             delay = min(delay * 2, MAX_DELAY)
 
 
+def named(db: Database, view: str) -> Database:
+    """The database as this runner connects to it: named, so it shows in pg_stat_activity."""
+    conninfo = {**db.conninfo, "application_name": f"aqb projections run {view}"}
+    return dataclasses.replace(db, conninfo=conninfo, env={**db.env, CONNINFO: json.dumps(conninfo)})
+
+
 def _follow_once(db: Database, view: str, started: threading.Event | None, stop: threading.Event,
                  on_ready: Callable[[], object]) -> None:
+    db = named(db, view)
     lock = take_lock(db, view)
     ledger = LedgerCore(db)
     listener = postgres.connect(db, autocommit=True)

@@ -21,6 +21,7 @@ from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import links_at
 from ledger.persistence.config import Database, database_from_url, default_sqlite_path
 from projections.queries import status_now
+from projections.sync import catch_up
 
 REPORT_DAY = date(2025, 4, 1)  # after the judgement's deadline, before the first proof of use is due
 
@@ -58,6 +59,7 @@ def demo() -> None:
             )
         team = assemble(ledger)
         agreement_id = play_year(team)
+        catch_up(ledger)  # the views, as a projector following live keeps them
         entries = ledger.entries(ledger.trail_ids(agreement_id))
         show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC",
                    links_at(database, [e.position for e in entries]), authenticated=ledger.authenticated)
@@ -76,7 +78,7 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
     out.rule("aqb principal list")
     show_principals(ledger)
     out.rule("aqb status " + agreement_id)
-    show_status(status_now(ledger, agreement_id), "current view")  # brings the views up to date first
+    show_status(status_now(ledger, agreement_id), "now, computed from the events")
     out.rule("aqb explain " + agreement_id)
     render_dossier(ledger.explain(agreement_id), "table")
     out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")

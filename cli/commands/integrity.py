@@ -9,6 +9,7 @@ import click
 from rich.markup import escape
 
 from cli.commands.proofs import show_bundle_check
+from cli.output.files import check_new, write_new
 from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
@@ -110,8 +111,9 @@ def keygen_command(key_path: Path) -> None:
 @KEY
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where to write the anchor file [default: aqb-anchor-POSITION.json here].")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (never written through a symlink).")
 @format_option
-def create_command(key_path: Path, out: Path | None) -> None:
+def create_command(key_path: Path, out: Path | None, force: bool) -> None:
     """Verify the chain, sign its head (position, link, Merkle root, time), store the anchor in the
     ledger and write it to a file an auditor can keep or mail.
 
@@ -122,10 +124,12 @@ def create_command(key_path: Path, out: Path | None) -> None:
     s = session()
     ledger = s.ledger()
     key = anchors.load_private(key_path)
+    if out is not None:
+        check_new(out, force=force)  # before anything is signed and stored
     with progress_bar("anchor", ledger.reads.head()) as advance:
         made = anchoring.create(ledger.db, key, advance)
     path = out or Path(f"aqb-anchor-{made.position}.json")
-    path.write_text(made.to_json())
+    write_new(path, made.to_json().encode(), force=force)
     _say(f"Anchored position {made.position:,} (link {made.head_hash[:16]}…, key {made.key_id}) in {path}.",
          file=str(path), position=made.position, head_hash=made.head_hash, merkle_root=made.merkle_root,
          key_id=made.key_id)

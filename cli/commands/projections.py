@@ -13,8 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.render import console, emit_table
 from cli.session import format_option, session
-from ledger.domain.errors import InvalidInputError
+from ledger.application import Ledger
+from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotAuthorisedError
 from ledger.persistence.config import database_from_url
+from projections.check import check_views
 from projections.engine import VIEWS
 from projections.rebuild import rebuild
 from projections.runner import follow
@@ -42,6 +44,8 @@ def run_command(names: tuple[str, ...]) -> None:
     if database.backend != "postgresql":
         raise InvalidInputError("live following needs PostgreSQL",
                                 "on SQLite the views are brought up to date after each command")
+    ledger = session().ledger()
+    check_may_write(ledger, ViewStore(ledger.recorder))
     stop, errors = threading.Event(), list[BaseException]()
     threads = [threading.Thread(target=_guarded(follow, errors), args=(database, n, None, stop), daemon=True)
                for n in names or sorted(VIEWS)]
@@ -58,6 +62,13 @@ def run_command(names: tuple[str, ...]) -> None:
         thread.join(timeout=5)
     if errors:
         raise errors[0]
+
+
+def check_may_write(ledger: Ledger, store: ViewStore) -> None:
+    if not store.writable():
+        raise NotAuthorisedError(f"login {ledger.login} may not write the read models",
+                                 "a member of the ledger's projector role rebuilds and follows them "
+                                 "(aqb db add-login LOGIN --as projector)")
 
 
 def _guarded(func: Callable[..., None], errors: list[BaseException]) -> Callable[..., None]:
@@ -84,6 +95,7 @@ def rebuild_command(names: tuple[str, ...], fresh: bool) -> None:
     ledger = session().ledger()
     chosen = list(names or sorted(VIEWS))
     store = ViewStore(ledger.recorder)
+    check_may_write(ledger, store)
     starts = [store.position(n + BUILD) for n in chosen]
     todo = ledger.reads.head() - (min(starts) if not fresh else 0)
     with _progress(todo, f"rebuilding {', '.join(chosen)}") as advance:
@@ -109,6 +121,31 @@ def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
             state["shown"] = state["done"] * 10 // total
             click.echo(f"{what}: {state['done']:,} of {total:,} events", err=True)
     yield advance
+
+
+@projections.command("check")
+@click.argument("names", nargs=-1, type=VIEW, metavar="[NAME]...")
+@format_option
+def check_command(names: tuple[str, ...]) -> None:
+    """Check each view table, row by row, against a replay of the events up to the position the
+    view stands at: anyone who changed a view table past the projector is found. Exits 10 when a
+    view differs.
+
+    \b
+    Example:
+      aqb projections check
+      aqb projections check budget --format json
+    """
+    s = session()
+    results = check_views(s.ledger(), list(names) or None)
+    rows = [{"view": r.view, "position": r.position, "rows": r.rows, "ok": r.ok,
+             "differences": "; ".join(r.differences) or None} for r in results]
+    emit_table(rows, ["view", "position", "rows", "ok", "differences"], s.fmt, title="Views against a replay",
+               numeric=["position", "rows"], caption="every row recomputed from the events")
+    bad = [r.view for r in results if not r.ok]
+    if bad:
+        raise IntegrityBreakError(f"the view tables of {', '.join(bad)} differ from a replay of the events",
+                                  "rebuild them with 'aqb projections rebuild' and find out who changed them")
 
 
 @projections.command("status")

@@ -8,12 +8,18 @@ from typing import Any
 
 import click
 
+from cli.output.files import write_new
 from cli.render import console, emit_object, emit_receipt
 from cli.session import format_option, session
 from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
+from ledger.domain.principal import principal_id
 from ledger.integrity import anchors, bundle, proof
 
 ANCHOR_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+FORCE = click.option("--force", is_flag=True, help="Replace FILE if it exists (never written through a symlink).")
+KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, metavar="PATH",
+                   type=click.Path(dir_okay=False, path_type=Path),
+                   help="The Ed25519 anchor key that signs the manifest [env AQB_ANCHOR_KEY].")
 
 
 @click.command("proof")
@@ -22,7 +28,8 @@ ANCHOR_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="An older anchor you hold: add the proof that it is a prefix of the latest.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the proof to FILE instead of stdout.")
-def proof_command(position: int, held_path: Path | None, out: Path | None) -> None:
+@FORCE
+def proof_command(position: int, held_path: Path | None, out: Path | None, force: bool) -> None:
     """One event with its link and a Merkle inclusion proof into the latest anchor (about log2(n)
     hashes), as JSON that can be checked without the database.
 
@@ -37,7 +44,7 @@ def proof_command(position: int, held_path: Path | None, out: Path | None) -> No
     if out is None:
         click.echo(text, nl=False)
         return
-    out.write_text(text)
+    write_new(out, text.encode(), force=force)
     click.echo(f"Proof of position {position:,} against the anchor at {made['anchor']['position']:,} in {out}.",
                err=True)
 
@@ -50,45 +57,55 @@ def export() -> None:
 @export.command("bundle")
 @click.argument("items", nargs=-1, required=True, metavar="[AGREEMENT_ID] FILE")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Every agreement of this year.")
+@KEY
+@FORCE
 @format_option
-def bundle_command(items: tuple[str, ...], year: int | None) -> None:
+def bundle_command(items: tuple[str, ...], year: int | None, key_path: Path, force: bool) -> None:
     """Write one audit file: the events of an agreement (with its grants and source documents) or
-    of a year, in order with their links and inclusion proofs, every anchor, and a manifest.
-    Check it anywhere, offline, with 'aqb verify --bundle FILE'.
+    of a year, and the ledger's registry of principals, in order with their links and inclusion
+    proofs; every anchor; and a manifest (subject, every stream with its version range and count)
+    signed with the anchor key. Check it anywhere, offline, with 'aqb verify --bundle FILE'.
 
     \b
     Example:
-      aqb export bundle AQB-2024-06532 AQB-2024-06532.bundle.json
+      aqb export bundle AQB-2024-06532 AQB-2024-06532.bundle.json --key ~/.config/aqb/anchor.key
       aqb export bundle --year 2024 aqb-2024.bundle.json
     """
     if len(items) != (1 if year else 2):
         raise InvalidInputError("give AGREEMENT_ID FILE, or --year YEAR FILE", "see 'aqb export bundle --help'")
     ledger = session().ledger()
+    key = anchors.load_private(key_path)
     subjects = [a.id for a in ledger.agreements() if a.year == year] if year else [items[0]]
     if not subjects:
         raise NotFoundError(f"no agreement of {year} in this ledger", "see them with 'aqb agreement list'")
     streams = list(dict.fromkeys(i for s in subjects for i in ledger.trail_ids(s)))
-    positions = [n.id for n in ledger.reads.streams(streams)]
-    made = bundle.export(ledger.db, f"year {year}" if year else items[0], streams, positions)
+    registry = [principal_id(login) for login in ledger.principal_logins()]
+    made = bundle.export(ledger.db, f"year {year}" if year else items[0].strip(), streams, registry, key,
+                         ledger.login or "(declared, embedded SQLite ledger)")
     path = Path(items[-1])
-    path.write_text(bundle.to_json(made))
-    emit_receipt(session().fmt, f"Wrote {len(positions)} events of {len(streams)} streams, anchored up to "
-                 f"position {made['anchor']['position']:,}, to {path}.", file=str(path), events=len(positions),
+    write_new(path, bundle.to_json(made).encode(), force=force)
+    count = made["manifest"]["events"]
+    emit_receipt(session().fmt, f"Wrote {count} events of {len(streams)} streams and the registry, anchored up "
+                 f"to position {made['anchor']['position']:,}, to {path}.", file=str(path), events=count,
                  streams=streams, anchored_up_to=made["anchor"]["position"])
 
 
 def show_bundle_check(path: Path, public_path: Path | None, fmt: str) -> None:
     """`aqb verify --bundle FILE`: the offline check, what it proves and what it cannot."""
     try:
-        data = json.loads(path.read_text())
-        assert data["manifest"]["format"] == bundle.FORMAT
-    except (ValueError, KeyError, TypeError, AssertionError):
-        raise InvalidInputError(f"{path} is not an aqb audit bundle", "give a file of 'aqb export bundle'") from None
+        data = json.loads(path.read_bytes())
+    except (ValueError, OSError) as exc:
+        raise InvalidInputError(f"{path} is not an aqb audit bundle: {exc}", "give a file of 'aqb export bundle'"
+                                ) from None
     pinned = anchors.load_public(public_path) if public_path else None
-    result = bundle.check(data, pinned)
+    try:
+        result = bundle.check(data, pinned)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path} is {exc.message}", exc.hint) from None
     shown: dict[str, Any] = {"ok": result.ok, "subject": data["manifest"]["subject"],
-                             "events": len(data["events"]), "proves": result.proves, "cannot_prove": result.cannot,
-                             "problems": result.problems}
+                             "events": len(data["events"]), "anchored": result.anchored,
+                             "not_anchored": result.not_anchored, "proves": result.proves,
+                             "cannot_prove": result.cannot, "problems": result.problems}
     emit_object(shown, fmt, lambda d: console().print("\n".join(_lines(d))))
     if not result.ok:
         raise IntegrityBreakError(f"the bundle {path} does not hold: {result.problems[0]}",

@@ -15,6 +15,7 @@ from cli.session import report_format_option, session
 from ledger.app.reports import AgreementReport
 from ledger.compliance import Status, obligations
 from ledger.domain.dates import today
+from ledger.domain.errors import IntegrityBreakError
 
 SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
 
@@ -58,10 +59,16 @@ def compliance(year: int | None, party: str | None, on: date | None) -> None:
         rows = _matrix(reports)
         emit_table(rows, ["party", "name", *obligations()], s.fmt,
                    title=f"Compliance {year or day.year}: 26 parties × obligations", caption=caption)
+    broken = [r for r in reports if r.broken]
+    if broken:
+        left_out = ", ".join(r.agreement_id for r in broken)
+        raise IntegrityBreakError(f"the report leaves out {left_out}: {broken[0].broken}",
+                                  "the other parties are judged above; run 'aqb verify'")
 
 
 def _as_dict(r: AgreementReport) -> dict[str, Any]:
-    return {"agreement": r.agreement_id, "party": r.party_ags, "name": r.party_name, "recorded": r.checks is not None,
+    return {"agreement": r.agreement_id, "party": r.party_ags, "name": r.party_name, "broken": r.broken,
+            "recorded": r.checks is not None or r.broken is not None,
             "checks": [{"obligation": c.obligation, "status": c.status.value, "detail": c.detail,
                         "positions": list(c.positions)} for c in r.checks or ()]}
 
@@ -69,7 +76,10 @@ def _as_dict(r: AgreementReport) -> dict[str, Any]:
 def _long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
     rows = []
     for r in reports:
-        if r.checks is None:
+        if r.broken:
+            rows.append({"agreement": r.agreement_id, "party": r.party_ags, "obligation": "agreement readable",
+                         "status": "BROKEN", "detail": r.broken, "positions": ""})
+        elif r.checks is None:
             rows.append({"agreement": r.agreement_id, "party": r.party_ags, "obligation": "agreement recorded",
                          "status": "FAIL", "detail": "no agreement in the ledger", "positions": ""})
         rows += [{"agreement": r.agreement_id, "party": r.party_ags, "obligation": c.obligation,
@@ -83,13 +93,13 @@ def _matrix(reports: list[AgreementReport]) -> list[dict[str, Any]]:
     for r in reports:
         row: dict[str, Any] = {"party": r.party_ags, "name": r.party_name}
         for name in obligations():
-            row[name] = "no agreement" if r.checks is None else next(
+            row[name] = "BROKEN" if r.broken else "no agreement" if r.checks is None else next(
                 c.status.value for c in r.checks if c.obligation == name)
         rows.append(row)
     totals: dict[str, Any] = {"party": "total", "name": ""}
     for name in obligations():
         counts = [row[name] for row in rows]
-        kinds = [*(s.value for s in Status), "no agreement"]
+        kinds = [*(s.value for s in Status), "no agreement", "BROKEN"]
         totals[name] = ", ".join(f"{counts.count(k)} {k}" for k in kinds if counts.count(k))
     return [*rows, totals]
 

@@ -64,7 +64,7 @@ def status(agreement_id: str, as_of: date | None, at: int | None, effective: dat
     s = session()
     ledger, point, agreement_id = s.ledger(), _point(as_of, at, effective), agreement_id.strip()
     found = status_then(ledger, agreement_id, point[0], point[1]) if point else status_now(ledger, agreement_id)
-    words = point[2] if point else "current view"
+    words = point[2] if point else "now, computed from the events"
     sections = {KEYS[name]: rows for name, rows in found.tables.items()}
     emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
                  "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words))
@@ -104,7 +104,8 @@ def overview(year: int, as_of: date | None, effective: date | None) -> None:
     s = session()
     ledger, point = s.ledger(), _point(as_of, None, effective)
     found = overview_then(ledger, year, point[0], point[1]) if point else overview_now(ledger, year)
-    words = point[2] if point else "current view"
+    words = point[2] if point else ("now, from the view tables (at the ledger head)" if found.basis == "view"
+                                    else "now, computed from the events (the view tables lag behind)")
     rows = found.rows if s.fmt != "table" else [_for_people(r) for r in found.rows]
     columns = list(rows[0]) if rows else ["party"]
     emit_table(rows, columns, s.fmt, title=f"Statewide overview {year}",

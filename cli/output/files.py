@@ -18,6 +18,7 @@ import click
 
 from cli.output.errors import BinaryToTerminalError
 from cli.output.spreadsheet import csv_de, object_rows
+from ledger.domain.errors import InvalidInputError, StorageError
 
 Row = Mapping[str, Any]
 SPREADSHEETS = ("csv-de", "xlsx")
@@ -37,6 +38,27 @@ def deliver(data: bytes, output: str | os.PathLike[str] | None, *, fmt: str, str
         raise BinaryToTerminalError(fmt)
     target.write(data)
     target.flush()
+
+
+def check_new(path: Path, *, force: bool = False) -> None:
+    """A file the user named may be written: it does not exist (nor as a symlink) unless `force`."""
+    if not force and (path.exists() or path.is_symlink()):
+        what = "a symbolic link" if path.is_symlink() else "a file"
+        raise InvalidInputError(f"{path} is already {what}: it is not overwritten",
+                                "choose another name, or give --force to replace it")
+    if path.parent and not path.parent.is_dir():
+        raise InvalidInputError(f"the folder {path.parent} does not exist", "create it first, or name another file")
+
+
+def write_new(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write a file the user named: never over an existing file or through a symlink unless
+    `force` (then the name is replaced, atomically; a symlink itself, never its target)."""
+    check_new(path, force=force)
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}",
+                           "check the folder's rights and free space; nothing was written") from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -32,6 +32,7 @@ from ledger.domain.errors import (
     ActorRequiredError,
     AgreementNotFoundError,
     AlreadyExistsError,
+    BrokenStreamError,
     ConcurrentWriteError,
     ConflictError,
     DatabaseUnavailableError,
@@ -236,7 +237,11 @@ class LedgerCore(Application[str]):
         """An aggregate from its stored rows (each read through the checked decoder)."""
         aggregate: Any = None
         for row in rows:
-            aggregate = self.decoder.event(row).mutate(aggregate)
+            event = self.decoder.event(row)
+            if row.originator_version != (aggregate.version + 1 if aggregate is not None else 1):
+                raise BrokenStreamError(row.originator_id, row.id, row.originator_version,
+                                        aggregate.version if aggregate is not None else 0)
+            aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, LedgerAggregate) else None
 
     def load(self, cls: type[A], stream_id: str) -> A:

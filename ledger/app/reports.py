@@ -10,6 +10,7 @@ from ledger.app.core import LedgerCore
 from ledger.compliance import Check, Facts, checklist
 from ledger.domain.agreement import Agreement
 from ledger.domain.agreement import agreement_id as make_agreement_id
+from ledger.domain.errors import UndecodableEventError
 from ledger.domain.grant import Grant
 
 
@@ -19,6 +20,7 @@ class AgreementReport:
     party_ags: str
     party_name: str
     checks: tuple[Check, ...] | None  # None: no agreement recorded for this party and year
+    broken: str | None = None  # why the agreement could not be read (an integrity break), if so
 
 
 class ReportCommands(LedgerCore):
@@ -43,10 +45,18 @@ class ReportCommands(LedgerCore):
                 continue
             target = make_agreement_id(year, ags)
             if target in recorded:
-                reports.append(self.compliance(target, on, four_eyes=four_eyes))
+                reports.append(self._judged(target, ags, known.display_name, on, four_eyes=four_eyes))
             else:
                 reports.append(AgreementReport(target, ags, known.display_name, None))
         return reports
+
+    def _judged(self, target: str, ags: str, name: str, on: date, *, four_eyes: bool) -> AgreementReport:
+        """One party's checklist; an agreement whose events cannot be read is reported as broken,
+        and the other parties are judged all the same."""
+        try:
+            return self.compliance(target, on, four_eyes=four_eyes)
+        except UndecodableEventError as exc:
+            return AgreementReport(target, ags, name, None, exc.message)
 
     def stream_ids_with_prefix(self, prefix: str) -> list[str]:
         return [i for i in self.stream_ids_with(Agreement.Recorded.TOPIC) if i.startswith(prefix)]

@@ -234,3 +234,14 @@ class LedgerMissingError(StorageError):
             f"no ledger at {where}: {why}",
             "check --database / AQB_DATABASE_URL; a new ledger is made by 'aqb db migrate' or 'aqb demo'",
         )
+
+
+class BrokenStreamError(IntegrityBreakError):
+    """A stream whose versions do not follow one another: a row was added or removed past the
+    application."""
+
+    def __init__(self, stream: str, position: int, version: int, last: int) -> None:
+        super().__init__(
+            f"{stream} cannot be read: version {version} at position {position} follows version {last}",
+            "the ledger was changed outside the application; keep it as it is and run 'aqb verify'",
+        )

@@ -33,9 +33,14 @@ def event_record(row: ChainRow) -> dict[str, Any]:
             "prev_hash": (row.prev_hash or b"").hex(), "event_hash": (row.event_hash or b"").hex()}
 
 
+def state_of(record: dict[str, Any]) -> bytes:
+    """The stored bytes of an exported event."""
+    return record["state"].encode() if record["state_encoding"] == "utf-8" else base64.b64decode(record["state"])
+
+
 def recompute_link(record: dict[str, Any]) -> bytes:
     """The link of an exported event, from its fields and its stated predecessor link."""
-    state = record["state"].encode() if record["state_encoding"] == "utf-8" else base64.b64decode(record["state"])
+    state = state_of(record)
     return link.link_hash(bytes.fromhex(record["prev_hash"]), record["position"], record["originator_id"],
                           record["originator_version"], record["topic"], record["recorded_at_us"], state,
                           record.get("recorded_by"))

@@ -87,6 +87,16 @@ class ChainReader:
                 + f"WHERE e.rowid IN ({marks})", wanted).fetchall()
         return {int(r[0]): (chain_row(r[:9]), None if r[9] is None else bytes(r[9])) for r in found}
 
+    def of_streams(self, streams: Sequence[str]) -> list[ChainRow]:
+        """Every row of these streams, in global order."""
+        if self.pg:
+            query = sql.SQL("SELECT " + PG_COLUMNS + " FROM {0} WHERE originator_id = ANY(%s) "  # noqa: S608
+                            "ORDER BY notification_id").format(postgres.events_table(self.db))
+            return [chain_row(r) for r in self.conn.execute(query, (list(streams),))]
+        marks = ",".join("?" * len(streams))
+        text = SQLITE_SELECT + f"WHERE e.originator_id IN ({marks}) ORDER BY e.rowid"
+        return [chain_row(r) for r in self.conn.execute(text, list(streams))] if streams else []
+
     def with_topics(self, topics: Sequence[str], before: int) -> list[ChainRow]:
         """The rows of these topics before a position, in order."""
         if self.pg:

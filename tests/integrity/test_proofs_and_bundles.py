@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ledger.integrity import link, merkle, proof
-from tests.integrity.conftest import FIRST, at, fill, run_cli
+from tests.integrity.conftest import FIRST, REGISTRY, at, fill, run_cli
 from tests.integrity.test_anchors import anchor
 
 
@@ -62,26 +62,87 @@ def test_a_proof_of_one_event_checks_offline_against_the_anchor(anchored: tuple[
     assert proof.check(made) == [f"position {at(3)}: the event's fields do not give its link"]
 
 
+def export(url: str, key: Path, out: Path, *extra: str) -> dict:
+    result = run_cli(url, "export", "bundle", FIRST, str(out), "--key", str(key), *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(out.read_text())
+
+
+def check_bundle(url: str, path: Path, key: Path | None = None) -> tuple[int, dict, str]:
+    pin = ["--public-key", f"{key}.pub"] if key else []
+    result = run_cli("sqlite:///nowhere/never", "verify", "--bundle", str(path), *pin, "--format", "json")
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}, result.stderr
+
+
 def test_an_audit_bundle_verifies_offline_and_says_what_it_cannot_prove(anchored: tuple[str, Path],
                                                                          tmp_path: Path) -> None:
     url, key = anchored
-    out = tmp_path / "bundle.json"
-    assert run_cli(url, "export", "bundle", FIRST, str(out)).exit_code == 0
-    result = run_cli("sqlite:///nowhere/never", "verify", "--bundle", str(out), "--public-key", f"{key}.pub",
-                     "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    checked = json.loads(result.stdout)
-    assert checked["events"] == 4 and checked["problems"] == []
+    made = export(url, key, tmp_path / "bundle.json")
+    assert [s["stream"] for s in made["manifest"]["streams"]] == [FIRST]
+    assert made["manifest"]["streams"][0] == {"stream": FIRST, "first_version": 1, "last_version": 4, "events": 4}
+    assert made["manifest"]["registry_events"] == REGISTRY
+    code, checked, _ = check_bundle(url, tmp_path / "bundle.json", key)
+    assert code == 0, checked
+    assert (checked["events"], checked["anchored"], checked["not_anchored"], checked["problems"]) == (4, 4, 0, [])
     assert any("no events after this export" in c for c in checked["cannot_prove"])
+    assert any("registered principal under a mandate" in p for p in checked["proves"])
 
 
-def test_an_altered_bundle_fails_with_exit_code_10(anchored: tuple[str, Path], tmp_path: Path) -> None:
-    url, _ = anchored
-    out = tmp_path / "bundle.json"
-    run_cli(url, "export", "bundle", FIRST, str(out))
-    data = json.loads(out.read_text())
-    data["events"].pop(1)
-    out.write_text(json.dumps(data))
-    result = run_cli(url, "verify", "--bundle", str(out))
-    assert result.exit_code == 10
-    assert result.stderr.startswith("error: the bundle")
+def test_events_after_the_last_anchor_are_shown_as_not_anchored_never_as_proven(anchored: tuple[str, Path],
+                                                                                 tmp_path: Path) -> None:
+    url, key = anchored
+    more = run_cli(url, "record", "project", FIRST, "--name", "ViA", "--category", "QUAL", "--amount", "5000",
+                   "--reason", "Plan", login="j.weber")
+    assert more.exit_code == 0, more.stderr
+    export(url, key, tmp_path / "b.json")
+    code, checked, _ = check_bundle(url, tmp_path / "b.json", key)
+    assert (code, checked["anchored"], checked["not_anchored"]) == (0, 4, 1)
+    assert any("1 events after position" in c and "not anchored" in c for c in checked["cannot_prove"])
+
+
+@pytest.mark.parametrize("attack", ["drop a stream", "relabel the subject", "invent an event", "drop an event"])
+def test_a_changed_bundle_fails_with_exit_code_10(anchored: tuple[str, Path], tmp_path: Path, attack: str) -> None:
+    url, key = anchored
+    data = export(url, key, tmp_path / "b.json")
+    if attack == "drop a stream":
+        data["events"] = [e for e in data["events"] if e["originator_id"] != FIRST]
+        data["manifest"]["streams"] = []
+    elif attack == "relabel the subject":
+        data["manifest"]["subject"] = "AQB-2024-06611"
+    elif attack == "invent an event":
+        last = data["events"][-1]
+        made = {**last, "position": 10**6, "originator_version": last["originator_version"] + 1,
+                "prev_hash": last["event_hash"]}
+        made["event_hash"] = proof.recompute_link(made).hex()
+        data["events"].append(made)
+        data["manifest"]["streams"][0].update(last_version=made["originator_version"], events=5)
+    else:
+        data["events"].pop(1)
+    (tmp_path / "b.json").write_text(json.dumps(data))
+    code, checked, stderr = check_bundle(url, tmp_path / "b.json", key)
+    assert code == 10, checked
+    assert stderr.startswith("error: the bundle") and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("content", ["", "[]", '{"manifest": {"format": "aqb-bundle/2"}}', "{", "\u0000",
+                                     '{"manifest": 1, "events": []}'])
+def test_a_malformed_bundle_gets_one_line(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = run_cli("sqlite:///nowhere/never", "verify", "--bundle", str(path))
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.startswith(f"error: {path} is not an aqb audit bundle") and result.stderr.count("\n") == 1
+
+
+def test_an_export_never_overwrites_a_file_unless_forced(anchored: tuple[str, Path], tmp_path: Path) -> None:
+    url, key = anchored
+    out = tmp_path / "b.json"
+    out.write_text("keep me")
+    result = run_cli(url, "export", "bundle", FIRST, str(out), "--key", str(key))
+    assert (result.exit_code, out.read_text()) == (4, "keep me")
+    assert "is already a file: it is not overwritten" in result.stderr
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "target.json")
+    assert run_cli(url, "export", "bundle", FIRST, str(link), "--key", str(key)).exit_code == 4
+    assert not (tmp_path / "target.json").exists()
+    assert run_cli(url, "export", "bundle", FIRST, str(out), "--key", str(key), "--force").exit_code == 0

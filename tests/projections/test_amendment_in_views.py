@@ -9,6 +9,7 @@ from ledger.application import Meta
 from ledger.importer.read import read_source, seed_document_path
 from projections.queries import status_now
 from projections.rebuild import rebuild
+from projections.sync import catch_up
 from tests.cast import Acting
 from tests.projections.conftest import FreshUrl
 from tests.projections.test_views_equal_replay import replayed, view_tables
@@ -28,6 +29,7 @@ def test_an_amendment_changes_the_agreed_budget_and_adds_projects_in_every_view(
     fresh_url: FreshUrl, tmp_path: Path
 ) -> None:
     ledger = Acting(fresh_url())
+    ledger.after = catch_up  # as a projector following live does after every write
     try:
         ledger.import_documents(Meta("a.schneider@HMSI", reason="ZV"), [read_source(seed_document_path())])
         ledger.import_documents(Meta("a.schneider@HMSI", reason="Änderung §4"), [read_source(amended_copy(tmp_path))],

@@ -6,8 +6,10 @@ import threading
 import time
 from decimal import Decimal
 
+import psycopg
 import pytest
 
+from ledger.application import Meta
 from ledger.demo import play_year
 from ledger.persistence.config import database_from_url
 from projections.rebuild import rebuild
@@ -98,3 +100,26 @@ def _wait_for(store: ViewStore, view: str, position: int, timeout: float = 10) -
     while store.position(view) < position:
         assert time.monotonic() < deadline, f"{view} did not reach {position}"
         time.sleep(0.01)
+
+
+def test_the_live_runner_reconnects_after_losing_the_database_and_says_so(pg_url: str) -> None:
+    db = database_from_url(pg_url)
+    ledger = Acting(pg_url)
+    said: list[str] = []
+    started, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=follow, args=(db, "audit", started, stop, said.append), daemon=True)
+    try:
+        thread.start()
+        assert started.wait(10)
+        with psycopg.connect(pg_url.split("?", maxsplit=1)[0], autocommit=True) as admin:  # as a server restart would
+            killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE application_name = 'aqb projections run audit'").fetchone()
+        assert killed is not None and killed[0] >= 2  # the lock's connection, the listener, the reader
+        receipt = ledger.create_agreement(Meta(MINISTRY, reason="ZV"), "AQB-2025-06532", [("AQB", Decimal(1))])
+        _wait_for(ViewStore(ledger.recorder), "audit", receipt.position, timeout=20)
+        assert any("lost the database" in s and "reconnecting in 0.5 s" in s for s in said), said
+        assert "view audit: reconnected" in said
+    finally:
+        stop.set()
+        thread.join(10)
+        ledger.close()

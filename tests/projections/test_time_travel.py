@@ -55,7 +55,8 @@ def test_aqb_status_and_overview_show_the_demo_numbers(bare_sqlite_url: str) -> 
     assert '"disbursed": "900000.00"' in status.stdout
     overview = run("overview", "--year", "2024")
     assert "1,185,000.00" in overview.stdout and "Lahn-Dill-Kreis" in overview.stdout
-    found = re.search(r"current view; stands at position (\d+), ledger head (\d+)", overview.stdout)
+    found = re.search(r"now, from the view tables \(at the ledger head\); stands at position (\d+), ledger head (\d+)",
+                      overview.stdout)
     assert found and found.group(1) == found.group(2)
     then = run("status", AGREEMENT, "--effective", "2024-06-30")
     assert "what had happened by 2024-06-30 (effective dates)" in then.stdout
