@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -72,14 +72,22 @@ def keygen(private_path: Path) -> tuple[Path, str]:
 
 
 def load_private(path: Path) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(_read(path, "signing key"), password=None)
+    try:
+        key = serialization.load_pem_private_key(_read(path, "signing key"), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise InvalidInputError(f"{path} is not a readable Ed25519 private key: {_first(exc)}",
+                                "give the key written by 'aqb anchor keygen' (PEM, no password)") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise InvalidInputError(f"{path} is not an Ed25519 private key", "create one with 'aqb anchor keygen'")
     return key
 
 
 def load_public(path: Path) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(_read(path, "public key"))
+    try:
+        key = serialization.load_pem_public_key(_read(path, "public key"))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise InvalidInputError(f"{path} is not a readable Ed25519 public key: {_first(exc)}",
+                                "give the .pub file of 'aqb anchor keygen' (PEM)") from None
     if not isinstance(key, Ed25519PublicKey):
         raise InvalidInputError(f"{path} is not an Ed25519 public key", "use the .pub file of 'aqb anchor keygen'")
     return key
@@ -109,16 +117,24 @@ def signature_valid(anchor: Anchor, pinned: Ed25519PublicKey | None = None) -> b
 def parse(text: str, source: str) -> Anchor:
     try:
         data = json.loads(text)
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format is {data.get('format')!r}")
-        return Anchor(**data)
-    except (ValueError, TypeError) as exc:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"format is {data.get('format') if isinstance(data, dict) else None!r}")
+        anchor = Anchor(**data)
+        int(anchor.position), int(anchor.tree_size)
+        bytes.fromhex(anchor.head_hash + anchor.merkle_root + anchor.public_key + anchor.signature)
+        return anchor
+    except (ValueError, TypeError, AttributeError) as exc:
         raise InvalidInputError(f"{source} is not an aqb anchor: {exc}",
                                 "give a file written by 'aqb anchor create'") from None
 
 
 def read_file(path: Path) -> Anchor:
-    return parse(_read(path, "anchor file").decode(), str(path))
+    return parse(_read(path, "anchor file").decode("utf-8", errors="replace"), str(path))
+
+
+def _first(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:120] or type(exc).__name__
 
 
 def _read(path: Path, what: str) -> bytes:
