@@ -7,12 +7,18 @@ app, ...; medians reported):
   table shaped like the library's events table (same columns, primary key, bigserial and unique
   notification-id index), each transaction committed before the next starts;
 * app: realistic commands through the `Ledger` application service, each its own transaction and
-  each writing one event: load the aggregate, check the rules, save. The commands cycle over many
+  each writing one event: resolve the principal and its mandates, load the aggregate, check the
+  rules, save (the database stamps the login and checks the author). The commands cycle over many
   agreements and their grants (record, allocation, projects, deviation and decision, reallocation,
-  activity, publication, grant application, notice, payments, proof and review).
+  activity, publication, grant application, notice, payments, proof and review), recorded by a
+  service login on behalf of the officers (bench/cast.py).
+* with `--compare-stamping`, the same commands again against a schema whose chain trigger does
+  what the first release's did (positions and layout-1 links only: no login stamped, no author
+  checked): the append cost of the stamping, A/B in alternating rounds.
 
 Example:
     .venv/bin/python -m bench.append --seconds 10 --rounds 3
+    .venv/bin/python -m bench.append --seconds 5 --rounds 3 --compare-stamping
     .venv/bin/python -m bench.append --profile 500      # where the time per command goes
 """
 
@@ -37,8 +43,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from bench import cast
 from ledger import reference
-from ledger.application import Ledger, Meta, Receipt, migrate, open_ledger
+from ledger.application import Ledger, Meta, Receipt
+from ledger.integrity import link
 from ledger.persistence.config import database_from_url
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -98,14 +106,14 @@ def run_floor(conn: psycopg.Connection[Any], schema: str, seconds: float) -> Rat
 
 # --- the application workload ------------------------------------------------------------------
 
-MINISTRY = Meta("a.schneider@HMSI", reason="Zuweisung laut Haushaltsplan")
-RP = Meta("k.becker@RPKS", reason="Prüfung durch Dezernat 57")
+MINISTRY = Meta(cast.MINISTRY, reason="Zuweisung laut Haushaltsplan")
+RP = Meta(cast.RP, reason="Prüfung durch Dezernat 57")
 
 
 def agreement_case(ledger: Ledger, year: int, ags: str) -> Iterator[Receipt]:
     """One agreement and its grant, one command (one event, one transaction) per step."""
     aid, file_number = f"AQB-{year}-{ags}", f"RPKS 57-{year}-{ags}"
-    party = Meta(f"j.weber@{ags}", reason="Meldung des Trägers")
+    party = Meta(cast.party_login(ags), reason="Meldung des Trägers")
     day = date(2024, 3, 1)
     yield ledger.create_agreement(
         MINISTRY, aid, [("AQB", Decimal("1185000.00"))],
@@ -165,7 +173,7 @@ PHASES = {  # label: (file suffix, function name), cumulative time under cProfil
     "load (SELECT + replay)": ("ledger/app/core.py", "load"),
     "  of which replay (project_aggregate)": ("eventsourcing/application.py", "project_aggregate"),
     "save (lock, NOTIFY, INSERT, COMMIT)": ("eventsourcing/application.py", "save"),
-    "envelope construction": ("ledger/app/core.py", "envelope"),
+    "envelope (principal and mandates)": ("ledger/app/core.py", "envelope"),
 }
 
 
@@ -202,11 +210,34 @@ def with_schema(url: str, schema: str) -> str:
 
 
 def admin_connection(url: str) -> psycopg.Connection[Any]:
-    env = database_from_url(url).env
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"],
-    )
+    return psycopg.connect(**database_from_url(url).conninfo)
+
+
+UNSTAMPED = """
+CREATE OR REPLACE FUNCTION {schema}.aqb_chain_link() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE prev bytea; micros bigint;
+BEGIN
+  NEW.notification_id := nextval({sequence}::regclass);
+  SELECT event_hash INTO prev FROM {table} WHERE notification_id < NEW.notification_id
+    AND event_hash IS NOT NULL ORDER BY notification_id DESC LIMIT 1;
+  prev := coalesce(prev, '\\x{genesis}'::bytea);
+  NEW.recorded_at := clock_timestamp();
+  micros := (extract(epoch FROM NEW.recorded_at) * 1000000)::bigint;
+  NEW.prev_hash := prev;
+  NEW.event_hash := {link};
+  RETURN NEW;
+END $f$
+"""
+
+
+def unstamp(conn: psycopg.Connection[Any], schema: str) -> None:
+    """The chain trigger as the first release had it: no login stamped, no author checked."""
+    conn.execute(sql.SQL(UNSTAMPED).format(
+        schema=sql.Identifier(schema), table=sql.Identifier(schema, "aqb_events"),
+        sequence=sql.Literal(f'"{schema}"."aqb_events_notification_id_seq"'), genesis=sql.SQL(link.GENESIS.hex()),
+        link=sql.SQL(link.sql_link_expression("prev", "NEW", "micros", layout=1))))
+    conn.commit()
 
 
 def payload_bytes(conn: psycopg.Connection[Any], schema: str, table: str) -> float:
@@ -249,20 +280,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of each side before measuring")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also run N commands under cProfile and print where the time goes")
+    parser.add_argument("--compare-stamping", action="store_true",
+                        help="also measure the same commands without the login stamping (A/B)")
     return parser.parse_args(argv)
+
+
+def report_stamping(pairs: list[tuple[Rate, Rate]]) -> None:
+    stamped = statistics.median(a.txn_per_s for a, _ in pairs)
+    plain = statistics.median(b.txn_per_s for _, b in pairs)
+    print("\nLogin stamping (A/B, alternating rounds): the same commands, chain trigger with and without")
+    print(f"  stamped and author checked {stamped:>8,.0f} commands/s")
+    print(f"  first release's trigger    {plain:>8,.0f} commands/s")
+    print(f"  cost of the stamping       {plain / stamped - 1:>8.1%} more time per command")
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    url = with_schema(args.database, schema)
+    schema, other = f"bench_{uuid.uuid4().hex[:10]}", f"bench_{uuid.uuid4().hex[:10]}"
+    url, other_url = with_schema(args.database, schema), with_schema(args.database, other)
     admin = admin_connection(args.database)
-    ledger: Ledger | None = None
+    ledgers: list[Ledger] = []
     try:
-        migrate(database_from_url(url))
+        ledgers.append(cast.ledger_for(url))
         create_floor_table(admin, schema)
-        ledger = open_ledger(url)
-        workload = Workload(ledger)
+        workload = Workload(ledgers[0])
         print(f"schema {schema}: warm-up {args.warmup:g} s each, then {args.rounds} × "
               f"({args.seconds:g} s floor, {args.seconds:g} s app)", file=sys.stderr)
         run_floor(admin, schema, args.warmup)
@@ -270,15 +311,22 @@ def main(argv: list[str] | None = None) -> None:
         rounds = [(run_floor(admin, schema, args.seconds), run_app(workload, args.seconds))
                   for _ in range(args.rounds)]
         report(rounds, payload_bytes(admin, schema, "aqb_events"))
+        if args.compare_stamping:
+            ledgers.append(cast.ledger_for(other_url))
+            unstamp(admin, other)
+            unstamped = Workload(ledgers[1])
+            run_app(unstamped, args.warmup)
+            report_stamping([(run_app(workload, args.seconds), run_app(unstamped, args.seconds))
+                             for _ in range(args.rounds)])
         if args.profile:
             print("\n" + profile(workload, args.profile))
     finally:
-        if ledger is not None:
+        for ledger in ledgers:
             ledger.close()
         admin.rollback()
-        admin.execute(sql.SQL("DROP SCHEMA IF EXISTS {0} CASCADE").format(sql.Identifier(schema)))
-        admin.commit()
         admin.close()
+        for used in (url, other_url):
+            cast.drop(used)
 
 
 if __name__ == "__main__":

@@ -62,21 +62,21 @@ class AgreementCommands(LedgerCore):
         cash_schedule: Sequence[tuple[int, Decimal]] = (),
     ) -> Receipt:
         schedule = tuple(CashYear(y, a) for y, a in cash_schedule)
-        return self.change(Agreement, agreement_id, lambda agg: agg.announce_allocation(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.announce_allocation(
             self.envelope(meta), Budget(budget), amount, schedule))[1]
 
     def plan_project(
         self, meta: Meta, agreement_id: str, name: str, category: str, amount: Decimal,
         places: int | None = None,
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.plan_project(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.plan_project(
             self.envelope(meta), name.strip(), Category(category), amount, places))[1]
 
     def reallocate(
         self, meta: Meta, agreement_id: str, source: str, target: str, amount: Decimal,
         approval_reference: str | None = None,
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.reallocate(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.reallocate(
             self.envelope(meta), source, target, amount, approval_reference))[1]
 
     def report_deviation(
@@ -84,7 +84,7 @@ class AgreementCommands(LedgerCore):
         scope_ref: str | None = None, metric: str | None = None, planned: str | None = None,
         actual: str | None = None,
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.report_deviation(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.report_deviation(
             self.envelope(meta), kind=DeviationKind(kind), scope=Scope(scope), scope_ref=scope_ref,
             metric=metric, planned=planned, actual=actual, cause=cause))[1]
 
@@ -97,14 +97,14 @@ class AgreementCommands(LedgerCore):
             envelope = self.envelope(replace(meta, causation_id=cause))
             agg.decide_deviation(envelope, deviation_id, Decision(decision), decision_reference,
                                  conditions, revise=revise)
-        return self.change(Agreement, agreement_id, command)[1]
+        return self.change(Agreement, agreement_id, meta, command)[1]
 
     def sign(
         self, meta: Meta, agreement_id: str, party: str, signatory: str, function: str,
         place: str | None, signed_on: date | None, organisation: str | None = None,
         organisation_text: str | None = None, raw_text: str | None = None,
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.sign(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.sign(
             self.envelope(meta, signed_on), party=party, signatory=signatory, function=function,
             organisation=organisation or party, organisation_text=organisation_text, place=place,
             signed_on=signed_on, raw_text=raw_text))[1]
@@ -114,7 +114,7 @@ class AgreementCommands(LedgerCore):
         agenda: Sequence[str] = (), deviations_discussed: Sequence[str] = (),
         agreed_actions: Sequence[str] = (), minutes_reference: str | None = None,
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.hold_meeting(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.hold_meeting(
             self.envelope(meta, held_on), held_on=held_on, participants=tuple(participants),
             agenda=tuple(agenda), deviations_discussed=tuple(deviations_discussed),
             agreed_actions=tuple(agreed_actions), minutes_reference=minutes_reference))[1]
@@ -122,20 +122,20 @@ class AgreementCommands(LedgerCore):
     def publish(
         self, meta: Meta, agreement_id: str, url: str, published_on: date, sha256: str | None = None
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.publish(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.publish(
             self.envelope(meta, published_on), url, published_on, sha256))[1]
 
     def record_activity(
         self, meta: Meta, agreement_id: str, kind: str, title: str, held_on: date
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.record_activity(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.record_activity(
             self.envelope(meta, held_on), ActivityKind(kind), title, held_on))[1]
 
     def report_participation(
         self, meta: Meta, agreement_id: str, project: str, period_start: date, period_end: date,
         entries: int, exits: int, outcomes: Sequence[tuple[str, int]] = (),
     ) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.report_participation(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.report_participation(
             self.envelope(meta, period_end), project, period_start=period_start, period_end=period_end,
             entries=entries, exits=exits, outcomes=tuple(Count(label, n) for label, n in outcomes)))[1]
 
@@ -145,5 +145,5 @@ class AgreementCommands(LedgerCore):
     ) -> Receipt:
         fixes = tuple(FieldChange(f, old, new) for f, old, new in changes)
         cause = f"{agreement_id}@{version}"
-        return self.change(Agreement, agreement_id, lambda agg: agg.correct(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.correct(
             self.envelope(replace(meta, causation_id=cause)), version, fixes, approver))[1]

@@ -36,14 +36,14 @@ class AssessmentCommands(LedgerCore):
         state = self.state_at(agreement_id, evidence)
         known = tuple(d for d in state.agreement.deviations)
         treated = tuple(DeviationTreatment(d, Treatment(t)) for d, t in treatments.items())
-        return self.change(Agreement, agreement_id, lambda agg: agg.assess(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.assess(
             self.envelope(meta), verdict=Verdict(verdict), rationale=rationale,
             indicators=compute_indicators(state.agreement, state.grants), treatments=treated,
             known_deviations=known, evidence_position=evidence, evidence_hash=self.chain_hash_at(evidence),
             supersedes=revises))[1]
 
     def sign_off_assessment(self, meta: Meta, agreement_id: str, assessment_id: str, note: str | None) -> Receipt:
-        return self.change(Agreement, agreement_id, lambda agg: agg.sign_off(
+        return self.change(Agreement, agreement_id, meta, lambda agg: agg.sign_off(
             self.envelope(meta), assessment_id, note))[1]
 
     def check_evidence_position(self, position: int | None) -> int:

@@ -11,6 +11,7 @@ before a clear conflict error.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 import uuid
@@ -37,12 +38,23 @@ from ledger.domain.errors import (
     ConflictError,
     DatabaseUnavailableError,
     GrantNotFoundError,
+    LedgerError,
     NotAuthorisedError,
     StreamNotFoundError,
 )
 from ledger.domain.grant import Grant, check_file_number
 from ledger.domain.principal import Principal, principal_id, usable_mandates
-from ledger.domain.values import Act, Actor, Authority, DocumentRef, Envelope, PrincipalKind, parse_actor, role_of
+from ledger.domain.values import (
+    LOGIN,
+    Act,
+    Actor,
+    Authority,
+    DocumentRef,
+    Envelope,
+    PrincipalKind,
+    parse_actor,
+    role_of,
+)
 from ledger.persistence.config import APP_NAME, Database
 from ledger.persistence.decode import Decoder
 from ledger.persistence.reads import EventReads, Row
@@ -87,8 +99,10 @@ class Who:
 
 @dataclass
 class Attempt:
-    """What one run of a command read of the registry: who, and the versions to hold at save."""
+    """What one run of a command read: the streams fetched together, who records, and the
+    versions of the registry streams to hold at save."""
 
+    rows: dict[str, list[Row]] = field(default_factory=dict)
     resolved: dict[str | None, Who] = field(default_factory=dict)
     expect: dict[str, int] = field(default_factory=dict)
 
@@ -179,7 +193,7 @@ class LedgerCore(Application[str]):
 
     def principal_or_none(self, login: str) -> Principal | None:
         stream = principal_id(login)
-        rows = self.reads.streams([stream])
+        rows = self.attempt.rows[stream] if stream in self.attempt.rows else self.reads.streams([stream])
         self.attempt.expect[stream] = rows[-1].originator_version if rows else 0
         aggregate = self.replay(rows) if rows else None
         return aggregate if isinstance(aggregate, Principal) else None
@@ -203,13 +217,15 @@ class LedgerCore(Application[str]):
             self.attempt = Attempt()
         return Receipt(aggregate.id, recordings[-1].notification.id, len(recordings))
 
-    def change(self, cls: type[A], stream_id: str, command: Callable[[A], T]) -> tuple[T, Receipt]:
-        """Load, run the command, save; on a concurrent write, reload and run it again."""
+    def change(self, cls: type[A], stream_id: str, meta: Meta, command: Callable[[A], T]) -> tuple[T, Receipt]:
+        """Load (the aggregate and the recording principal's registry stream in one read), run
+        the command, save; on a concurrent write, reload and run it again."""
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not crypto)
             self.attempt = Attempt()
-            aggregate = self.load(cls, stream_id)
+            self.prefetch([stream_id, *self._registry_streams(meta)])
+            aggregate = self._loaded(cls, stream_id, self.attempt.rows[stream_id])
             result = command(aggregate)
             try:
                 recordings = self._save(aggregate)
@@ -244,8 +260,25 @@ class LedgerCore(Application[str]):
             aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, LedgerAggregate) else None
 
+    def prefetch(self, stream_ids: Sequence[str]) -> None:
+        """Read these streams in one query for this attempt (an absent one: no rows)."""
+        found: dict[str, list[Row]] = {i: [] for i in stream_ids}
+        for row in self.reads.streams(list(found)):
+            found[row.originator_id].append(row)
+        self.attempt.rows.update(found)
+
+    def _registry_streams(self, meta: Meta) -> list[str]:
+        logins = {self.login} if self.login else set()
+        if meta.actor:
+            with contextlib.suppress(LedgerError):  # refused, with its message, when the envelope is made
+                logins.add(parse_actor(meta.actor)[0])
+        return [principal_id(login) for login in sorted(logins) if LOGIN.match(login)]
+
     def load(self, cls: type[A], stream_id: str) -> A:
-        aggregate = self.replay(self.reads.streams([stream_id]))
+        return self._loaded(cls, stream_id, self.reads.streams([stream_id]))
+
+    def _loaded(self, cls: type[A], stream_id: str, rows: Sequence[Row]) -> A:
+        aggregate = self.replay(rows)
         if not isinstance(aggregate, cls):
             raise _not_found(cls, stream_id)
         return aggregate

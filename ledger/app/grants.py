@@ -29,7 +29,7 @@ class GrantCommands(LedgerCore):
         return self.create(grant)
 
     def approve_early_start(self, meta: Meta, file_number: str, approved_on: date, start_from: date) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.approve_early_start(
+        return self.change(Grant, file_number, meta, lambda g: g.approve_early_start(
             self.envelope(meta, approved_on), approved_on, start_from))[1]
 
     def issue_notice(
@@ -38,7 +38,7 @@ class GrantCommands(LedgerCore):
         conditions: Sequence[str] = (), interim_proof_due: date | None = None,
         final_proof_due: date | None = None,
     ) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.issue_notice(
+        return self.change(Grant, file_number, meta, lambda g: g.issue_notice(
             self.envelope(meta, notice_date), notice_date=notice_date, amount=amount,
             period_start=period_start, period_end=period_end,
             cash_schedule=tuple(CashYear(y, a) for y, a in cash_schedule),
@@ -49,21 +49,21 @@ class GrantCommands(LedgerCore):
         self, meta: Meta, file_number: str, amended_on: date, amount: Decimal,
         cash_schedule: Sequence[tuple[int, Decimal]] = (),
     ) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.amend_notice(
+        return self.change(Grant, file_number, meta, lambda g: g.amend_notice(
             self.envelope(meta, amended_on), amended_on, amount,
             tuple(CashYear(y, a) for y, a in cash_schedule)))[1]
 
     def disburse(
         self, meta: Meta, file_number: str, value_date: date, amount: Decimal, cash_year: int | None = None
     ) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.disburse(
+        return self.change(Grant, file_number, meta, lambda g: g.disburse(
             self.envelope(meta, value_date), value_date, amount, cash_year or value_date.year))[1]
 
     def submit_proof(
         self, meta: Meta, file_number: str, kind: str, submitted_on: date, income: Decimal,
         expenses: Decimal, expense_lines: Sequence[tuple[str, Decimal]] = (),
     ) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.submit_proof(
+        return self.change(Grant, file_number, meta, lambda g: g.submit_proof(
             self.envelope(meta, submitted_on), kind=ProofKind(kind), submitted_on=submitted_on,
             income=income, expenses=expenses,
             expense_lines=tuple(PlanLine(i, a) for i, a in expense_lines)))[1]
@@ -72,16 +72,16 @@ class GrantCommands(LedgerCore):
         self, meta: Meta, file_number: str, kind: str, result: str, *, purpose_achieved: bool,
         findings: str | None = None, refund_due: Decimal = ZERO,
     ) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.review_proof(
+        return self.change(Grant, file_number, meta, lambda g: g.review_proof(
             self.envelope(meta), kind=ProofKind(kind), result=ReviewResult(result),
             purpose_achieved=purpose_achieved, findings=findings, refund_due=refund_due))[1]
 
     def claim_refund(self, meta: Meta, file_number: str, amount: Decimal, due_on: date | None = None) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.claim_refund(
+        return self.change(Grant, file_number, meta, lambda g: g.claim_refund(
             self.envelope(meta), amount, due_on))[1]
 
     def receive_refund(self, meta: Meta, file_number: str, amount: Decimal, value_date: date) -> Receipt:
-        return self.change(Grant, file_number, lambda g: g.receive_refund(
+        return self.change(Grant, file_number, meta, lambda g: g.receive_refund(
             self.envelope(meta, value_date), amount, value_date))[1]
 
     def correct_grant(
@@ -90,5 +90,5 @@ class GrantCommands(LedgerCore):
     ) -> Receipt:
         fixes = tuple(FieldChange(f, old, new) for f, old, new in changes)
         cause = f"{file_number}@{version}"
-        return self.change(Grant, file_number, lambda g: g.correct(
+        return self.change(Grant, file_number, meta, lambda g: g.correct(
             self.envelope(replace(meta, causation_id=cause)), version, fixes, approver))[1]

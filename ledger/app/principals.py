@@ -74,17 +74,18 @@ class PrincipalCommands(LedgerCore):
         return self.create(principal)
 
     def grant_mandate(self, meta: Meta, login: str, spec: MandateSpec) -> Receipt:
-        return self.change(Principal, principal_id(login), lambda p: p.grant(self.envelope(meta), spec.mandate()))[1]
+        return self.change(Principal, principal_id(login), meta,
+                           lambda p: p.grant(self.envelope(meta), spec.mandate()))[1]
 
     def delegate_mandate(self, meta: Meta, login: str, parent_id: str, spec: MandateSpec) -> Receipt:
-        return self.change(Principal, principal_id(login),
+        return self.change(Principal, principal_id(login), meta,
                            lambda p: p.delegate(self.envelope(meta), parent_id, spec.mandate()))[1]
 
     def revoke_mandate(self, meta: Meta, login: str, mandate_id: str) -> Receipt:
-        return self.change(Principal, principal_id(login), lambda p: p.revoke(self.envelope(meta), mandate_id))[1]
+        return self.change(Principal, principal_id(login), meta, lambda p: p.revoke(self.envelope(meta), mandate_id))[1]
 
     def deactivate_principal(self, meta: Meta, login: str) -> Receipt:
-        return self.change(Principal, principal_id(login), lambda p: p.deactivate(self.envelope(meta)))[1]
+        return self.change(Principal, principal_id(login), meta, lambda p: p.deactivate(self.envelope(meta)))[1]
 
     # --- reads ----------------------------------------------------------------------------------
     def principal_logins(self) -> list[str]:

@@ -87,13 +87,12 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn:
             with conn.pipeline() as pipeline, conn.transaction():
                 if stored_events:
-                    with conn.cursor() as curs:
+                    with conn.cursor() as curs, conn.cursor() as check:
                         try:
                             self._insert_stored_events(curs, stored_events, **kwargs)
+                            self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
                             pipeline.sync()
                             ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-                            self._check_expected(curs, kwargs.get("expect") or {})
-                            pipeline.sync()
                         except Exception as e:  # re-raised after the pipeline has exited
                             exc = e
             if exc:

@@ -111,10 +111,9 @@ class EventReads:
 
     def _fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         recorder = self.recorder
-        if isinstance(recorder, PostgresApplicationRecorder):
-            with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(query, params)
-                return [tuple(r.values()) for r in curs.fetchall()]
+        if isinstance(recorder, PostgresApplicationRecorder):  # one statement, autocommit: one round trip
+            with recorder.datastore.get_connection() as conn:
+                return [tuple(r.values()) for r in conn.execute(query, params).fetchall()]
         assert isinstance(recorder, SQLiteApplicationRecorder)
         with recorder.datastore.transaction(commit=False) as lite:
             lite.execute(query, params)
