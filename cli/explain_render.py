@@ -14,16 +14,16 @@ from rich.table import Table
 from cli.describe import describe, label
 from cli.render import cell, console, emit_table, plain
 from ledger.app.explain import Dossier
-from ledger.domain.agreement import Agreement
+from ledger.domain import figures
 
 ZERO = Decimal("0.00")
 
 
 def dossier_dict(d: Dossier) -> dict[str, Any]:
-    a, past = d.assessment, d.before.agreement
+    a, past = d.assessment, d.before.known
     treatments = {t.deviation_id: t for t in a.treatments}
     grants = d.before.grants
-    meetings = [e.event for e in d.before.entries if isinstance(e.event, Agreement.ImplementationMeetingHeld)]
+    money = figures.stages(past, grants)
     return {
         "agreement": d.agreement_id, "party": past.party_name, "year": past.year,
         "assessment": {"id": a.assessment_id, "verdict": a.verdict.value, "rationale": a.rationale,
@@ -34,8 +34,7 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "evidence": {"position": a.evidence_position, "chain_hash": a.evidence_hash},
         "budget": {"lines": [{"budget": ln.budget, "amount": ln.amount} for ln in past.lines],
                    "announced": {b.value: v for b, v in past.announced.items()},
-                   **{stage: sum((getattr(g, stage) for g in grants), ZERO)
-                      for stage in ("requested", "granted", "disbursed", "proven")},
+                   **{stage: getattr(money, stage) for stage in ("requested", "granted", "disbursed", "proven")},
                    "unallocated": past.unallocated},
         "projects": [{"id": p.project_id, "name": p.name, "category": p.category, "planned": p.planned,
                       "current": p.current, "places": p.places} for p in past.projects.values()],
@@ -46,7 +45,7 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
                        for dv in past.deviations.values()],
         "meetings": [{"held_on": m.held_on, "participants": list(m.participants),
                       "deviations_discussed": list(m.deviations_discussed), "agreed_actions": list(m.agreed_actions)}
-                     for m in meetings],
+                     for m in past.meetings],
         "arrived_after": [{"position": e.position, "recorded": e.event.timestamp,
                            "effective": e.event.envelope.effective, "event": label(e.event),
                            "actor": str(e.event.envelope.actor), "details": describe(e.event)} for e in d.after],

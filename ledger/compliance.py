@@ -1,9 +1,9 @@
 """Compliance: the obligations of an agreement and the grant rules, each judged PASS, FAIL,
-PENDING (not yet due on the given day) or N/A, with the positions of the evidence.
+PENDING (not yet due on the day judged) or N/A, with the positions of the evidence.
 
-Deadlines: application by 31 March of the year; signatures, grant notice, autumn meeting,
-publication and deviation decisions by 31 December of the year; the judgement of target
-achievement by 31 March of the following year; proofs of use by the dates in the grant notice.
+Every fact comes from the aggregates' state (with corrections laid over), replayed from the
+entries that the chosen clock keeps: what had happened by a day (effective dates), what the
+ledger knew on a day (recorded time), or both. Deadlines are those of `ledger.domain.calendar`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import Enum
 
+from ledger.domain import calendar
 from ledger.domain.agreement import Agreement
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
+from ledger.domain.grant_state import ZERO
 from ledger.domain.values import ProofKind
 
 
@@ -37,7 +38,7 @@ class Check:
 
 @dataclass(frozen=True)
 class Facts:
-    """An agreement's trail, with its state now, judged on a given day."""
+    """An agreement and its grants as the chosen clock saw them, judged on a given day."""
 
     agreement: Agreement
     grants: tuple[Grant, ...]
@@ -45,8 +46,12 @@ class Facts:
     on: date
     four_eyes: bool
 
-    def positions(self, event_type: type) -> tuple[int, ...]:
-        return tuple(e.position for e in self.entries if isinstance(e.event, event_type))
+    def positions(self, *event_types: type) -> tuple[int, ...]:
+        return tuple(e.position for e in self.entries if isinstance(e.event, event_types))
+
+    def position_of(self, stream: str, version: int) -> tuple[int, ...]:
+        return tuple(e.position for e in self.entries
+                     if e.event.originator_id == stream and e.event.originator_version == version)
 
     def due(self, deadline: date, missing: str, evidence: tuple[int, ...] = ()) -> Check:
         """Nothing yet: PENDING until the deadline, FAIL after it."""
@@ -54,87 +59,106 @@ class Facts:
         return Check("", status, f"{missing} (due {deadline})", evidence)
 
 
+def _late(day: date, deadline: date) -> str:
+    return "" if day <= deadline else f", after the deadline {deadline} (late)"
+
+
 def signatures(f: Facts) -> Check:
-    agreement = f.agreement
-    signed = {s.party for (v, _), s in agreement.signatures.items() if v == agreement.content_version}
+    a = f.agreement
+    signed = {s.party for s in a.current_signatures()}
     evidence = f.positions(Agreement.Signed)
-    if {"HMSI", agreement.party_ags} <= signed:
-        since = agreement.in_force_since
-        return Check("", Status.PASS, f"both signed; in force since {since or '(a date is blank)'}", evidence)
-    missing = " and ".join(sorted({"HMSI", agreement.party_ags} - signed))
-    return f.due(date(agreement.year, 12, 31), f"no signature of {missing}", evidence)
+    if {"HMSI", a.party_ags} <= signed:
+        return Check("", Status.PASS, f"both signed; in force since {a.in_force_since or '(a date is blank)'}",
+                     evidence)
+    missing = " and ".join(sorted({"HMSI", a.party_ags} - signed))
+    return f.due(calendar.year_end(a.year), f"no signature of {missing}", evidence)
 
 
 def application(f: Facts) -> Check:
-    deadline = date(f.agreement.year, 3, 31)
-    submitted = [g for g in f.grants if g.submitted_on]
-    evidence = f.positions(Grant.ApplicationSubmitted)
+    deadline = calendar.application_deadline(f.agreement.year)
+    submitted = [g.submitted_on for g in f.grants if g.submitted_on]
     if not submitted:
         return f.due(deadline, "no application")
-    first = min(g.submitted_on for g in submitted if g.submitted_on)
+    first = min(submitted)
     status = Status.PASS if first <= deadline else Status.FAIL
-    return Check("", status, f"submitted {first} (due {deadline})", evidence)
+    return Check("", status, f"submitted {first} (due {deadline}){_late(first, deadline)}",
+                 f.positions(Grant.ApplicationSubmitted))
 
 
 def grant_notice(f: Facts) -> Check:
     issued = [g.notice_date for g in f.grants if g.notice_date]
     if issued:
         return Check("", Status.PASS, f"notice of {min(issued)}", f.positions(Grant.NoticeIssued))
-    return f.due(date(f.agreement.year, 12, 31), "no grant notice")
+    return f.due(calendar.year_end(f.agreement.year), "no grant notice")
 
 
 def autumn_meeting(f: Facts) -> Check:
-    if "autumn-meeting" not in f.agreement.clauses:
+    a = f.agreement
+    if "autumn-meeting" not in a.clauses:
         return Check("", Status.NA, "the agreement has no autumn-meeting clause")
-    year_end = date(f.agreement.year, 12, 31)
-    held = [(e.position, e.event) for e in f.entries if isinstance(e.event, Agreement.ImplementationMeetingHeld)]
-    in_time = [(p, m) for p, m in held if m.held_on <= year_end]
+    deadline = calendar.year_end(a.year)
+    evidence = tuple(p for m in a.meetings for p in f.position_of(a.id, m.version))
+    in_time = sorted(m.held_on for m in a.meetings if m.held_on <= deadline)
     if in_time:
-        return Check("", Status.PASS, f"held {in_time[0][1].held_on}", tuple(p for p, _ in in_time))
-    return f.due(year_end, "no implementation meeting held", tuple(p for p, _ in held))
+        return Check("", Status.PASS, f"held {in_time[0]}", evidence)
+    if a.meetings:
+        late = min(m.held_on for m in a.meetings)
+        return Check("", Status.FAIL, f"held {late}, after {deadline} (late)", evidence)
+    return f.due(deadline, "no implementation meeting held")
 
 
 def deviations_decided(f: Facts) -> Check:
     deviations = f.agreement.deviations
     if not deviations:
         return Check("", Status.NA, "no deviation reported")
-    open_ = [d for d in deviations.values() if d.decision is None]
+    deadline = calendar.year_end(f.agreement.year)
     evidence = f.positions(Agreement.DeviationDecided)
-    if not open_:
-        return Check("", Status.PASS, f"all {len(deviations)} decided", evidence)
-    names = ", ".join(d.deviation_id for d in open_)
-    return f.due(date(f.agreement.year, 12, 31), f"undecided: {names}", evidence)
+    open_ = [d.deviation_id for d in deviations.values() if d.decision is None]
+    late = [f"{d.deviation_id} decided {first.effective}" for d in deviations.values() if d.decisions
+            and (first := d.decisions[0]).effective is not None and first.effective > deadline]
+    if open_:
+        return f.due(deadline, f"undecided: {', '.join(open_)}", evidence)
+    if late:
+        return Check("", Status.FAIL, f"{'; '.join(late)}, after {deadline} (late)", evidence)
+    return Check("", Status.PASS, f"all {len(deviations)} decided", evidence)
 
 
 def assessment(f: Facts) -> Check:
-    current = [a for a in f.agreement.assessments.values() if not a.superseded_by]
+    a = f.agreement
+    deadline = calendar.judgement_deadline(a.year)
+    current = [s for s in a.assessments.values() if not s.superseded_by]
     if not current:
-        return f.due(date(f.agreement.year + 1, 3, 31), "no assessment of target achievement")
+        return f.due(deadline, "no assessment of target achievement")
     latest = current[-1]
-    event = f.agreement.entries[latest.version]
-    treated = {t.deviation_id for t in getattr(event, "treatments", ())}
-    untreated = sorted(set(f.agreement.deviations) - treated)
-    evidence = (*f.positions(Agreement.TargetAchievementAssessed), *f.positions(Agreement.AssessmentSignedOff))
+    evidence = f.positions(Agreement.TargetAchievementAssessed, Agreement.AssessmentSignedOff)
+    made = latest.effective or deadline
+    untreated = sorted(set(a.deviations) - {t.deviation_id for t in latest.treatments})
     if untreated:
         return Check("", Status.FAIL, f"{latest.assessment_id} does not treat {', '.join(untreated)} "
                      "(arrived after its evidence position: revise it)", evidence)
+    if made > deadline:
+        return Check("", Status.FAIL, f"{latest.assessment_id} ({latest.verdict.value}) made {made}, after the "
+                     f"deadline {deadline} (late)", evidence)
     if f.four_eyes and latest.signed_off_by is None:
-        return Check("", Status.PENDING, f"{latest.assessment_id} ({latest.verdict.value}) awaits a sign-off", evidence)
-    return Check("", Status.PASS, f"{latest.assessment_id}: {latest.verdict.value}, treats every deviation", evidence)
+        return Check("", Status.PENDING, f"{latest.assessment_id} ({latest.verdict.value}) of {made} awaits a "
+                     "sign-off", evidence)
+    return Check("", Status.PASS, f"{latest.assessment_id}: {latest.verdict.value}, made {made} (due {deadline}), "
+                 "treats every deviation", evidence)
 
 
 def publication(f: Facts) -> Check:
-    published = f.positions(Agreement.Published)
-    signed_sha = (f.agreement.document_id or "").removeprefix("DOC-") or None
-    if not published:
-        return f.due(date(f.agreement.year, 12, 31), "not published")
-    hashes = [getattr(e.event, "sha256", None) for e in f.entries if e.position in published]
-    if signed_sha is None:
-        return Check("", Status.PENDING, "published; no imported signed document to compare with", published)
-    if signed_sha in hashes:
-        return Check("", Status.PASS, f"published file = signed document (sha256 {signed_sha[:12]}…)", published)
-    shown = ", ".join(f"{h[:12]}…" if h else "no hash" for h in hashes)
-    return Check("", Status.FAIL, f"published file {shown} ≠ signed document {signed_sha[:12]}…", published)
+    a = f.agreement
+    evidence = tuple(p for pub in a.publications for p in f.position_of(a.id, pub.version))
+    if not a.publications:
+        return f.due(calendar.year_end(a.year), "not published")
+    same = a.published_equals_signed()
+    signed = a.signed_document_sha256 or ""
+    if same is None:
+        return Check("", Status.PENDING, "published; no imported signed document to compare with", evidence)
+    if same:
+        return Check("", Status.PASS, f"published file = signed document (sha256 {signed[:12]}…)", evidence)
+    shown = ", ".join(f"{p.sha256[:12]}…" if p.sha256 else "no hash" for p in a.publications)
+    return Check("", Status.FAIL, f"published file {shown} ≠ signed document {signed[:12]}…", evidence)
 
 
 def proofs_of_use(f: Facts) -> Check:
@@ -145,7 +169,7 @@ def proofs_of_use(f: Facts) -> Check:
     for grant in f.grants:
         for kind, due in grant.proof_due.items():
             _judge_proof(f, grant, kind, due, problems, pending)
-    evidence = (*f.positions(Grant.ProofOfUseSubmitted), *f.positions(Grant.ProofOfUseReviewed))
+    evidence = f.positions(Grant.ProofOfUseSubmitted, Grant.ProofOfUseReviewed)
     if problems:
         return Check("", Status.FAIL, "; ".join(problems), evidence)
     if pending:
@@ -158,37 +182,30 @@ def _judge_proof(f: Facts, grant: Grant, kind: ProofKind, due: date | None, prob
                  pending: list[str]) -> None:
     if due is None:
         return
-    version = grant.proofs.get(kind)
-    if version is None:
+    proof = grant.proofs.get(kind)
+    if proof is None:
         (pending if f.on <= due else problems).append(f"{kind.value} proof due {due} not submitted")
         return
-    submitted = getattr(grant.entries[version], "submitted_on", due)
-    if submitted > due:
-        problems.append(f"{kind.value} proof submitted {submitted}, due {due}")
+    if proof.submitted_on > due:
+        problems.append(f"{kind.value} proof submitted {proof.submitted_on}, due {due} (late)")
     elif kind not in grant.reviews:
-        pending.append(f"{kind.value} proof of {submitted} not yet reviewed")
+        pending.append(f"{kind.value} proof of {proof.submitted_on} not yet reviewed")
 
 
 def payments(f: Facts) -> Check:
-    paid = [(e.position, e.event) for e in f.entries if isinstance(e.event, Grant.FundsDisbursed)]
-    if not paid:
+    evidence = f.positions(Grant.FundsDisbursed)
+    if not evidence:
         return Check("", Status.NA, "no payment yet")
     problems = []
     for grant in f.grants:
-        per_year: dict[int, Decimal] = {}
-        for _, payment in paid:
-            if payment.originator_id == grant.id:
-                per_year[payment.cash_year] = per_year.get(payment.cash_year, Decimal(0)) + payment.amount
-        schedule = {c.year: c.amount for c in grant.cash_schedule}
-        problems += [f"{grant.id} cash year {y}: paid {a:,.2f} > scheduled {schedule.get(y, Decimal(0)):,.2f}"
-                     for y, a in sorted(per_year.items()) if schedule and a > schedule.get(y, Decimal(0))]
+        problems += [f"{grant.id} cash year {y.year}: paid {y.paid:,.2f} > scheduled {y.scheduled or ZERO:,.2f}"
+                     for y in grant.cash_years() if not y.within]
         if grant.disbursed > grant.granted:
             problems.append(f"{grant.id}: paid {grant.disbursed:,.2f} > granted {grant.granted:,.2f}")
-    evidence = tuple(p for p, _ in paid)
     if problems:
         return Check("", Status.FAIL, "; ".join(problems), evidence)
-    total = sum((g.disbursed for g in f.grants), Decimal(0))
-    return Check("", Status.PASS, f"{total:,.2f} EUR paid within the notice and its cash years", evidence)
+    paid = sum((g.disbursed for g in f.grants), ZERO)
+    return Check("", Status.PASS, f"{paid:,.2f} EUR paid within the notice and its cash years", evidence)
 
 
 RULES: tuple[tuple[str, Callable[[Facts], Check]], ...] = (

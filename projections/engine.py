@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ledger.domain.agreement import Agreement
-from ledger.domain.base import CorrectionEvent, LedgerEvent
+from ledger.domain.base import LedgerAggregate, LedgerEvent
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
+from ledger.domain.replay import advance, replay
 from projections import audit, budget, lifecycle
-from projections.folds import AgreementFold, Fold, GrantFold, advance, new_fold, refold
 from projections.tables import Row, Table
 
 Positioned = Entry
-Render = Callable[[AgreementFold, Sequence[GrantFold]], dict[str, list[Row]]]
+Render = Callable[[Agreement, Sequence[Grant]], dict[str, list[Row]]]
 
 
 class Source(Protocol):
@@ -68,7 +68,7 @@ class Changes:
 class Projector:
     def __init__(self, spec: ViewSpec, source: Source, position: int) -> None:
         self.spec, self.source, self.position = spec, source, position
-        self.folds: dict[str, Fold] = {}
+        self.aggregates: dict[str, LedgerAggregate] = {}
         self.links: dict[str, str] | None = None  # grant id -> agreement id
         self.rendered: dict[str, dict[str, dict[Row, Row]]] = {}  # agreement -> table -> key -> row
         self.tables = {t.name: t for t in spec.tables}
@@ -97,38 +97,27 @@ class Projector:
         return changes
 
     def feed(self, position: int, event: LedgerEvent) -> str | None:
-        """Advance the fold of the event's stream; return the agreement it concerns."""
+        """Advance the aggregate of the event's stream; return the agreement it concerns."""
         links = self._links()
         if isinstance(event, Grant.ApplicationSubmitted):
             links[event.originator_id] = event.agreement_id
-        if self.spec.render is not None:
-            self._fold(position, event)
+        if self.spec.render is not None and isinstance(event, Agreement.Event | Grant.Event):
+            self._advance(position, event)
         self.position = position
         if isinstance(event, Agreement.Event):
             return event.originator_id
         return links.get(event.originator_id)
 
-    def _fold(self, position: int, event: LedgerEvent) -> None:
+    def _advance(self, position: int, event: LedgerEvent) -> None:
         stream = event.originator_id
-        fold = self.folds.get(stream)
-        if isinstance(event, CorrectionEvent) or (fold is None and event.originator_version > 1):
-            upto = position if isinstance(event, CorrectionEvent) else position - 1
-            fold = refold(self.source.history(stream, upto), self._links().get(stream))
-            if fold is not None:
-                self.folds[stream] = fold
-            if isinstance(event, CorrectionEvent):
-                self._relink(fold)
-                return
-        if fold is None:
-            fold = new_fold(event, self._links().get(stream))
-            if fold is None:
-                return
-            self.folds[stream] = fold
-        advance(fold, event)
-
-    def _relink(self, fold: Fold | None) -> None:
-        if isinstance(fold, GrantFold) and fold.agreement_id:
-            self._links()[fold.stream_id] = fold.agreement_id
+        aggregate = self.aggregates.get(stream)
+        if aggregate is None and event.originator_version > 1:
+            aggregate = replay(self.source.history(stream, position - 1))
+        aggregate = advance(aggregate, event)
+        if aggregate is not None:
+            self.aggregates[stream] = aggregate
+            if isinstance(aggregate, Grant) and aggregate.agreement_id:
+                self._links()[stream] = aggregate.agreement_id  # a corrected link follows the grant
 
     def _links(self) -> dict[str, str]:
         if self.links is None:
@@ -143,10 +132,10 @@ class Projector:
             changes.replace[name], changes.upsert[name], changes.delete[name] = [], [], []
         for agreement_id in dirty:
             agreement = self._loaded(agreement_id)
-            if not isinstance(agreement, AgreementFold):
+            if not isinstance(agreement, Agreement):
                 continue
             grants = [g for i in sorted(by_agreement.get(agreement_id, []))
-                      if isinstance(g := self._loaded(i), GrantFold)]
+                      if isinstance(g := self._loaded(i), Grant)]
             self._diff(agreement_id, render(agreement, grants), changes)
 
     def _diff(self, agreement_id: str, rendered: dict[str, list[Row]], changes: Changes) -> None:
@@ -164,10 +153,10 @@ class Projector:
             changes.upsert[name] += [r for k, r in rows_by_key.items() if before.get(k) != r]
             changes.delete[name] += [k for k in before if k not in rows_by_key]
 
-    def _loaded(self, stream_id: str) -> Fold | None:
-        fold = self.folds.get(stream_id)
-        if fold is None:
-            fold = refold(self.source.history(stream_id, self.position), self._links().get(stream_id))
-            if fold is not None:
-                self.folds[stream_id] = fold
-        return fold
+    def _loaded(self, stream_id: str) -> LedgerAggregate | None:
+        aggregate = self.aggregates.get(stream_id)
+        if aggregate is None:
+            aggregate = replay(self.source.history(stream_id, self.position))
+            if aggregate is not None:
+                self.aggregates[stream_id] = aggregate
+        return aggregate

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from projections.folds import AgreementFold, GrantFold
+from ledger import reference
+from ledger.domain import calendar
+from ledger.domain.agreement import Agreement
+from ledger.domain.grant import Grant
+from ledger.domain.values import ProofKind
 from projections.tables import Row, Table
 
 LIFECYCLE = Table("aqb_view_lifecycle", (
@@ -27,34 +31,28 @@ LIFECYCLE = Table("aqb_view_lifecycle", (
 TABLES = (LIFECYCLE,)
 
 
-def rows(agreement: AgreementFold, grants: Sequence[GrantFold]) -> dict[str, list[Row]]:
+def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[Row]]:
     return {LIFECYCLE.name: [lifecycle_row(agreement, grants)]}
 
 
-def in_force_since(a: AgreementFold) -> date | None:
-    """The later signature date, once both parties have signed with a date."""
-    dates = [signed_on for _, signed_on in a.signatures.values()]
-    if len(dates) < 2 or any(d is None for d in dates):
-        return None
-    return max(d for d in dates if d is not None)
-
-
-def lifecycle_row(a: AgreementFold, grants: Sequence[GrantFold]) -> Row:
-    ministry, party = a.signatures.get("ministry"), a.signatures.get("party")
+def lifecycle_row(a: Agreement, grants: Sequence[Grant]) -> Row:
+    signed = {("ministry" if s.party == reference.MINISTRY else "party"): s for s in a.current_signatures()}
+    ministry, party = signed.get("ministry"), signed.get("party")
     applied = min((g.submitted_on for g in grants if g.submitted_on), default=None)
-    on_time = None if applied is None or not a.year else applied <= date(a.year, 3, 31)
+    on_time = None if applied is None or not a.year else applied <= calendar.application_deadline(a.year)
     return (
-        a.stream_id, a.year, a.party_ags,
-        ministry[0] if ministry else None, ministry[1] if ministry else None,
-        party[0] if party else None, party[1] if party else None, in_force_since(a),
-        applied, on_time, min((g.notice_on for g in grants if g.notice_on), default=None),
-        max(a.meetings, default=None), len(a.meetings), a.published_on,
-        *_proof(grants, "interim"), *_proof(grants, "final"),
+        a.id, a.year, a.party_ags,
+        ministry.signatory if ministry else None, ministry.signed_on if ministry else None,
+        party.signatory if party else None, party.signed_on if party else None, a.in_force_since,
+        applied, on_time, min((g.notice_date for g in grants if g.notice_date), default=None),
+        max((m.held_on for m in a.meetings), default=None), len(a.meetings),
+        max((p.published_on for p in a.publications), default=None),
+        *_proof(grants, ProofKind.INTERIM), *_proof(grants, ProofKind.FINAL),
     )
 
 
-def _proof(grants: Sequence[GrantFold], kind: str) -> tuple[date | None, date | None, str | None]:
+def _proof(grants: Sequence[Grant], kind: ProofKind) -> tuple[date | None, date | None, str | None]:
     due = min((d for g in grants if (d := g.proof_due.get(kind))), default=None)
-    submitted = max((d for g in grants if (d := g.proof_submitted.get(kind))), default=None)
-    reviews = [g.reviews[kind] for g in sorted(grants, key=lambda g: g.stream_id) if kind in g.reviews]
+    submitted = max((p.submitted_on for g in grants if (p := g.proofs.get(kind))), default=None)
+    reviews = [g.reviews[kind].result.value for g in sorted(grants, key=lambda g: g.id) if kind in g.reviews]
     return due, submitted, ", ".join(reviews) or None

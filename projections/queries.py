@@ -12,9 +12,10 @@ from typing import Any
 from ledger import reference
 from ledger.app.core import LedgerCore
 from ledger.domain.agreement import agreement_id as make_agreement_id
+from ledger.domain.clocks import Clock
 from projections import budget, lifecycle
 from projections.engine import VIEWS
-from projections.replay import Keep, keep_all, snapshot
+from projections.replay import snapshot
 from projections.store import ViewStore
 from projections.tables import Row, Table, sort_rows
 
@@ -29,7 +30,7 @@ class Status:
     tables: dict[str, list[dict[str, Any]]]
     position: int
     head: int
-    basis: str  # "events" (now), "at", "as-of", "effective"
+    basis: str  # "events" (now, computed), "view" (the view tables), else the clock (Clock.basis)
 
 
 def as_dicts(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
@@ -45,15 +46,15 @@ def views_position(ledger: LedgerCore) -> int:
 def status_now(ledger: LedgerCore, agreement_id: str) -> Status:
     """The agreement's status now, computed from its events."""
     head = ledger.reads.head()
-    found = status_then(ledger, agreement_id, keep_all(), "events")
+    found = status_then(ledger, agreement_id, Clock())
     return Status(agreement_id, found.tables, head, head, "events")
 
 
-def status_then(ledger: LedgerCore, agreement_id: str, keep: Keep, basis: str) -> Status:
+def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Status:
     ledger.agreement(agreement_id)  # refuses unknown ids with the usual error
-    shot = snapshot(ledger, agreement_id, keep, basis)
+    shot = snapshot(ledger, agreement_id, clock)
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
-    return Status(agreement_id, tables, shot.position, ledger.reads.head(), basis)
+    return Status(agreement_id, tables, shot.position, ledger.reads.head(), shot.basis)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def overview_now(ledger: LedgerCore, year: int) -> Overview:
     """From the view tables when they stand at the head, else computed from the events."""
     position, head = views_position(ledger), ledger.reads.head()
     if position < head:
-        found = overview_then(ledger, year, keep_all(), "events")
+        found = overview_then(ledger, year, Clock())
         return Overview(year, found.rows, head, head, "events")
     store = ViewStore(ledger.recorder)
     summary = store.rows("budget", budget.SUMMARY, "WHERE year = ?", (year,))
@@ -80,17 +81,17 @@ def overview_now(ledger: LedgerCore, year: int) -> Overview:
     return Overview(year, rows, position, ledger.reads.head(), "view")
 
 
-def overview_then(ledger: LedgerCore, year: int, keep: Keep, basis: str) -> Overview:
+def overview_then(ledger: LedgerCore, year: int, clock: Clock) -> Overview:
     summaries, cycles, position = [], [], 0
     for party in reference.parties().values():
         agreement_id = make_agreement_id(year, party.ags)
         if not ledger.exists(agreement_id):
             continue
-        shot = snapshot(ledger, agreement_id, keep, basis)
-        summaries += as_dicts(budget.SUMMARY, shot.tables[budget.SUMMARY.name])
-        cycles += as_dicts(lifecycle.LIFECYCLE, shot.tables[lifecycle.LIFECYCLE.name])
+        shot = snapshot(ledger, agreement_id, clock)
+        summaries += as_dicts(budget.SUMMARY, shot.tables.get(budget.SUMMARY.name, []))
+        cycles += as_dicts(lifecycle.LIFECYCLE, shot.tables.get(lifecycle.LIFECYCLE.name, []))
         position = max(position, shot.position)
-    return Overview(year, _overview_rows(year, summaries, cycles), position, ledger.reads.head(), basis)
+    return Overview(year, _overview_rows(year, summaries, cycles), position, ledger.reads.head(), clock.basis)
 
 
 def _overview_rows(year: int, summaries: list[dict[str, Any]], cycles: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
 from cli.render import cell, console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
 from ledger.domain.agreement import Agreement, agreement_id
+from ledger.domain.agreement_state import PublicationState
 
 
 @click.group()
@@ -104,17 +105,15 @@ def details(a: Agreement) -> dict[str, Any]:
         "signatures": [{"party": g.party, "signatory": g.signatory, "function": g.function,
                         "place": g.place, "signed_on": g.signed_on} for g in a.signatures.values()],
         "clauses": list(a.clauses),
-        "signed_document_sha256": (a.document_id or "").removeprefix("DOC-") or None,
-        "publications": [_publication(a, v) for v in a.publications],
+        "signed_document_sha256": a.signed_document_sha256,
+        "publications": [_publication(a, p) for p in a.publications],
     }
 
 
-def _publication(a: Agreement, version: int) -> dict[str, Any]:
-    event = a.corrected(a.entries[version])
-    assert isinstance(event, Agreement.Published)
-    signed = (a.document_id or "").removeprefix("DOC-") or None
-    return {"url": event.url, "published_on": event.published_on, "sha256": event.sha256,
-            "equals_signed_document": None if signed is None or event.sha256 is None else event.sha256 == signed}
+def _publication(a: Agreement, p: PublicationState) -> dict[str, Any]:
+    signed = a.signed_document_sha256
+    return {"url": p.url, "published_on": p.published_on, "sha256": p.sha256,
+            "equals_signed_document": None if signed is None or p.sha256 is None else p.sha256 == signed}
 
 
 def _render(obj: dict[str, Any]) -> None:

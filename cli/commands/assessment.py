@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -106,11 +105,6 @@ def explain(assessment: str) -> None:
     s = session()
     dossier = s.ledger().explain(agreement_id, assessment_id or None)
     render_dossier(dossier, s.fmt)
-
-
-def four_eyes() -> bool:
-    """Whether an assessment needs a second person's sign-off (AQB_FOUR_EYES, default yes)."""
-    return os.environ.get("AQB_FOUR_EYES", "yes").lower() not in ("no", "0", "false")
 
 
 COMMANDS = [assess, explain]

@@ -16,6 +16,7 @@ from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger, migrate, open_ledger
 from ledger.demo import Team, assemble, play_year
+from ledger.domain.clocks import Clock
 from ledger.domain.errors import LedgerNotEmptyError
 from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import links_at
@@ -82,7 +83,7 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
     out.rule("aqb explain " + agreement_id)
     render_dossier(ledger.explain(agreement_id), "table")
     out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")
-    report = ledger.compliance(agreement_id, REPORT_DAY, four_eyes=True)
+    report = ledger.compliance(agreement_id, Clock(on=REPORT_DAY), four_eyes=True)
     emit_table(_long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
                title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due")
     out.rule("aqb verify · aqb anchor create")

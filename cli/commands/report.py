@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import click
 
-from cli.commands.assessment import four_eyes
-from cli.params import DATE
+from cli.clock import clock_options
 from cli.render import emit_table, plain
 from cli.session import report_format_option, session
+from ledger import settings
 from ledger.app.reports import AgreementReport
 from ledger.compliance import Status, obligations
-from ledger.domain.dates import today
+from ledger.domain.clocks import Clock
 from ledger.domain.errors import IntegrityBreakError
 
 SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
@@ -26,28 +25,33 @@ def report() -> None:
 
 
 @report.command()
-@click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of --on).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of the day judged).")
 @click.option("--party", metavar="AGS", help="Only this party: its full checklist.")
-@click.option("--on", "on", type=DATE, help="Judge deadlines as of this day (default: today).")
+@clock_options()
 @report_format_option
-def compliance(year: int | None, party: str | None, on: date | None) -> None:
+def compliance(year: int | None, party: str | None, clock: Clock) -> None:
     """Check each agreement's obligations: both signatures; application by 31 March; grant notice;
     autumn meeting by year end; every deviation decided; an assessment that treats every deviation
     (signed off, where AQB_FOUR_EYES asks for it, the default); published file = signed file;
     proofs of use on time and reviewed; payments within the grant per cash year.
 
-    PENDING means not yet due on --on. With --party, one agreement's checklist with the positions
-    of the evidence; without, the statewide matrix of all 26 parties with totals.
+    The day judged is --on (else --as-known-on, else today); PENDING means not yet due on that
+    day. --on judges with what had happened by the day, --as-known-on with what the ledger knew
+    on it (a fact recorded later is left out); both together: what had happened by --on as the
+    ledger knew it on --as-known-on. With --party, one agreement's checklist with the positions of
+    the evidence; without, the statewide matrix of all 26 parties.
 
     \b
     Example:
       aqb report compliance --year 2024 --party 06532
       aqb report compliance --year 2024 --on 2025-04-01 --format csv > matrix-2024.csv
+      aqb report compliance --year 2024 --party 06532 --on 2025-03-31 --as-known-on 2025-04-15
     """
     s = session()
-    day = on or today()
-    reports = s.ledger().compliance_year(year or day.year, day, four_eyes=four_eyes(), party=party)
-    caption = f"judged on {day}; PENDING = not yet due"
+    eyes = settings.four_eyes()
+    reports = s.ledger().compliance_year(year or clock.day.year, clock, four_eyes=eyes, party=party)
+    caption = (f"judged on {clock.day}: {clock.describe()}; sign-off {'required' if eyes else 'not required'} "
+               "(AQB_FOUR_EYES); PENDING = not yet due")
     if s.fmt == "json":
         click.echo(json.dumps(plain([_as_dict(r) for r in reports]), indent=2, ensure_ascii=False))
     elif s.fmt == "csv":
@@ -58,7 +62,7 @@ def compliance(year: int | None, party: str | None, on: date | None) -> None:
     else:
         rows = _matrix(reports)
         emit_table(rows, ["party", "name", *obligations()], s.fmt,
-                   title=f"Compliance {year or day.year}: 26 parties × obligations", caption=caption)
+                   title=f"Compliance {year or clock.day.year}: 26 parties × obligations", caption=caption)
     broken = [r for r in reports if r.broken]
     if broken:
         left_out = ", ".join(r.agreement_id for r in broken)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
 
-from cli.params import DATE
+from cli.clock import clock_options
 from cli.render import console, emit_object, emit_table
 from cli.session import format_option, session
+from ledger.domain.clocks import Clock
 from projections import budget, lifecycle
 from projections.queries import Status, overview_now, overview_then, status_now, status_then
-from projections.replay import Keep, keep_as_of, keep_at, keep_effective
 
 KEYS = {budget.LINES.name: "stages", budget.ITEMS.name: "items", budget.DEVIATIONS.name: "deviations",
         budget.SUMMARY.name: "summary", lifecycle.LIFECYCLE.name: "lifecycle"}
@@ -20,37 +19,15 @@ MONEY = ["announced", "agreed", "requested", "granted", "amended", "disbursed", 
          "refunded", "planned", "moved_in", "moved_out", "current", "undrawn"]
 
 
-def _point(as_of: date | None, at: int | None, effective: date | None) -> tuple[Keep, str, str] | None:
-    """The chosen point in time: a filter over entries, its basis, and words for the caption."""
-    given = [x for x in (as_of, at, effective) if x is not None]
-    if len(given) > 1:
-        raise click.UsageError("give one of --as-of, --at and --effective")
-    if as_of is not None:
-        return keep_as_of(as_of), "as-of", f"what the ledger knew on {as_of} (recorded time)"
-    if at is not None:
-        return keep_at(at), "at", f"what the ledger knew at position {at:,}"
-    if effective is not None:
-        return keep_effective(effective), "effective", f"what had happened by {effective} (effective dates)"
-    return None
-
-
 def _caption(words: str, position: int, head: int) -> str:
     return f"{words}; stands at position {position:,}, ledger head {head:,}"
 
 
-def point_options(func: Any) -> Any:
-    func = click.option("--effective", type=DATE, help="What had happened by this date (effective "
-                        "dates, including facts recorded later).")(func)
-    func = click.option("--at", type=click.IntRange(0), metavar="POSITION",
-                        help="What the ledger knew at this position.")(func)
-    return click.option("--as-of", type=DATE, help="What the ledger knew on this date (recorded time).")(func)
-
-
 @click.command()
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
-@point_options
+@clock_options(positions=True)
 @format_option
-def status(agreement_id: str, as_of: date | None, at: int | None, effective: date | None) -> None:
+def status(agreement_id: str, clock: Clock) -> None:
     """Where an agreement's budget stands: money stages per line and cash year, projects and
     categories, deviations with their decisions, and the lifecycle (signatures, application,
     notice, meeting, publication, proofs of use).
@@ -58,13 +35,13 @@ def status(agreement_id: str, as_of: date | None, at: int | None, effective: dat
     \b
     Example:
       aqb status AQB-2024-06532
-      aqb status AQB-2024-06532 --as-of 2024-10-01
-      aqb status AQB-2024-06532 --effective 2024-09-30 --format json
+      aqb status AQB-2024-06532 --on 2024-09-30
+      aqb status AQB-2024-06532 --on 2024-09-30 --as-known-on 2024-10-15 --format json
     """
     s = session()
-    ledger, point, agreement_id = s.ledger(), _point(as_of, at, effective), agreement_id.strip()
-    found = status_then(ledger, agreement_id, point[0], point[1]) if point else status_now(ledger, agreement_id)
-    words = point[2] if point else "now, computed from the events"
+    ledger, agreement_id = s.ledger(), agreement_id.strip()
+    found = status_now(ledger, agreement_id) if clock.now else status_then(ledger, agreement_id, clock)
+    words = "now, computed from the events" if clock.now else clock.describe()
     sections = {KEYS[name]: rows for name, rows in found.tables.items()}
     emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
                  "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words))
@@ -89,23 +66,23 @@ def show_status(found: Status, words: str) -> None:
 
 @click.command()
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
-@click.option("--as-of", type=DATE, help="What the ledger knew on this date (recorded time).")
-@click.option("--effective", type=DATE, help="What had happened by this date (effective dates).")
+@clock_options()
 @format_option
-def overview(year: int, as_of: date | None, effective: date | None) -> None:
+def overview(year: int, clock: Clock) -> None:
     """All 26 parties of a year side by side: agreed, granted, disbursed, undrawn, deviations,
     and the lifecycle flags (in force, application on time, meeting, publication, proofs).
 
     \b
     Example:
       aqb overview --year 2024
-      aqb overview --year 2024 --as-of 2024-10-01 --format csv
+      aqb overview --year 2024 --on 2024-12-31 --as-known-on 2025-01-15 --format csv
     """
     s = session()
-    ledger, point = s.ledger(), _point(as_of, None, effective)
-    found = overview_then(ledger, year, point[0], point[1]) if point else overview_now(ledger, year)
-    words = point[2] if point else ("now, from the view tables (at the ledger head)" if found.basis == "view"
-                                    else "now, computed from the events (the view tables lag behind)")
+    ledger = s.ledger()
+    found = overview_now(ledger, year) if clock.now else overview_then(ledger, year, clock)
+    words = clock.describe() if not clock.now else (
+        "now, from the view tables (at the ledger head)" if found.basis == "view"
+        else "now, computed from the events (the view tables lag behind)")
     rows = found.rows if s.fmt != "table" else [_for_people(r) for r in found.rows]
     columns = list(rows[0]) if rows else ["party"]
     emit_table(rows, columns, s.fmt, title=f"Statewide overview {year}",

@@ -4,26 +4,16 @@ as of any position to see what an assessor knew."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ledger.app.core import LedgerCore, Meta, Receipt
 from ledger.domain.agreement import Agreement
+from ledger.domain.clocks import Clock
 from ledger.domain.entry import Entry
 from ledger.domain.errors import EvidenceBeyondHeadError
-from ledger.domain.grant import Grant
 from ledger.domain.indicators import compute_indicators
+from ledger.domain.replay import State, state_under
 from ledger.domain.values import DeviationTreatment, Treatment, Verdict
 from ledger.integrity.rows import open_reader
-
-
-@dataclass(frozen=True)
-class StateAt:
-    """An agreement and its grants as they stood at a global position."""
-
-    position: int
-    agreement: Agreement
-    grants: tuple[Grant, ...]
-    entries: tuple[Entry, ...]  # every entry of the agreement's trail up to the position
 
 
 class AssessmentCommands(LedgerCore):
@@ -34,11 +24,11 @@ class AssessmentCommands(LedgerCore):
         """Record a judgement as of the evidence position (default: the head of the ledger now)."""
         evidence = self.check_evidence_position(evidence_position)
         state = self.state_at(agreement_id, evidence)
-        known = tuple(d for d in state.agreement.deviations)
+        known = tuple(d for d in state.known.deviations)
         treated = tuple(DeviationTreatment(d, Treatment(t)) for d, t in treatments.items())
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.assess(
             self.envelope(meta), verdict=Verdict(verdict), rationale=rationale,
-            indicators=compute_indicators(state.agreement, state.grants), treatments=treated,
+            indicators=compute_indicators(state.known, state.grants), treatments=treated,
             known_deviations=known, evidence_position=evidence, evidence_hash=self.chain_hash_at(evidence),
             supersedes=revises))[1]
 
@@ -57,24 +47,18 @@ class AssessmentCommands(LedgerCore):
             )
         return position
 
-    def state_at(self, agreement_id: str, position: int, trail: Sequence[Entry] | None = None) -> StateAt:
+    def state_at(self, agreement_id: str, position: int, trail: Sequence[Entry] | None = None) -> State:
         """Replay the agreement and its grants up to a global position (inclusive); `trail` is the
         agreement's trail when the caller has already read it."""
         stream = agreement_id.strip()
         if trail is None:
             self.agreement(stream)  # an unknown agreement is named as such
             trail = self.entries(self.trail_ids(stream))
-        entries = tuple(e for e in trail if e.position <= position)
-        versions: dict[str, int] = {}
-        for entry in entries:
-            versions[entry.event.originator_id] = entry.event.originator_version
-        if stream not in versions:
+        found = state_under(trail, stream, Clock(at=position))
+        if found.agreement is None:
             raise EvidenceBeyondHeadError(f"{stream} was not yet recorded at position {position}",
                                           "name a later position")
-        past: Agreement = self.repository.get(stream, version=versions[stream])
-        grants: tuple[Grant, ...] = tuple(self.repository.get(g, version=v) for g, v in versions.items()
-                       if g != stream and not g.startswith("DOC-"))
-        return StateAt(position, past, grants, entries)
+        return found
 
     def chain_hash_at(self, position: int) -> str | None:
         """The chain link (hex) of the event at this position, as the database computed it."""

@@ -37,6 +37,7 @@ from ledger.domain.errors import (
     ConcurrentWriteError,
     ConflictError,
     DatabaseUnavailableError,
+    DateOrderError,
     GrantNotFoundError,
     LedgerError,
     NotAuthorisedError,
@@ -131,9 +132,13 @@ class LedgerCore(Application[str]):
     # --- who records ------------------------------------------------------------------------
     def envelope(self, meta: Meta, natural: date | None = None) -> Envelope:
         who = self.who(meta.actor)
+        effective = meta.effective or natural or today()
+        if effective > today():
+            raise DateOrderError(f"the act is dated {effective}, after today ({today()})",
+                                 "record an act once it has happened, with the day it happened (--effective)")
         return Envelope(
             actor=who.actor,
-            effective=meta.effective or natural or today(),
+            effective=effective,
             reason=meta.reason.strip() if meta.reason and meta.reason.strip() else None,
             document=meta.document,
             correlation_id=meta.correlation_id or uuid.uuid4().hex,

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.app.assessments import AssessmentCommands, StateAt
+from ledger.app.assessments import AssessmentCommands
 from ledger.domain.agreement import Agreement
 from ledger.domain.entry import Entry
 from ledger.domain.errors import AssessmentNotFoundError
 from ledger.domain.indicators import compute_indicators
+from ledger.domain.replay import State
 from ledger.domain.values import Indicator
 from ledger.integrity.rows import open_reader
 from ledger.integrity.verify import verify
@@ -24,7 +25,7 @@ class Dossier:
     assessment_position: int
     sign_off: Entry | None
     superseded_by: str | None
-    before: StateAt  # the ledger as the assessor saw it
+    before: State  # the ledger as the assessor saw it
     after: tuple[Entry, ...]  # what arrived for this agreement after the evidence position
     recomputed: tuple[Indicator, ...]
     chain_ok: bool
@@ -57,7 +58,7 @@ class ExplainCommands(AssessmentCommands):
         own = {assessed.position, sign_off.position if sign_off else 0}
         return Dossier(agreement_id, event, assessed.position, sign_off, later, state,
                        tuple(e for e in entries if e.position > event.evidence_position and e.position not in own),
-                       compute_indicators(state.agreement, state.grants), ok, detail)
+                       compute_indicators(state.known, state.grants), ok, detail)
 
     def chain_check(self, evidence: int, recorded_hash: str | None) -> tuple[bool, str]:
         """Verify the chain from the first event to the evidence position, and that the link at

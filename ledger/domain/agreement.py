@@ -1,4 +1,10 @@
-"""The Agreement aggregate: one Zielvereinbarung (party × year) and everything that happens to it."""
+"""The Agreement aggregate: one Zielvereinbarung (party × year) and everything that happens to it.
+
+Its state is the one model of an agreement: views, reports and commands all read it (with the
+corrections laid over). Events only assign state, and tolerate a history with gaps (a replay of
+what had happened by a date leaves out what came later); the rules live in the command methods
+and in `agreement_rules`.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +15,22 @@ from typing import Any
 
 from ledger import reference
 from ledger.domain import agreement_assessment
-from ledger.domain.agreement_rules import (
-    AGREEMENT_ID,
-    agreement_id,
-    check_decider_is_not_reporter,
-    parse_agreement_id,
-    section4_amounts,
-    valid_amount,
-)
+from ledger.domain import agreement_rules as rules
+from ledger.domain.agreement_rules import AGREEMENT_ID, agreement_id, parse_agreement_id, valid_amount
 from ledger.domain.agreement_state import (
     UNALLOCATED,
+    ZERO,
     AssessmentState,
     DecisionState,
     DeviationState,
+    MeetingState,
     ProjectState,
+    PublicationState,
     SignatureState,
 )
 from ledger.domain.authority import DECIDERS, MINISTRY_ONLY, MINISTRY_OR_PARTY, REPORTERS, Rule, authorise
 from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
-from ledger.domain.errors import (
-    DeviationAlreadyDecidedError,
-    DeviationNotFoundError,
-    DuplicateSignatureError,
-    NegativeAmountError,
-    ProjectNotFoundError,
-    ReallocationExceedsSourceError,
-    RuleViolationError,
-)
+from ledger.domain.errors import DeviationNotFoundError, ProjectNotFoundError
 from ledger.domain.values import (
     Act,
     ActivityKind,
@@ -77,7 +72,7 @@ class Agreement(LedgerAggregate):
         document_id: str | None
 
         def amounts(self) -> dict[str, Decimal]:
-            return section4_amounts(self.lines)
+            return rules.section4_amounts(self.lines)
 
     class Recorded(LedgerCreated, ContentEvent):
         TOPIC = "aqb:Agreement.Recorded:v1"
@@ -114,6 +109,7 @@ class Agreement(LedgerAggregate):
 
         def on(self, agg: Agreement) -> None:
             agg.announced[self.budget] = self.amount
+            agg.announced_cash[self.budget] = self.cash_schedule
 
     class ProjectPlanned(Event):
         TOPIC = "aqb:Agreement.ProjectPlanned:v1"
@@ -144,9 +140,9 @@ class Agreement(LedgerAggregate):
         approval_reference: str | None
 
         def on(self, agg: Agreement) -> None:
-            if self.from_project != UNALLOCATED:
+            if self.from_project in agg.projects:
                 agg.projects[self.from_project].moved_out += self.amount
-            if self.to_project != UNALLOCATED:
+            if self.to_project in agg.projects:
                 agg.projects[self.to_project].moved_in += self.amount
 
     class DeviationReported(Event):
@@ -179,10 +175,12 @@ class Agreement(LedgerAggregate):
         conditions: str | None
 
         def on(self, agg: Agreement) -> None:
-            agg.deviations[self.deviation_id].decisions.append(DecisionState(
-                self.decision, self.envelope.actor, self.originator_version,
-                self.decision_reference, self.conditions,
-            ))
+            deviation = agg.deviations.get(self.deviation_id)
+            if deviation is not None:
+                deviation.decisions.append(DecisionState(
+                    self.decision, self.envelope.actor, self.originator_version,
+                    self.decision_reference, self.conditions, self.envelope.effective,
+                ))
 
     class Signed(Event):
         TOPIC = "aqb:Agreement.Signed:v1"
@@ -215,7 +213,8 @@ class Agreement(LedgerAggregate):
         minutes_reference: str | None
 
         def on(self, agg: Agreement) -> None:
-            agg.meetings.append(self.originator_version)
+            agg.meetings.append(MeetingState(self.held_on, self.originator_version, self.participants,
+                                             self.deviations_discussed, self.agreed_actions, self.minutes_reference))
 
     class Published(Event):
         TOPIC = "aqb:Agreement.Published:v1"
@@ -226,7 +225,7 @@ class Agreement(LedgerAggregate):
         sha256: str | None
 
         def on(self, agg: Agreement) -> None:
-            agg.publications.append(self.originator_version)
+            agg.publications.append(PublicationState(self.url, self.published_on, self.sha256, self.originator_version))
 
     class ImprovementActivityRecorded(Event):
         TOPIC = "aqb:Agreement.ImprovementActivityRecorded:v1"
@@ -253,9 +252,11 @@ class Agreement(LedgerAggregate):
         outcomes: tuple[Count, ...]
 
         def on(self, agg: Agreement) -> None:
-            project = agg.projects[self.project_id]
-            project.entries += self.entries
-            project.exits += self.exits
+            project = agg.projects.get(self.project_id)
+            if project is not None:
+                project.entries += self.entries
+                project.exits += self.exits
+                project.reported_periods += 1
 
     class EntryCorrected(CorrectionEvent, Event):
         TOPIC = "aqb:Agreement.EntryCorrected:v1"
@@ -281,9 +282,11 @@ class Agreement(LedgerAggregate):
         def on(self, agg: Agreement) -> None:
             agg.assessments[self.assessment_id] = AssessmentState(
                 self.assessment_id, self.verdict, self.envelope.actor, self.originator_version,
-                self.evidence_position, self.supersedes, assessor_login=self.envelope.login)
-            if self.supersedes:
-                agg.assessments[self.supersedes].superseded_by = self.assessment_id
+                self.evidence_position, self.supersedes, assessor_login=self.envelope.login,
+                effective=self.envelope.effective, treatments=self.treatments)
+            superseded = agg.assessments.get(self.supersedes or "")
+            if superseded is not None:
+                superseded.superseded_by = self.assessment_id
 
     class AssessmentRevised(TargetAchievementAssessed):
         """A new judgement that supersedes an earlier one; the earlier one stays on record."""
@@ -299,7 +302,11 @@ class Agreement(LedgerAggregate):
         note: str | None
 
         def on(self, agg: Agreement) -> None:
-            agg.assessments[self.assessment_id].signed_off_by = self.envelope.actor
+            assessment = agg.assessments.get(self.assessment_id)
+            if assessment is not None:
+                assessment.signed_off_by = self.envelope.actor
+                assessment.signed_off_on = self.envelope.effective
+                assessment.signed_off_version = self.originator_version
 
     # --- state ------------------------------------------------------------------------------
     def __init__(self) -> None:
@@ -313,11 +320,12 @@ class Agreement(LedgerAggregate):
         self.document_id: str | None = None
         self.content_version = 1
         self.announced: dict[Budget, Decimal] = {}
+        self.announced_cash: dict[Budget, tuple[CashYear, ...]] = {}
         self.projects: dict[str, ProjectState] = {}
         self.deviations: dict[str, DeviationState] = {}
         self.signatures: dict[tuple[int, str], SignatureState] = {}
-        self.meetings: list[int] = []
-        self.publications: list[int] = []
+        self.meetings: list[MeetingState] = []
+        self.publications: list[PublicationState] = []
         self.activities: list[int] = []
         self.assessments: dict[str, AssessmentState] = {}
 
@@ -338,19 +346,40 @@ class Agreement(LedgerAggregate):
     @property
     def total(self) -> Decimal:
         """The §4 amount: the sum of the budget lines."""
-        return sum((line.amount for line in self.lines), Decimal("0.00"))
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((p.current for p in self.projects.values()), ZERO)
 
     @property
     def unallocated(self) -> Decimal:
-        return self.total - sum((p.current for p in self.projects.values()), Decimal("0.00"))
+        return self.total - self.allocated
 
     @property
     def in_force_since(self) -> date | None:
         """The later of both signature dates, once both parties have signed this version."""
-        both = [s for (v, _), s in self.signatures.items() if v == self.content_version]
+        both = self.current_signatures()
         if len({s.party for s in both}) < 2 or any(s.signed_on is None for s in both):
             return None
         return max(s.signed_on for s in both if s.signed_on is not None)
+
+    def current_signatures(self) -> list[SignatureState]:
+        return [s for (v, _), s in self.signatures.items() if v == self.content_version]
+
+    @property
+    def signed_document_sha256(self) -> str | None:
+        """The SHA-256 of the imported, signed document of this version (if it was imported)."""
+        return (self.document_id or "").removeprefix("DOC-") or None
+
+    def published_equals_signed(self) -> bool | None:
+        """Whether a publication's file is the signed document (None: nothing to compare)."""
+        if not self.publications or self.signed_document_sha256 is None:
+            return None
+        return any(p.sha256 == self.signed_document_sha256 for p in self.publications)
+
+    def check_invariants(self) -> None:
+        rules.check_agreement_invariants(self)
 
     # --- commands ---------------------------------------------------------------------------
     @classmethod
@@ -378,6 +407,7 @@ class Agreement(LedgerAggregate):
         amount = valid_amount(amount, "the announced amount")
         envelope = self.authorise(envelope, self.AllocationAnnounced, "an allocation", amount)
         check_reason_given(envelope, "an allocation")
+        rules.check_schedule_adds_up(cash_schedule, amount, "the announced cash years")
         self.trigger_event(
             self.AllocationAnnounced, envelope=envelope, budget=budget, amount=amount,
             cash_schedule=cash_schedule,
@@ -390,11 +420,8 @@ class Agreement(LedgerAggregate):
         envelope = self.authorise(envelope, self.ProjectPlanned, "a project", amount)
         check_reason_given(envelope, "a planned project amount")
         existing = self.find_project_by_name(name)
-        if existing and existing.planned is not None:
-            raise RuleViolationError(
-                f"project '{name}' is already planned as {existing.project_id}",
-                "move money with 'aqb record reallocation' or correct the entry",
-            )
+        rules.check_not_planned_yet(name, existing)
+        rules.check_within_budget(self, name, amount)
         project_id = existing.project_id if existing else f"P{len(self.projects) + 1}"
         self.trigger_event(
             self.ProjectPlanned, envelope=envelope, project_id=project_id, name=name,
@@ -409,7 +436,7 @@ class Agreement(LedgerAggregate):
         envelope = self.authorise(envelope, self.FundsReallocated, "a reallocation", amount)
         check_reason_given(envelope, "a reallocation")
         source_id, target_id = self.project_ref(source), self.project_ref(target)
-        self.check_source_holds(source_id, amount)
+        rules.check_reallocation(self, source_id, target_id, amount, approval)
         self.trigger_event(
             self.FundsReallocated, envelope=envelope, from_project=source_id,
             to_project=target_id, amount=amount, approval_reference=approval,
@@ -418,12 +445,9 @@ class Agreement(LedgerAggregate):
     def report_deviation(self, envelope: Envelope, **facts: Any) -> str:
         envelope = self.authorise(envelope, self.DeviationReported, "a deviation")
         check_reason_given(envelope, "a deviation")
-        if facts["scope"] is Scope.PROJECT and facts["scope_ref"]:
-            facts["scope_ref"] = self.project_ref(facts["scope_ref"])
+        facts["scope_ref"] = rules.scope_ref(self, facts["scope"], facts["scope_ref"])
         deviation_id = f"D{len(self.deviations) + 1}"
-        self.trigger_event(
-            self.DeviationReported, envelope=envelope, deviation_id=deviation_id, **facts
-        )
+        self.trigger_event(self.DeviationReported, envelope=envelope, deviation_id=deviation_id, **facts)
         return deviation_id
 
     def decide_deviation(
@@ -433,14 +457,7 @@ class Agreement(LedgerAggregate):
         envelope = self.authorise(envelope, self.DeviationDecided, "a decision on a deviation")
         check_reason_given(envelope, "a decision")
         deviation = self.deviation(deviation_id)
-        check_decider_is_not_reporter(envelope, deviation)
-        if deviation.decision and not revise:
-            raise DeviationAlreadyDecidedError(
-                f"deviation {deviation_id} was already decided ({deviation.decision.decision.value})",
-                "a change of mind is a new decision: add --revise with a --reason",
-            )
-        if decision is Decision.APPROVED_WITH_CONDITIONS and not conditions:
-            raise RuleViolationError("an approval with conditions needs the conditions", "give --conditions '…'")
+        rules.check_decision(envelope, deviation, decision, conditions, revise=revise)
         self.trigger_event(
             self.DeviationDecided, envelope=envelope, deviation_id=deviation_id,
             decision=decision, decision_reference=reference_, conditions=conditions,
@@ -448,32 +465,18 @@ class Agreement(LedgerAggregate):
 
     def sign(self, envelope: Envelope, **signature: Any) -> None:
         envelope = self.authorise(envelope, self.Signed, "a signature")
-        party, organisation = signature["party"], signature["organisation"]
-        if party not in (reference.MINISTRY, self.party_ags):
-            raise RuleViolationError(
-                f"{party} is not a party of {self.id}",
-                f"the parties are {reference.MINISTRY} and {self.party_ags}",
-            )
-        if organisation != party:
-            raise RuleViolationError(
-                f"the signatory belongs to {organisation}, not to the signing party {party}",
-                "a party signs through its own representative",
-            )
-        if (self.content_version, party) in self.signatures:
-            raise DuplicateSignatureError(
-                f"{party} has already signed {self.id}",
-                "each party signs an agreement version once; correct the entry if it was wrong",
-            )
+        rules.check_signature(self, signature["party"], signature["organisation"])
         self.trigger_event(self.Signed, envelope=envelope, **signature)
 
     def hold_meeting(self, envelope: Envelope, **meeting: Any) -> None:
         envelope = self.authorise(envelope, self.ImplementationMeetingHeld, "a meeting")
-        for deviation_id in meeting["deviations_discussed"]:
-            self.deviation(deviation_id)
+        discussed = [self.deviation(d) for d in meeting["deviations_discussed"]]
+        rules.check_meeting(self, meeting["held_on"], discussed)
         self.trigger_event(self.ImplementationMeetingHeld, envelope=envelope, **meeting)
 
     def publish(self, envelope: Envelope, url: str, published_on: date, sha256: str | None) -> None:
         envelope = self.authorise(envelope, self.Published, "a publication")
+        rules.check_not_before_the_year(self, published_on, "a publication")
         self.trigger_event(
             self.Published, envelope=envelope, url=url, published_on=published_on, sha256=sha256
         )
@@ -486,11 +489,7 @@ class Agreement(LedgerAggregate):
 
     def report_participation(self, envelope: Envelope, project: str, **counts: Any) -> None:
         envelope = self.authorise(envelope, self.ParticipationReported, "participation")
-        if counts["period_end"] < counts["period_start"]:
-            raise RuleViolationError("the period ends before it starts", "check --from and --to")
-        numbers = [counts["entries"], counts["exits"], *(c.count for c in counts["outcomes"])]
-        if any(n < 0 for n in numbers):
-            raise NegativeAmountError("a count")
+        rules.check_counts(counts)
         self.trigger_event(self.ParticipationReported, envelope=envelope, project_id=self.project_ref(project),
                            **counts)
 
@@ -509,7 +508,7 @@ class Agreement(LedgerAggregate):
         """The second pair of eyes: another person of the ministry confirms the judgement."""
         agreement_assessment.record_sign_off(self, envelope, assessment_id, note)
 
-    # --- queries and guards -----------------------------------------------------------------
+    # --- queries ----------------------------------------------------------------------------
     def find_project_by_name(self, name: str) -> ProjectState | None:
         wanted = name.strip().casefold()
         return next((p for p in self.projects.values() if p.name.casefold() == wanted), None)
@@ -529,10 +528,9 @@ class Agreement(LedgerAggregate):
         except KeyError:
             raise DeviationNotFoundError(self.id, deviation_id) from None
 
-    def check_source_holds(self, source_id: str, amount: Decimal) -> None:
-        holds = self.unallocated if source_id == UNALLOCATED else self.projects[source_id].current
-        if amount > holds:
-            raise ReallocationExceedsSourceError(
-                f"cannot move {amount:,.2f} EUR from {source_id}: it holds {holds:,.2f} EUR",
-                "move at most what the source holds",
-            )
+    def holds(self, item: str) -> Decimal:
+        """What a project (or the unallocated rest) holds now."""
+        return self.unallocated if item == UNALLOCATED else self.projects[item].current
+
+    def is_party_of(self, party: str) -> bool:
+        return party in (reference.MINISTRY, self.party_ags)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ledger.domain import calendar
+from ledger.domain.agreement_rules import check_not_before
 from ledger.domain.agreement_state import AssessmentState
 from ledger.domain.errors import (
     AssessmentNotFoundError,
@@ -29,8 +31,14 @@ def record_assessment(
     if not rationale.strip():
         raise MissingReasonError("an assessment (its rationale)")
     check_every_deviation_treated(agreement, treatments, known_deviations)
+    check_not_before(envelope.effective, calendar.year_start(agreement.year), "the assessment",
+                     f"the programme year {agreement.year} began", "a year is judged in or after it")
     if supersedes is not None:
-        check_assessment_is_current(agreement, supersedes)
+        earlier = check_assessment_is_current(agreement, supersedes)
+        if earlier.effective is not None:
+            check_not_before(envelope.effective, earlier.effective, "the revised assessment",
+                             f"the assessment it revises ({earlier.effective})",
+                             "a revision is dated when it was made, never before the judgement it revises")
     assessment_id = f"A{len(agreement.assessments) + 1}"
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
@@ -48,6 +56,9 @@ def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str
         raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
                                  f"{assessment.signed_off_by}", "a revision can be signed off anew")
     check_four_eyes(envelope, assessment)
+    if assessment.effective is not None:
+        check_not_before(envelope.effective, assessment.effective, "the sign-off",
+                         f"the assessment it signs off ({assessment.effective})", "a sign-off follows the judgement")
     agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
 
 

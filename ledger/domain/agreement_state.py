@@ -1,4 +1,5 @@
-"""Mutable state parts of an Agreement, assigned only by its events."""
+"""Mutable state parts of an Agreement, assigned only by its events. Every view, report and
+command reads these (with corrections laid over by the aggregate): there is no second model."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ledger.domain.values import Actor, Category, Decision, DeviationKind, Scope, Verdict
+from ledger.domain.values import Actor, Category, Decision, DeviationKind, DeviationTreatment, Scope, Verdict
 
 UNALLOCATED = "unallocated"
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -18,14 +20,15 @@ class ProjectState:
     category: Category
     planned: Decimal | None = None  # None: named in §5, no amount planned yet
     places: int | None = None
-    moved_in: Decimal = Decimal("0.00")
-    moved_out: Decimal = Decimal("0.00")
+    moved_in: Decimal = ZERO
+    moved_out: Decimal = ZERO
     entries: int = 0  # participants who started (ParticipationReported), counts only
     exits: int = 0
+    reported_periods: int = 0
 
     @property
     def current(self) -> Decimal:
-        return (self.planned or Decimal("0.00")) + self.moved_in - self.moved_out
+        return (self.planned or ZERO) + self.moved_in - self.moved_out
 
 
 @dataclass
@@ -35,6 +38,7 @@ class DecisionState:
     version: int
     reference: str | None
     conditions: str | None
+    effective: date | None = None
 
 
 @dataclass
@@ -69,6 +73,24 @@ class SignatureState:
 
 
 @dataclass
+class MeetingState:
+    held_on: date
+    version: int
+    participants: tuple[str, ...] = ()
+    deviations_discussed: tuple[str, ...] = ()
+    agreed_actions: tuple[str, ...] = ()
+    minutes_reference: str | None = None
+
+
+@dataclass
+class PublicationState:
+    url: str
+    published_on: date
+    sha256: str | None
+    version: int
+
+
+@dataclass
 class AssessmentState:
     assessment_id: str
     verdict: Verdict
@@ -79,3 +101,7 @@ class AssessmentState:
     superseded_by: str | None = None
     signed_off_by: Actor | None = None
     assessor_login: str | None = None  # the login that recorded it (None: declared)
+    effective: date | None = None  # the day the judgement was made
+    treatments: tuple[DeviationTreatment, ...] = ()
+    signed_off_on: date | None = None
+    signed_off_version: int | None = None

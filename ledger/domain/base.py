@@ -8,6 +8,7 @@ aggregates' public command methods, before an event is triggered.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import typing
 from datetime import date, datetime
@@ -96,6 +97,7 @@ class LedgerAggregate(BaseAggregate[str]):
         envelope = self.authorise(envelope, getattr(self, "EntryCorrected"), "a correction")  # noqa: B009
         check_reason_given(envelope, "a correction")
         self.check_correction(version, changes)
+        self.check_corrected_state(version, changes)
         self.trigger_event(
             getattr(self, "EntryCorrected"), envelope=envelope, corrects_version=version, changes=changes,  # noqa: B009
             approver=approver,
@@ -116,6 +118,16 @@ class LedgerAggregate(BaseAggregate[str]):
         current = self.corrected(target)
         for change in changes:
             _check_change(current, change)
+
+    def check_corrected_state(self, version: int, changes: tuple[FieldChange, ...]) -> None:
+        """The state the correction would lead to keeps every rule of the aggregate."""
+        trial = copy.deepcopy(self)
+        trial.corrections.setdefault(version, {}).update({c.field: c.new for c in changes})
+        trial.replay_with_corrections()
+        trial.check_invariants()
+
+    def check_invariants(self) -> None:
+        """What must hold of the state whatever was recorded or corrected (each aggregate says)."""
 
     def corrected(self, event: LedgerEvent) -> LedgerEvent:
         """The event as it stands after every correction made to it."""

@@ -183,8 +183,36 @@ class CorrectionError(RuleViolationError):
     pass
 
 
+class InvariantError(CorrectionError):
+    """A correction that would leave the state breaking a rule (say, a negative planned amount)."""
+
+
 class GrantStateError(RuleViolationError):
     pass
+
+
+class BudgetExceededError(RuleViolationError):
+    """Planned amounts beyond the §4 budget."""
+
+
+class ApprovalMissingError(RuleViolationError):
+    """A move of money without the reference of its approval."""
+
+
+class DateOrderError(RuleViolationError):
+    """An act dated before what it follows (a decision before its report, a payment before the notice)."""
+
+
+class CashScheduleError(RuleViolationError):
+    """Cash years that do not add up, or a year outside the schedule."""
+
+
+class PaymentExceedsCashYearError(RuleViolationError):
+    """A payment beyond what the notice schedules for its cash year."""
+
+
+class RefundExceedsError(RuleViolationError):
+    """A refund claimed beyond what was paid, or received beyond what was claimed."""
 
 
 class EvidenceBeyondHeadError(RuleViolationError):

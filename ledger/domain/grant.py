@@ -1,4 +1,8 @@
-"""The Grant aggregate: RP Kassel's grant case for one agreement, keyed by its file number."""
+"""The Grant aggregate: RP Kassel's grant case for one agreement, keyed by its file number.
+
+Its state is the one model of a grant (money stages, cash years, proofs, reviews, refunds); the
+rules are in the command methods and `grant_rules`.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledger.domain import grant_rules as rules
 from ledger.domain.agreement import AGREEMENT_ID, valid_amount
 from ledger.domain.authority import PARTY_OR_RP, RP_KASSEL, Rule, authorise
 from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
-from ledger.domain.errors import GrantStateError, InvalidIdentifierError, PaymentExceedsGrantError
+from ledger.domain.errors import InvalidIdentifierError
+from ledger.domain.grant_state import ZERO, CashYearFigures, PaymentState, ProofState, ReviewState
 from ledger.domain.values import Act, CashYear, Envelope, PlanLine, ProofKind, ReviewResult
 
 RESERVED_PREFIXES = ("DOC-", "PRINCIPAL-")  # stream ids of documents and principals
 _FILE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_:-]{2,79}$")
-ZERO = Decimal("0.00")
 
 
 def check_file_number(text: str) -> str:
@@ -23,7 +28,8 @@ def check_file_number(text: str) -> str:
     if not _FILE_NUMBER.match(number) or AGREEMENT_ID.match(number) or number.upper().startswith(RESERVED_PREFIXES):
         raise InvalidIdentifierError(
             f"invalid grant file number '{text}'",
-            "give RP Kassel's file number (Aktenzeichen), e.g. 'RPKS 57-AQB-2024-017'",
+            "give RP Kassel's file number (Aktenzeichen): 3 to 80 letters, digits, ' ./_:-', "
+            "e.g. 'RPKS 57-AQB-2024-017'",
         )
     return number
 
@@ -48,6 +54,7 @@ class Grant(LedgerAggregate):
         def on(self, agg: Grant) -> None:
             agg.agreement_id, agg.party_ags = self.agreement_id, self.party_ags
             agg.submitted_on, agg.requested = self.submitted_on, self.amount_requested
+            agg.financing_plan = self.financing_plan
 
     class EarlyStartApproved(Event):
         TOPIC = "aqb:Grant.EarlyStartApproved:v1"
@@ -74,8 +81,9 @@ class Grant(LedgerAggregate):
         final_proof_due: date | None
 
         def on(self, agg: Grant) -> None:
-            agg.granted, agg.notice_date = self.amount, self.notice_date
-            agg.cash_schedule = self.cash_schedule
+            agg.notice_amount, agg.notice_date = self.amount, self.notice_date
+            agg.notice_schedule = self.cash_schedule
+            agg.period = (self.period_start, self.period_end)
             agg.proof_due = {ProofKind.INTERIM: self.interim_proof_due, ProofKind.FINAL: self.final_proof_due}
 
     class NoticeAmended(Event):
@@ -88,9 +96,9 @@ class Grant(LedgerAggregate):
         cash_schedule: tuple[CashYear, ...]
 
         def on(self, agg: Grant) -> None:
-            agg.granted = self.amount
+            agg.amended, agg.amended_on = self.amount, self.amended_on
             if self.cash_schedule:
-                agg.cash_schedule = self.cash_schedule
+                agg.amended_schedule = self.cash_schedule
 
     class FundsDisbursed(Event):
         TOPIC = "aqb:Grant.FundsDisbursed:v1"
@@ -102,7 +110,7 @@ class Grant(LedgerAggregate):
         cash_year: int
 
         def on(self, agg: Grant) -> None:
-            agg.disbursed += self.amount
+            agg.payments.append(PaymentState(self.value_date, self.amount, self.cash_year, self.originator_version))
 
     class ProofOfUseSubmitted(Event):
         TOPIC = "aqb:Grant.ProofOfUseSubmitted:v1"
@@ -115,9 +123,7 @@ class Grant(LedgerAggregate):
         expense_lines: tuple[PlanLine, ...]
 
         def on(self, agg: Grant) -> None:
-            agg.proofs[self.kind] = self.originator_version
-            if self.kind is ProofKind.FINAL:
-                agg.proven = self.expenses
+            agg.proofs[self.kind] = ProofState(self.submitted_on, self.income, self.expenses, self.originator_version)
 
     class ProofOfUseReviewed(Event):
         TOPIC = "aqb:Grant.ProofOfUseReviewed:v1"
@@ -131,7 +137,8 @@ class Grant(LedgerAggregate):
         refund_due: Decimal
 
         def on(self, agg: Grant) -> None:
-            agg.reviews[self.kind] = self.originator_version
+            agg.reviews[self.kind] = ReviewState(self.result, self.purpose_achieved, self.refund_due,
+                                                 self.originator_version, self.envelope.effective)
 
     class RefundClaimed(Event):
         TOPIC = "aqb:Grant.RefundClaimed:v1"
@@ -164,15 +171,22 @@ class Grant(LedgerAggregate):
         super().__init__()
         self.agreement_id = self.party_ags = ""
         self.submitted_on: date | None = None
-        self.requested = self.granted = self.disbursed = self.proven = ZERO
-        self.reclaimed = self.refunded = ZERO
+        self.requested = self.reclaimed = self.refunded = ZERO
+        self.financing_plan: tuple[PlanLine, ...] = ()
+        self.notice_amount: Decimal | None = None
+        self.amended: Decimal | None = None
         self.notice_date: date | None = None
+        self.amended_on: date | None = None
+        self.period: tuple[date, date] | None = None
         self.early_start_from: date | None = None
-        self.cash_schedule: tuple[CashYear, ...] = ()
+        self.notice_schedule: tuple[CashYear, ...] = ()
+        self.amended_schedule: tuple[CashYear, ...] = ()
+        self.payments: list[PaymentState] = []
         self.proof_due: dict[ProofKind, date | None] = {}
-        self.proofs: dict[ProofKind, int] = {}
-        self.reviews: dict[ProofKind, int] = {}
+        self.proofs: dict[ProofKind, ProofState] = {}
+        self.reviews: dict[ProofKind, ReviewState] = {}
 
+    # --- the figures ------------------------------------------------------------------------
     @property
     def file_number(self) -> str:
         return self.id
@@ -180,6 +194,39 @@ class Grant(LedgerAggregate):
     @property
     def party(self) -> str | None:
         return self.party_ags
+
+    @property
+    def granted(self) -> Decimal:
+        """What the notice grants now: the latest amendment, else the notice (0 before it)."""
+        return self.amended if self.amended is not None else (self.notice_amount or ZERO)
+
+    @property
+    def cash_schedule(self) -> tuple[CashYear, ...]:
+        """The cash years as the notice (as amended) schedules them."""
+        return self.amended_schedule or self.notice_schedule
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+    def paid_in(self, year: int) -> Decimal:
+        return sum((p.amount for p in self.payments if p.cash_year == year), ZERO)
+
+    @property
+    def proven(self) -> Decimal | None:
+        """The expenses proven so far: by the final proof of use, else by the interim one (None
+        before any proof)."""
+        latest = self.proofs.get(ProofKind.FINAL) or self.proofs.get(ProofKind.INTERIM)
+        return latest.expenses if latest else None
+
+    def cash_years(self) -> list[CashYearFigures]:
+        """Every cash year scheduled or paid in, with what is scheduled and what was paid."""
+        schedule = {c.year: c.amount for c in self.cash_schedule}
+        years = sorted(set(schedule) | {p.cash_year for p in self.payments})
+        return [CashYearFigures(y, schedule.get(y, ZERO) if schedule else None, self.paid_in(y)) for y in years]
+
+    def check_invariants(self) -> None:
+        rules.check_grant_invariants(self)
 
     # --- commands ---------------------------------------------------------------------------
     @classmethod
@@ -195,17 +242,14 @@ class Grant(LedgerAggregate):
 
     def approve_early_start(self, envelope: Envelope, approved_on: date, start_from: date) -> None:
         envelope = self.authorise(envelope, self.EarlyStartApproved, "an early start approval")
+        rules.check_after_application(self, approved_on, "the early start approval")
         self.trigger_event(self.EarlyStartApproved, envelope=envelope, approved_on=approved_on, start_from=start_from)
 
     def issue_notice(self, envelope: Envelope, **notice: Any) -> None:
         notice["amount"] = valid_amount(notice["amount"], "the granted amount")
         envelope = self.authorise(envelope, self.NoticeIssued, "a grant notice", notice["amount"])
         check_reason_given(envelope, "a grant notice")
-        if self.notice_date is not None:
-            raise GrantStateError(
-                f"grant {self.id} already has a notice of {self.notice_date}",
-                "change it with 'aqb grant amendment'",
-            )
+        rules.check_notice(self, notice)
         self.trigger_event(self.NoticeIssued, envelope=envelope, **notice)
 
     def amend_notice(
@@ -214,12 +258,7 @@ class Grant(LedgerAggregate):
         amount = valid_amount(amount, "the amended amount")
         envelope = self.authorise(envelope, self.NoticeAmended, "a notice amendment", amount)
         check_reason_given(envelope, "a notice amendment")
-        self.check_notice_issued("amended")
-        if amount < self.disbursed:
-            raise PaymentExceedsGrantError(
-                f"cannot amend to {amount:,.2f} EUR: {self.disbursed:,.2f} EUR are already paid",
-                "claim a refund first, or amend to at least the amount paid",
-            )
+        rules.check_amendment(self, amended_on, amount, cash_schedule)
         self.trigger_event(
             self.NoticeAmended, envelope=envelope, amended_on=amended_on, amount=amount,
             cash_schedule=cash_schedule,
@@ -229,13 +268,7 @@ class Grant(LedgerAggregate):
         amount = valid_amount(amount, "the paid amount")
         envelope = self.authorise(envelope, self.FundsDisbursed, "a payment", amount)
         check_reason_given(envelope, "a payment")
-        self.check_notice_issued("paid")
-        if self.disbursed + amount > self.granted:
-            raise PaymentExceedsGrantError(
-                f"paying {amount:,.2f} EUR would bring {self.id} to "
-                f"{self.disbursed + amount:,.2f} EUR, above the granted {self.granted:,.2f} EUR",
-                "amend the grant notice first",
-            )
+        rules.check_payment(self, value_date, amount, cash_year)
         self.trigger_event(
             self.FundsDisbursed, envelope=envelope, value_date=value_date, amount=amount,
             cash_year=cash_year,
@@ -245,34 +278,25 @@ class Grant(LedgerAggregate):
         envelope = self.authorise(envelope, self.ProofOfUseSubmitted, "a proof of use")
         proof["income"] = valid_amount(proof["income"], "the income")
         proof["expenses"] = valid_amount(proof["expenses"], "the expenses")
-        self.check_notice_issued("proven")
+        rules.check_proof(self, proof["submitted_on"])
         self.trigger_event(self.ProofOfUseSubmitted, envelope=envelope, **proof)
 
     def review_proof(self, envelope: Envelope, **review: Any) -> None:
         review["refund_due"] = valid_amount(review["refund_due"], "the refund due")
         envelope = self.authorise(envelope, self.ProofOfUseReviewed, "a review", review["refund_due"])
         check_reason_given(envelope, "a review")
-        if review["kind"] not in self.proofs:
-            raise GrantStateError(
-                f"grant {self.id} has no {review['kind'].value} proof of use to review",
-                "record it first with 'aqb grant proof'",
-            )
+        rules.check_review(self, review["kind"], review["refund_due"], envelope.effective)
         self.trigger_event(self.ProofOfUseReviewed, envelope=envelope, **review)
 
     def claim_refund(self, envelope: Envelope, amount: Decimal, due_on: date | None) -> None:
         amount = valid_amount(amount, "the refund")
         envelope = self.authorise(envelope, self.RefundClaimed, "a refund claim", amount)
         check_reason_given(envelope, "a refund claim")
+        rules.check_refund_claim(self, amount, envelope.effective, due_on)
         self.trigger_event(self.RefundClaimed, envelope=envelope, amount=amount, due_on=due_on)
 
     def receive_refund(self, envelope: Envelope, amount: Decimal, value_date: date) -> None:
         amount = valid_amount(amount, "the refund")
         envelope = self.authorise(envelope, self.RefundReceived, "a refund receipt", amount)
+        rules.check_refund_receipt(self, amount)
         self.trigger_event(self.RefundReceived, envelope=envelope, amount=amount, value_date=value_date)
-
-    def check_notice_issued(self, verb: str) -> None:
-        if self.notice_date is None:
-            raise GrantStateError(
-                f"grant {self.id} cannot be {verb}: no grant notice yet",
-                "record the notice first with 'aqb grant notice'",
-            )

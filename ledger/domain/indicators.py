@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ledger.domain import figures
 from ledger.domain.agreement import Agreement
 from ledger.domain.grant import Grant
 from ledger.domain.values import DeviationKind, Indicator, Scope
@@ -20,15 +21,13 @@ def compute_indicators(agreement: Agreement, grants: Sequence[Grant]) -> tuple[I
 
 
 def _money(agreement: Agreement, grants: Sequence[Grant]) -> list[Indicator]:
-    granted = sum((g.granted for g in grants), ZERO)
-    disbursed = sum((g.disbursed for g in grants), ZERO)
-    proven = sum((g.proven for g in grants), ZERO)
-    requested = sum((g.requested for g in grants), ZERO)
+    money = figures.stages(agreement, grants)
+    granted, disbursed = money.current_grant or ZERO, money.disbursed or ZERO
     return [
-        Indicator("money", "§4", "agreed / requested", _m(agreement.total), _m(requested)),
+        Indicator("money", "§4", "agreed / requested", _m(agreement.total), _m(money.requested or ZERO)),
         Indicator("money", "§4", "agreed / granted", _m(agreement.total), _m(granted)),
         Indicator("money", "grant", "granted / disbursed", _m(granted), _m(disbursed)),
-        Indicator("money", "grant", "disbursed / proven", _m(disbursed), _m(proven)),
+        Indicator("money", "grant", "disbursed / proven", _m(disbursed), _m(money.proven or ZERO)),
     ]
 
 
@@ -50,15 +49,19 @@ def _projects(agreement: Agreement) -> list[Indicator]:
                               _m(project.current)))
         if project.places is not None:
             rows.append(Indicator("project", ref, "places planned / actual", str(project.places),
-                                  _actual_places(agreement, project.project_id, project.places)))
+                                  _actual_places(agreement, project.project_id)))
     return rows
 
 
-def _actual_places(agreement: Agreement, project_id: str, planned: int) -> str:
-    """The latest places or participants figure reported by a deviation, else the plan."""
+def _actual_places(agreement: Agreement, project_id: str) -> str:
+    """What the project delivered: the participants reported for it (entries), else the latest
+    places or participants figure a deviation reported, else "not reported" — never the plan."""
+    project = agreement.projects[project_id]
+    if project.reported_periods:
+        return str(project.entries)
     reported = [d.actual for d in agreement.deviations.values()
                 if d.kind in PLACES_KINDS and d.scope is Scope.PROJECT and d.scope_ref == project_id and d.actual]
-    return reported[-1] if reported else str(planned)
+    return reported[-1] if reported else "not reported"
 
 
 def _m(amount: Decimal) -> str:

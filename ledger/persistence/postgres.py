@@ -82,22 +82,18 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             raise
 
     def _insert(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        exc: Exception | None = None
-        ids: Sequence[int] | None = None
-        with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.transaction():
-                if stored_events:
-                    with conn.cursor() as curs, conn.cursor() as check:
-                        try:
-                            self._insert_stored_events(curs, stored_events, **kwargs)
-                            self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
-                            pipeline.sync()
-                            ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-                        except Exception as e:  # re-raised after the pipeline has exited
-                            exc = e
-            if exc:
-                raise exc
-        return ids
+        """Insert and check in one pipelined transaction. A failure leaves the transaction as an
+        exception, so that it is rolled back: whichever statement's result brings the error (the
+        insert's, the check's or the sync), nothing is committed, and the first error is the one
+        raised (not a later "pipeline aborted" from a COMMIT sent after it)."""
+        if not stored_events:
+            return None
+        with (self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction(),
+              conn.cursor() as curs, conn.cursor() as check):
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
+            pipeline.sync()
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _check_expected(self, curs: Any, expect: Expect) -> None:
         if expect:

@@ -68,13 +68,13 @@ def test_an_unknown_agreement_is_named(run: Run) -> None:
 def test_an_invalid_agreement_id_is_explained(run: Run) -> None:
     result = run("agreement", "show", "AQB-2024-99999")
     assert result.exit_code == 4
-    assert result.stderr.startswith("error: invalid agreement id 'AQB-2024-99999' (write AQB-<year>-<AGS")
+    assert result.stderr.startswith("error: invalid agreement id 'AQB-2024-99999' (write AQB-<year 2000–2100>-<AGS")
 
 
 def test_a_reallocation_larger_than_its_source_writes_nothing(seeded: Run) -> None:
     before = head(seeded)
     result = seeded("record", "reallocation", AGREEMENT, "--from", "Jump in", "--to", "P2", "--amount",
-                    "135.000,01", "--reason", "x", actor="k.becker@RPKS")
+                    "135.000,01", "--reason", "x", "--approval", "HMSI 3", actor="k.becker@RPKS")
     assert result.exit_code == 5
     assert result.stderr == ("error: cannot move 135,000.01 EUR from P1: it holds 135,000.00 EUR "
                              "(move at most what the source holds)\n")

@@ -3,6 +3,7 @@ on PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ import pytest
 
 from ledger.application import Ledger, Meta
 from ledger.compliance import Status
+from ledger.domain.clocks import Clock
+from ledger.domain.errors import PaymentExceedsCashYearError
 from ledger.importer.read import read_source, seed_document_path
 
 ID = "AQB-2024-06532"
@@ -19,14 +22,19 @@ RP = Meta("k.becker@RPKS", reason="r")
 PARTY = Meta("j.weber@06532", reason="r")
 
 
+def on(meta: Meta, day: date) -> Meta:
+    return replace(meta, effective=day)
+
+
 def status(ledger: Ledger, obligation: str, on: date, *, four_eyes: bool = True) -> Status:
-    report = ledger.compliance(ID, on, four_eyes=four_eyes)
+    report = ledger.compliance(ID, Clock(on=on), four_eyes=four_eyes)
     assert report.checks is not None
     return next(c.status for c in report.checks if c.obligation == obligation)
 
 
 def bare(ledger: Ledger) -> Ledger:
-    ledger.create_agreement(HMSI, ID, [("AQB", Decimal("1000000"))], clauses=["autumn-meeting"])
+    ledger.create_agreement(on(HMSI, date(2024, 1, 10)), ID, [("AQB", Decimal("1000000"))],
+                            clauses=["autumn-meeting"])
     return ledger
 
 
@@ -68,6 +76,10 @@ def test_autumn_meeting_by_year_end(ledger: Ledger) -> None:
     assert status(ledger, "autumn meeting", date(2025, 1, 1)) is Status.FAIL
     ledger.hold_meeting(HMSI, ID, date(2025, 1, 15))
     assert status(ledger, "autumn meeting", date(2025, 2, 1)) is Status.FAIL  # held, but too late
+    report = ledger.compliance(ID, Clock(on=date(2025, 2, 1)), four_eyes=True)
+    assert report.checks is not None
+    late = next(c for c in report.checks if c.obligation == "autumn meeting")
+    assert "held 2025-01-15" in late.detail and "late" in late.detail and "no implementation meeting" not in late.detail
     ledger.hold_meeting(HMSI, ID, date(2024, 10, 22))
     assert status(ledger, "autumn meeting", date(2025, 2, 1)) is Status.PASS
 
@@ -75,23 +87,36 @@ def test_autumn_meeting_by_year_end(ledger: Ledger) -> None:
 def test_deviations_decided(ledger: Ledger) -> None:
     bare(ledger)
     assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.NA
-    ledger.report_deviation(PARTY, ID, "underspend", "c")
+    ledger.report_deviation(on(PARTY, date(2024, 9, 1)), ID, "underspend", "c")
+    assert status(ledger, "deviations decided", date(2024, 8, 31)) is Status.NA  # not yet reported
     assert status(ledger, "deviations decided", date(2024, 12, 31)) is Status.PENDING
     assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.FAIL
-    ledger.decide_deviation(HMSI, ID, "D1", "acknowledged")
+    ledger.decide_deviation(on(HMSI, date(2024, 11, 5)), ID, "D1", "acknowledged")
+    assert status(ledger, "deviations decided", date(2024, 11, 4)) is Status.PENDING  # not yet decided
     assert status(ledger, "deviations decided", date(2025, 1, 1)) is Status.PASS
 
 
+def test_a_decision_after_the_year_end_is_late(ledger: Ledger) -> None:
+    bare(ledger).report_deviation(on(PARTY, date(2024, 9, 1)), ID, "underspend", "c")
+    ledger.decide_deviation(on(HMSI, date(2025, 1, 20)), ID, "D1", "acknowledged")
+    assert status(ledger, "deviations decided", date(2025, 1, 10)) is Status.FAIL
+    report = ledger.compliance(ID, Clock(on=date(2025, 2, 1)), four_eyes=True)
+    assert report.checks is not None
+    check = next(c for c in report.checks if c.obligation == "deviations decided")
+    assert check.status is Status.FAIL and "D1 decided 2025-01-20" in check.detail and "(late)" in check.detail
+
+
 def test_assessment_treats_every_deviation_and_is_signed_off(ledger: Ledger) -> None:
-    bare(ledger).report_deviation(PARTY, ID, "underspend", "c")
+    bare(ledger).report_deviation(on(PARTY, date(2024, 9, 1)), ID, "underspend", "c")
     assert status(ledger, "assessment", date(2025, 3, 31)) is Status.PENDING
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
-    ledger.assess(HMSI, ID, "erreicht", "gut", {"D1": "considered-accepted"})
+    ledger.assess(on(HMSI, date(2025, 3, 10)), ID, "erreicht", "gut", {"D1": "considered-accepted"})
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PENDING  # awaits the second person
     assert status(ledger, "assessment", date(2025, 4, 1), four_eyes=False) is Status.PASS
-    ledger.sign_off_assessment(Meta("r.klein@HMSI"), ID, "A1", None)
+    ledger.sign_off_assessment(Meta("r.klein@HMSI", effective=date(2025, 3, 12)), ID, "A1", None)
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PASS
-    ledger.report_deviation(PARTY, ID, "other", "late")
+    assert status(ledger, "assessment", date(2025, 3, 11)) is Status.PENDING  # not yet signed off that day
+    ledger.report_deviation(on(PARTY, date(2024, 12, 1)), ID, "other", "late")
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
 
 
@@ -112,7 +137,7 @@ def test_proofs_of_use_on_time_and_reviewed(ledger: Ledger) -> None:
     assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.FAIL
     ledger.submit_proof(PARTY, FILE, "interim", date(2025, 6, 30), Decimal("800000"), Decimal("780000"))
     assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.PENDING  # not yet reviewed
-    ledger.review_proof(RP, FILE, "interim", "accepted", purpose_achieved=True)
+    ledger.review_proof(on(RP, date(2025, 7, 1)), FILE, "interim", "accepted", purpose_achieved=True)
     assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.PASS
 
 
@@ -127,12 +152,15 @@ def test_payments_within_the_grant_per_cash_year(ledger: Ledger) -> None:
     assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.NA
     ledger.disburse(RP, FILE, date(2024, 6, 1), Decimal("800000"))
     assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.PASS
-    ledger.disburse(RP, FILE, date(2024, 12, 1), Decimal("100000"))  # within the grant, beyond 2024's cash
-    assert status(ledger, "payments within grant", date(2024, 12, 31)) is Status.FAIL
+    assert status(ledger, "payments within grant", date(2024, 5, 31)) is Status.NA  # not yet paid that day
+    with pytest.raises(PaymentExceedsCashYearError, match="above the 800,000.00 EUR the notice schedules"):
+        ledger.disburse(RP, FILE, date(2024, 12, 1), Decimal("100000"))  # within the grant, beyond 2024's cash
+    ledger.disburse(RP, FILE, date(2025, 2, 1), Decimal("200000"))
+    assert status(ledger, "payments within grant", date(2025, 3, 1)) is Status.PASS
 
 
 def test_the_statewide_matrix_lists_all_26_parties(ledger: Ledger) -> None:
     bare(ledger)
-    reports = ledger.compliance_year(2024, date(2025, 1, 1), four_eyes=True)
+    reports = ledger.compliance_year(2024, Clock(on=date(2025, 1, 1)), four_eyes=True)
     assert len(reports) == 26
     assert [r.agreement_id for r in reports if r.checks is not None] == [ID]

@@ -58,7 +58,7 @@ def test_a_refused_command_writes_nothing(ledger: Ledger) -> None:
     play_year(ledger)
     head = ledger.reads.head()
     with pytest.raises(ReallocationExceedsSourceError):
-        ledger.reallocate(Meta(RP_KASSEL, reason="x"), AGREEMENT, "P4", "P1", Decimal("60000.01"))
+        ledger.reallocate(Meta(RP_KASSEL, reason="x"), AGREEMENT, "P4", "P1", Decimal("60000.01"), "HMSI 7")
     with pytest.raises(PaymentExceedsGrantError):
         ledger.disburse(Meta(RP_KASSEL, reason="x"), GRANT, date(2024, 12, 1), Decimal("285000.01"))
     with pytest.raises(AlreadyExistsError):

@@ -17,8 +17,8 @@ import psycopg
 import pytest
 
 from ledger.application import Meta
+from ledger.domain.clocks import Clock
 from projections.queries import status_then
-from projections.replay import keep_as_of
 from tests.cast import Acting
 from tests.integrity.conftest import FIRST, admin_of, as_login, at, run_cli, schema_of, verify_json
 from tests.integrity.test_anchors import anchor
@@ -42,7 +42,7 @@ def test_a_backdated_psql_insert_is_dated_by_the_database_not_by_its_json(pg_led
     assert forged.recorded_at > datetime.now(UTC) - timedelta(minutes=5)  # what the database stamped
     trail = json.loads(run_cli(pg_ledger, "--format", "json", "trail", FIRST, login="").stdout)
     assert trail[-1]["recorded"].startswith(str(datetime.now(UTC).date()))
-    yesterday = status_then(ledger, FIRST, keep_as_of(date.today() - timedelta(days=1)), "as-of")
+    yesterday = status_then(ledger, FIRST, Clock(known_on=date.today() - timedelta(days=1)))
     assert not any(r["name"] == "Rückdatiert" for r in yesterday.tables["aqb_view_budget_items"])
     ledger.close()
 

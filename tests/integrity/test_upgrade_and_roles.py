@@ -93,7 +93,7 @@ def prepare_registry_and_record(url: str) -> None:
     admin.close()
     ledger = Acting(url)
     for n in range(10):
-        ledger.plan_project(Meta("a.schneider", reason="Plan"), "AQB-2024-06532", f"Neu {n}", "QUAL", Decimal(1), 1)
+        ledger.plan_project(Meta("a.schneider", reason="Plan"), "AQB-2024-06532", f"Neu {n}", "QUAL", Decimal(0), 1)
     ledger.close()
 
 

@@ -60,7 +60,7 @@ COMMANDS = {
     "plan": lambda led, a, amt, n: led.plan_project(meta(PARTIES[a], n), a, ["Alpha", "Beta", f"G{n % 3}"][n % 3],
                                                 "QUAL", amt, n % 30),
     "reallocate": lambda led, a, amt, n: led.reallocate(meta(MINISTRY, n), a, ["unallocated", "P1", "P2"][n % 3],
-                                                    ["P2", "unallocated", "P1"][n % 3], amt),
+                                                    ["P2", "unallocated", "P1"][n % 3], amt, f"HMSI {n}"),
     "deviation": lambda led, a, amt, n: led.report_deviation(meta(PARTIES[a], n), a, "underspend", "Ursache",
                                                          "project", "P1", "amount", "1", str(n)),
     "decide": lambda led, a, amt, n: led.decide_deviation(meta(MINISTRY, n), a, f"D{1 + n % 2}", "acknowledged",

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from ledger.demo import AGREEMENT, play_year
+from ledger.domain.clocks import Clock
 from projections.queries import status_now, status_then
-from projections.replay import keep_as_of, keep_at, keep_effective, keep_recorded_before
 from tests.cast import REGISTRY_SIZE, Acting
 from tests.cli.conftest import make_runner
 from tests.projections.scenario import PARTY, meta
@@ -25,12 +25,12 @@ def test_a_status_as_of_a_date_before_a_deviation_was_recorded_does_not_contain_
         # recorded now, effective on 3 March 2024 (long before it was recorded)
         ledger.report_deviation(meta(PARTY, 2), AGREEMENT, "other", "nachgemeldet")
         assert "D3" in _deviations(status_now(ledger, AGREEMENT))
-        known_before = _deviations(status_then(ledger, AGREEMENT, keep_recorded_before(before), "as-of"))
+        known_before = _deviations(status_then(ledger, AGREEMENT, Clock(before=before)))
         assert known_before == ["D1", "D2"]
         yesterday = datetime.now().date() - timedelta(days=1)
-        assert _deviations(status_then(ledger, AGREEMENT, keep_as_of(yesterday), "as-of")) == []
-        assert "D3" in _deviations(status_then(ledger, AGREEMENT, keep_effective(date(2024, 3, 31)), "effective"))
-        assert "D1" not in _deviations(status_then(ledger, AGREEMENT, keep_effective(date(2024, 3, 31)), "effective"))
+        assert _deviations(status_then(ledger, AGREEMENT, Clock(known_on=yesterday))) == []
+        assert "D3" in _deviations(status_then(ledger, AGREEMENT, Clock(on=date(2024, 3, 31))))
+        assert "D1" not in _deviations(status_then(ledger, AGREEMENT, Clock(on=date(2024, 3, 31))))
     finally:
         ledger.close()
 
@@ -39,7 +39,7 @@ def test_a_status_at_a_position_holds_what_was_recorded_up_to_it(db_url: str) ->
     ledger = Acting(db_url)
     try:
         play_year(ledger)
-        at = status_then(ledger, AGREEMENT, keep_at(REGISTRY_SIZE + 5), "at")
+        at = status_then(ledger, AGREEMENT, Clock(at=REGISTRY_SIZE + 5))
         assert at.position == REGISTRY_SIZE + 5
         lines = {(r["line"], r["cash_year"]): r for r in at.tables["aqb_view_budget_lines"]}
         assert lines[("total", 0)]["disbursed"] is None

@@ -8,6 +8,7 @@ import pytest
 
 from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.errors import (
+    ApprovalMissingError,
     CorrectionError,
     DeviationAlreadyDecidedError,
     DuplicateSignatureError,
@@ -71,26 +72,35 @@ def test_reallocation_moves_money_between_projects() -> None:
 def test_reallocation_cannot_move_more_than_its_source_holds() -> None:
     agg = seeded_agreement()
     with pytest.raises(ReallocationExceedsSourceError, match=r"cannot move 135,000.01 EUR from P3: it holds 135,000"):
-        agg.reallocate(env(RP), "P3", "P2", eur("135000.01"), None)
+        agg.reallocate(env(RP), "P3", "P2", eur("135000.01"), "HMSI 2")
 
 
 def test_reallocation_from_the_unallocated_rest() -> None:
     agg = seeded_agreement()
-    agg.reallocate(env(MINISTRY), "unallocated", "P1", agg.unallocated, None)
+    agg.reallocate(env(MINISTRY), "unallocated", "P1", agg.unallocated, "Erlass 3")
     assert agg.unallocated == 0
 
 
 def test_reallocation_needs_a_reason_and_a_decider() -> None:
     agg = seeded_agreement()
     with pytest.raises(MissingReasonError):
-        agg.reallocate(env(RP, reason=" "), "P3", "P2", eur("1"), None)
+        agg.reallocate(env(RP, reason=" "), "P3", "P2", eur("1"), "HMSI 1")
     with pytest.raises(NotAuthorisedError):
-        agg.reallocate(env(PARTY), "P3", "P2", eur("1"), None)
+        agg.reallocate(env(PARTY), "P3", "P2", eur("1"), "HMSI 1")
+
+
+def test_reallocation_needs_an_approval_and_two_different_items() -> None:
+    agg = seeded_agreement()
+    with pytest.raises(ApprovalMissingError, match="needs the reference of its approval"):
+        agg.reallocate(env(RP), "P3", "P2", eur("1"), " ")
+    with pytest.raises(RuleViolationError, match="not from P3 to itself"):
+        agg.reallocate(env(RP), "P3", "Jump in", eur("1"), "HMSI 1")
+    assert agg.projects["P3"].current == eur("135000")
 
 
 def test_unknown_project_is_named() -> None:
     with pytest.raises(ProjectNotFoundError, match="no project 'Nope'"):
-        seeded_agreement().reallocate(env(RP), "Nope", "P2", eur("1"), None)
+        seeded_agreement().reallocate(env(RP), "Nope", "P2", eur("1"), "HMSI 1")
 
 
 def test_negative_amounts_are_refused() -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ledger.domain.errors import (
+    DateOrderError,
     GrantStateError,
     InvalidIdentifierError,
     NotAuthorisedError,
@@ -70,9 +71,14 @@ def test_a_review_needs_a_submitted_proof() -> None:
     with pytest.raises(GrantStateError, match="no final proof of use"):
         grant.review_proof(env(RP), kind=ProofKind.FINAL, result=ReviewResult.ACCEPTED, purpose_achieved=True,
                            findings=None, refund_due=eur("0"))
+    grant.disburse(env(RP), date(2024, 6, 3), eur("1000"), 2024)
     grant.submit_proof(env(PARTY), kind=ProofKind.FINAL, submitted_on=date(2026, 6, 1), income=eur("1000"),
                        expenses=eur("950"), expense_lines=())
-    grant.review_proof(env(RP), kind=ProofKind.FINAL, result=ReviewResult.ACCEPTED_WITH_FINDINGS,
-                       purpose_achieved=True, findings="50 EUR unspent", refund_due=eur("50"))
-    grant.claim_refund(env(RP), eur("50"), date(2026, 9, 30))
+    with pytest.raises(DateOrderError, match="the review is dated 2024-07-01, before the proof it reviews"):
+        grant.review_proof(env(RP), kind=ProofKind.FINAL, result=ReviewResult.ACCEPTED, purpose_achieved=True,
+                           findings=None, refund_due=eur("0"))
+    grant.review_proof(env(RP, effective=date(2026, 7, 15)), kind=ProofKind.FINAL,
+                       result=ReviewResult.ACCEPTED_WITH_FINDINGS, purpose_achieved=True,
+                       findings="50 EUR unspent", refund_due=eur("50"))
+    grant.claim_refund(env(RP, effective=date(2026, 7, 20)), eur("50"), date(2026, 9, 30))
     assert (grant.proven, grant.reclaimed) == (eur("950"), eur("50"))
