@@ -15,15 +15,22 @@ from cli.main import cli
 WIDTH = 100
 
 
-def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found: list[tuple[str, ...]] = [prefix]
-    for name in sorted(group.commands):
-        command = group.commands[name]
+def walk(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    """Every command under a group (the group first), loading the lazily listed ones."""
+    ctx = click.Context(group)
+    found: list[tuple[tuple[str, ...], click.Command]] = [(prefix, group)]
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
-            found += commands(command, (*prefix, name))
+            found += walk(command, (*prefix, name))
         else:
-            found.append((*prefix, name))
+            found.append(((*prefix, name), command))
     return found
+
+
+def commands() -> list[tuple[str, ...]]:
+    return [path for path, _ in walk()]
 
 
 def render_reference() -> str:

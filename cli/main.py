@@ -1,23 +1,102 @@
-"""`aqb`: the command line of the AQB ledger."""
+"""`aqb`: the command line of the AQB ledger.
+
+The commands are listed here by name and module, and a module is imported only when its command
+runs (or its help is shown): `aqb --version` loads click and nothing of the ledger.
+"""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from typing import Any
 
 import click
 
-from cli import commands, errors
-from cli.session import FORMATS, Session
+from cli import errors
+from cli.formats import ALL
 from ledger import __version__
 from ledger.domain.errors import LedgerError
 
+# name → ("module:attribute", the start of its help). `aqb --help` lists the commands from these words
+# and imports no command module: they are the help's first sentence, as far as a help 120 columns wide
+# shows it (a test keeps them equal). Each module also lists what it contributes in COMMANDS.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "agreement": ("cli.commands.agreement:agreement",
+        "Create, list and show agreements (Zielvereinbarungen)."),
+    "anchor": ("cli.commands.integrity:anchor",
+        "Signed anchors of the chain head, kept outside the database."),
+    "assess": ("cli.commands.assessment:assess",
+        "Record the §6 judgement of target achievement (`aqb assess ID …`) or sign one off."),
+    "db": ("cli.commands.db:db",
+        "The database behind the ledger."),
+    "decisions": ("cli.commands.decisions:decisions",
+        "Each deviation and reallocation of an agreement: when it was reported, its decision (or "
+        "UNDECIDED), who decided on what document,"),
+    "demo": ("cli.commands.demo:demo",
+        "Import the real seed agreement (Lahn-Dill-Kreis 2024) into a fresh ledger and play a realistic "
+        "year around it, including the"),
+    "explain": ("cli.commands.assessment:explain",
+        "The dossier of a judgement: the ledger replayed as of its evidence position (§4 budget, money "
+        "stages, §5 projects, each deviation"),
+    "export": ("cli.commands.proofs:export",
+        "Files for auditors."),
+    "grant": ("cli.commands.grant:grant",
+        "Record RP Kassel's grant case: application, notice, amendment, payment, proof, review, refund."),
+    "import": ("cli.commands.importing:import_command",
+        "Import Zielvereinbarungen from .txt (text extracted from a PDF) or .pdf files with a text layer: "
+        "the document, the agreement"),
+    "overview": ("cli.commands.status:overview",
+        "All 26 parties of a year side by side: agreed, granted, disbursed, undrawn, deviations, and the "
+        "lifecycle flags (in force,"),
+    "principal": ("cli.commands.principal:principal",
+        "The principals of the ledger (people and service logins) and their mandates."),
+    "projections": ("cli.commands.projections:projections",
+        "The read models (budget status, lifecycle, audit index): follow, rebuild, inspect."),
+    "proof": ("cli.commands.proofs:proof_command",
+        "One event with its link and a Merkle inclusion proof into the latest anchor (about log2(n) "
+        "hashes), as JSON that can be checked"),
+    "record": ("cli.commands.record:record",
+        "Record an event on an agreement: allocation, project, reallocation, deviation, decision, "
+        "signature, meeting, publication,"),
+    "report": ("cli.commands.report:report",
+        "Reports for auditors."),
+    "status": ("cli.commands.status:status",
+        "Where an agreement's budget stands: money stages per line and cash year, projects and categories, "
+        "deviations with their decisions,"),
+    "trail": ("cli.commands.trail:trail",
+        "The audit trail of an agreement (with its grants and source documents) or of one grant: position, "
+        "recorded time (UTC), effective"),
+    "verify": ("cli.commands.integrity:verify_command",
+        "Recompute the hash chain over every row, name the first broken position and the kind of break "
+        "(changed-row, missing-row, foreign-insert,"),
+}
+
 
 class AqbGroup(click.Group):
-    """Runs a command and maps every expected error to one line on stderr and its exit code."""
+    """Loads a command when it is asked for; runs it and maps every expected error to one line on
+    stderr and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002 (click's signature)
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: ARG002
+        """The commands with the start of their help, without importing their modules."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, click.Command(name, help=words).get_short_help_str(limit))
+                for name, (_, words) in sorted(COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from cli.session import Session  # noqa: PLC0415 (not needed for --version and --help)
+
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
@@ -33,19 +112,24 @@ class AqbGroup(click.Group):
                 found.close()
 
 
-@click.group(cls=AqbGroup, epilog=f"Exit codes: {errors.EXIT_CODES}")
+@click.group(cls=AqbGroup, epilog=f"Exit codes: {errors.EXIT_CODES}",
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--database", "url", envvar="AQB_DATABASE_URL", metavar="URL",
               help="postgresql://USER[:PASSWORD]@HOST:PORT/DB[?schema=S] or sqlite:///ABSOLUTE/PATH "
                    "[env AQB_DATABASE_URL; default: an SQLite file in your data directory].")
 @click.option("--actor", envvar="AQB_ACTOR", metavar="NAME@ORG",
               help="Who records: a user at HMSI, RPKS or a party's AGS, e.g. m.weber@HMSI "
                    "[env AQB_ACTOR; required to write].")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format of commands that show data.")
+@click.option("--format", "fmt", type=click.Choice(ALL), default=None, metavar="FORMAT",
+              help=f"Output format of commands that show data: {', '.join(ALL)} [default: table]; each "
+                   "command's --help says which it writes, and one that cannot write a format refuses it.")
+@click.option("--locale", "locale", type=click.Choice(("en", "de")), default=None,
+              help="Numbers and dates for people: en or de [env AQB_LOCALE; default en].")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-@click.version_option(__version__, prog_name="aqb")
+@click.version_option(__version__, "--version", prog_name="aqb")
 @click.pass_context
-def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str, debug: bool) -> None:
+def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str | None, locale: str | None,
+        debug: bool) -> None:
     """An event-sourced audit ledger for Hessian AQB target agreements (Zielvereinbarungen).
 
     Every allocation, project, reallocation, deviation, decision, signature, meeting,
@@ -58,18 +142,10 @@ def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str, debug:
           --year 2024 --party 06532 --amount 1.185.000
       aqb trail AQB-2024-06532
     """
-    ctx.obj = Session(url=url, actor=actor, fmt=fmt, debug=debug)
+    from cli.session import Session  # noqa: PLC0415 (not needed for --version and --help)
 
-
-def _add_commands() -> None:
-    """Every module in cli/commands contributes the commands it lists in COMMANDS."""
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-_add_commands()
+    ctx.obj = Session(url=url, actor=actor, fmt=fmt or "table", debug=debug, fmt_given=fmt is not None,
+                      locale_given=locale)
 
 
 def main() -> None:

@@ -89,17 +89,26 @@ def emit_table(
     """Rows in a format: ``table`` (locale-aware, narrow-safe), ``json``, ``csv`` (for scripts),
     ``markdown``, or a file format (``csv-de``, ``xlsx``, ``html``, ``pdf``) written to ``output``."""
     if fmt == "json":
-        click.echo(json_text([{c: plain(r.get(c)) for c in columns} for r in rows]))
+        emit_text(json_text([{c: plain(r.get(c)) for c in columns} for r in rows]) + "\n", output)
     elif fmt == "markdown":
-        click.echo(markdown_table(rows, columns, title, caption, locale=locale))
+        emit_text(markdown_table(rows, columns, title, caption, locale=locale) + "\n", output)
     elif fmt == "csv":
-        click.echo(script_csv(rows, columns, cell), nl=False)
+        emit_text(script_csv(rows, columns, cell), output)
     elif fmt in files.FILE_FORMATS:
         data = files.table_bytes(fmt, rows, columns, title=title, caption=caption, numeric=numeric, locale=locale)
         files.deliver(data, output, fmt=fmt)
     else:
         out = console()
         out.print(layout(rows, columns, out, title=title, caption=caption, numeric=numeric, locale=resolve(locale)))
+
+
+def emit_text(text: str, output: Output = None) -> None:
+    """Text for scripts or files: to ``output`` (written atomically; the command checked before it
+    ran that it may be written), else to stdout."""
+    if output is not None and str(output) != "-":
+        files.write_atomically(Path(output), text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
 
 
 def _markdown_cell(value: Any, locale: str | None) -> str:
@@ -121,9 +130,9 @@ def emit_object(
     """One object: JSON as is; CSV and the file formats one row per field (nested fields
     flattened into readable names); else the caller's rich rendering."""
     if fmt == "json":
-        click.echo(json_text(plain(obj)))
+        emit_text(json_text(plain(obj)) + "\n", output)
     elif fmt == "csv":
-        emit_table([{"field": k, "value": v} for k, v in flatten(obj)], ["field", "value"], "csv")
+        emit_table([{"field": k, "value": v} for k, v in flatten(obj)], ["field", "value"], "csv", output=output)
     elif fmt in files.FILE_FORMATS:
         files.deliver(files.object_bytes(fmt, obj, title=title, locale=locale), output, fmt=fmt)
     else:

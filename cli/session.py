@@ -1,22 +1,31 @@
-"""What every command shares: the database URL, the actor, the output format, the open ledger."""
+"""What every command shares: the database URL, the actor, the output (format, locale, file), the
+open ledger.
+
+The ledger's modules are imported when a command first needs them, so that `aqb --version` and
+`aqb --help` stay fast.
+"""
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
-from ledger.application import Ledger, Meta, open_ledger
-from ledger.domain.errors import ActorRequiredError
-from ledger.domain.values import DocumentRef, parse_actor
-from ledger.persistence.config import database_from_url
+from cli.formats import ALL, DATA, RECEIPT, REPORT, FormatRefusedError, check, help_text, locale_of, offers_files
+
+if TYPE_CHECKING:
+    from cli.output.locale import Locale
+    from ledger.application import Ledger, Meta
+    from ledger.domain.values import DocumentRef
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("table", "json", "csv")
+FORMATS = ALL
 
 
 @dataclass
@@ -28,9 +37,20 @@ class Session:
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     _ledger: Ledger | None = None
     wrote: bool = False  # set by meta(): every write asks for the caller's envelope
+    fmt_given: bool = False  # --format was given (before or after the command)
+    locale_given: str | None = None  # --locale, else AQB_LOCALE decides
+    output: Path | None = None  # --output FILE
+    force: bool = False  # --force: replace FILE
+
+    @property
+    def locale(self) -> Locale:
+        """The locale of numbers and dates for people (checked before the command runs)."""
+        return locale_of(self.locale_given)
 
     def ledger(self, *, create: bool = False) -> Ledger:
         if self._ledger is None:
+            from ledger.application import open_ledger  # noqa: PLC0415 (heavy: only when a command runs)
+
             self._ledger = open_ledger(self.url, create=create)
         return self._ledger
 
@@ -41,6 +61,11 @@ class Session:
         """The caller's envelope. On SQLite the actor is declared and required (refused before
         anything is opened); on PostgreSQL the login records, and --actor may only confirm it (or
         name the person a service login records for)."""
+        from ledger.application import Meta  # noqa: PLC0415
+        from ledger.domain.errors import ActorRequiredError  # noqa: PLC0415
+        from ledger.domain.values import parse_actor  # noqa: PLC0415
+        from ledger.persistence.config import database_from_url  # noqa: PLC0415
+
         if self.actor:
             parse_actor(self.actor)
         elif database_from_url(self.url).backend == "sqlite":
@@ -75,24 +100,82 @@ def session() -> Session:
     return obj
 
 
-def _set_format(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
-    if value:
+def _setter(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, _: click.Parameter, value: Any) -> None:
         found = ctx.find_object(Session)
-        if found is not None:
-            found.fmt = value
+        if found is None or value is None or value is False:
+            return
+        setattr(found, name, value)
+        if name == "fmt":
+            found.fmt_given = True
+    return store
 
 
-def format_option(func: F) -> F:
-    """`--format table|json|csv` on a command that shows data (also accepted before the command)."""
-    return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default=None, expose_value=False,
-        callback=_set_format, help="Output format: a table for people, json or csv for scripts.",
-    )(func)
+class FormatChoice(click.Choice[str]):
+    """The command's formats; a format it does not offer is refused in one line (not a usage screen)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value in ALL and value not in self.choices:
+            raise FormatRefusedError(ctx.command_path if ctx else "aqb", value, list(self.choices))
+        return str(super().convert(value, param, ctx))
+
+
+def _options(offered: Sequence[str]) -> list[Callable[[F], F]]:
+    found: list[Callable[[F], F]] = []
+    if offered:
+        found.append(click.option("--format", "fmt", type=FormatChoice(offered), default=None, metavar="FORMAT",
+                                  expose_value=False, callback=_setter("fmt"), help=help_text(offered)))
+    if offers_files(offered):
+        found += [
+            click.option("--output", "-o", "--out", "output", type=click.Path(dir_okay=False, path_type=Path),
+                         default=None, expose_value=False, callback=_setter("output"), metavar="FILE",
+                         help="Write the output to FILE, never over an existing file (xlsx, pdf: needed when "
+                              "stdout is a terminal)."),
+            click.option("--force", is_flag=True, expose_value=False, callback=_setter("force"),
+                         help="Replace FILE if it exists (never written through a symlink)."),
+            click.option("--locale", "locale_given", type=click.Choice(("en", "de")), default=None,
+                         expose_value=False, callback=_setter("locale_given"),
+                         help="Numbers and dates as in en (1,185,000.00 · 2024-07-10) or de (1.185.000,00 · "
+                              "10.07.2024) [env AQB_LOCALE; default en]. JSON and CSV never localise."),
+        ]
+    return found
+
+
+def _checked(func: F, offered: Sequence[str]) -> F:
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        s, ctx = session(), click.get_current_context()
+        if not s.fmt_given and offered:
+            s.fmt = offered[0]  # a command's first format is its default
+        check(ctx.command_path, s.fmt, s.fmt_given, offered, s.output, s.force)
+        _ = s.locale  # an unknown AQB_LOCALE is refused before anything is read
+        return func(*args, **kwargs)
+
+    command.__aqb_formats__ = tuple(offered)  # type: ignore[attr-defined]
+    decorated: Any = command
+    for option in reversed(_options(offered)):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+@overload
+def format_option(func: F) -> F: ...
+@overload
+def format_option(*, formats: Sequence[str]) -> Callable[[F], F]: ...
+def format_option(func: F | None = None, *, formats: Sequence[str] = DATA) -> Any:
+    """`--format` (and, where files are offered, `--output`, `--force`, `--locale`) on a command
+    that shows data; checks them before the command runs. Bare: the formats of a table or object
+    (table, json, csv, csv-de, xlsx); `formats=` names others (see :mod:`cli.formats`)."""
+    if func is not None:
+        return _checked(func, formats)
+    return lambda f: _checked(f, formats)
 
 
 def report_format_option(func: F) -> F:
-    """`--format table|json|csv|markdown` on a report that is also kept as a file."""
-    return click.option(
-        "--format", "fmt", type=click.Choice((*FORMATS, "markdown")), default=None, expose_value=False,
-        callback=_set_format, help="Output format: a report for people; json, csv or markdown for files.",
-    )(func)
+    """A report that is also kept as a file: the table formats and markdown."""
+    return _checked(func, REPORT)
+
+
+def receipt_option(func: F) -> F:
+    """A write command: what it did, as a sentence (table) or an object (json, csv)."""
+    return _checked(func, RECEIPT)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
 from cli.render import cell, console, emit_object, emit_receipt, emit_table
-from cli.session import format_option, session
+from cli.session import format_option, receipt_option, session
 from ledger.domain.agreement import Agreement, agreement_id
 from ledger.domain.agreement_state import PublicationState
 
@@ -29,7 +29,7 @@ def agreement() -> None:
               help="A §4 budget line (AQB, AMB, TZA, SPRACH); repeat for several.")
 @click.option("--ministry-name", help="The ministry as written (default: its name in that year).")
 @envelope_options
-@format_option
+@receipt_option
 def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, Decimal], ...],
            ministry_name: str | None, reason: str | None, effective: Any, document: str | None,
            document_file: Any) -> None:

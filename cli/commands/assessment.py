@@ -8,8 +8,9 @@ import click
 
 from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
+from cli.formats import RECEIPT, REPORT_DOSSIER
 from cli.params import document_options
-from cli.session import report_format_option, session
+from cli.session import format_option, session
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.values import Treatment, Verdict
 
@@ -55,7 +56,7 @@ def assess() -> None:
 @click.option("--evidence", type=click.IntRange(1), help="The ledger position the assessor saw (default: the head).")
 @click.option("--revises", metavar="ASSESSMENT", help="The assessment this one supersedes (e.g. A1).")
 @document_options
-@report_format_option
+@format_option(formats=(*RECEIPT, "markdown"))
 def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, ...], evidence: int | None,
         revises: str | None, document: str | None, document_file: Any) -> None:
     """Record a judgement: verdict, rationale, the treatment of every deviation, and the indicators
@@ -76,7 +77,7 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
 @click.argument("assessment_id", metavar="ASSESSMENT")
 @click.option("--note", help="A remark of the second reader.")
-@report_format_option
+@format_option(formats=(*RECEIPT, "markdown"))
 def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
     """Sign off an assessment as the second, different person (four eyes).
 
@@ -90,7 +91,7 @@ def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
 
 @click.command()
 @click.argument("assessment", metavar="AGREEMENT_ID[/ASSESSMENT]")
-@report_format_option
+@format_option(formats=REPORT_DOSSIER)
 def explain(assessment: str) -> None:
     """The dossier of a judgement: the ledger replayed as of its evidence position (§4 budget, money
     stages, §5 projects, each deviation with its decision and treatment, the autumn meeting, the

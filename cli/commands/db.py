@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.render import emit_receipt
-from cli.session import format_option, session
+from cli.session import receipt_option, session
 from ledger.application import migrate
 from ledger.domain.errors import InvalidInputError, NotAuthorisedError
 from ledger.integrity import roles
@@ -23,7 +23,7 @@ def db() -> None:
 @db.command("migrate")
 @click.option("--reuse-roles", is_flag=True, help="Take over existing roles of these names even if they hold "
               "rights in another database or schema (PostgreSQL).")
-@format_option
+@receipt_option
 def migrate_command(reuse_roles: bool) -> None:
     """Create or update the ledger's tables, triggers and, on PostgreSQL, its four roles
     (`aqb_<database>[_<schema>]_owner`, `_writer`, `_reader`, `_projector`; `AQB_ROLE_PREFIX`
@@ -56,7 +56,7 @@ def migrate_command(reuse_roles: bool) -> None:
 @click.argument("login")
 @click.option("--as", "kind", type=click.Choice(ROLE_KINDS), default="writer", show_default=True,
               help="The ledger role the login joins.")
-@format_option
+@receipt_option
 def add_login_command(login: str, kind: str) -> None:
     """Make a PostgreSQL login a member of one of the ledger's roles, creating the login (without a
     password: set one, or a pg_hba.conf rule, as your site authenticates people) when it is

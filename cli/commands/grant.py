@@ -12,7 +12,7 @@ import click
 from cli.commands.record import _choices, _done, _meta
 from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options
 from cli.render import emit_object, emit_table
-from cli.session import format_option, session
+from cli.session import format_option, receipt_option, session
 from ledger.domain.grant import Grant
 from ledger.domain.values import ProofKind, ReviewResult
 
@@ -31,7 +31,7 @@ def grant() -> None:
 @click.option("--amount", type=AMOUNT, required=True, help="Amount requested.")
 @click.option("--plan", type=PLAN_LINE, multiple=True, metavar="ITEM=AMOUNT", help="Financing plan line; repeat.")
 @envelope_options
-@format_option
+@receipt_option
 def application(agreement_id: str, file_number: str, submitted_on: date, amount: Decimal,
                 plan: tuple[tuple[str, Decimal], ...], **env: Any) -> None:
     """Record the party's application (Antrag) with its financing plan; due by 31 March.
@@ -50,7 +50,7 @@ def application(agreement_id: str, file_number: str, submitted_on: date, amount:
 @click.option("--date", "approved_on", type=DATE, required=True)
 @click.option("--from", "start_from", type=DATE, required=True, help="Projects may start from this date.")
 @envelope_options
-@format_option
+@receipt_option
 def early_start(file_number: str, approved_on: date, start_from: date, **env: Any) -> None:
     """Record the approval of an early start (vorzeitiger Maßnahmebeginn).
 
@@ -72,7 +72,7 @@ def early_start(file_number: str, approved_on: date, start_from: date, **env: An
 @click.option("--interim-due", type=DATE, help="Due date of the interim proof of use.")
 @click.option("--final-due", type=DATE, help="Due date of the final proof of use.")
 @envelope_options
-@format_option
+@receipt_option
 def notice(file_number: str, notice_date: date, amount: Decimal, period_start: date, period_end: date,
            cash: tuple[tuple[int, Decimal], ...], conditions: tuple[str, ...], interim_due: date | None,
            final_due: date | None, **env: Any) -> None:
@@ -95,7 +95,7 @@ def notice(file_number: str, notice_date: date, amount: Decimal, period_start: d
 @click.option("--amount", type=AMOUNT, required=True, help="The granted amount after the amendment.")
 @click.option("--cash-year", "cash", type=CASH_YEAR, multiple=True, metavar="YEAR=AMOUNT")
 @envelope_options
-@format_option
+@receipt_option
 def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[tuple[int, Decimal], ...],
               **env: Any) -> None:
     """Record an amendment of the notice (Änderungsbescheid).
@@ -114,7 +114,7 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
 @click.option("--amount", type=AMOUNT, required=True)
 @click.option("--cash-year", type=click.IntRange(2000, 2100), help="Cash year (default: the value date's year).")
 @envelope_options
-@format_option
+@receipt_option
 def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int | None, **env: Any) -> None:
     """Record a payment (never beyond the granted amount without an amendment).
 
@@ -134,7 +134,7 @@ def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int 
 @click.option("--expenses", type=AMOUNT, required=True)
 @click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="ITEM=AMOUNT", help="Expenses by plan line.")
 @envelope_options
-@format_option
+@receipt_option
 def proof(file_number: str, kind: str, submitted_on: date, income: Decimal, expenses: Decimal,
           lines: tuple[tuple[str, Decimal], ...], **env: Any) -> None:
     """Record a submitted proof of use (Zwischen- or Verwendungsnachweis).
@@ -156,7 +156,7 @@ def proof(file_number: str, kind: str, submitted_on: date, income: Decimal, expe
 @click.option("--findings")
 @click.option("--refund-due", type=AMOUNT, default="0", show_default=True)
 @envelope_options
-@format_option
+@receipt_option
 def review(file_number: str, kind: str, result: str, purpose_achieved: bool, findings: str | None,
            refund_due: Decimal, **env: Any) -> None:
     """Record RP Kassel's review of a proof of use.
@@ -178,7 +178,7 @@ def review(file_number: str, kind: str, result: str, purpose_achieved: bool, fin
 @click.option("--received", is_flag=True, help="The refund was received (default: claimed).")
 @click.option("--date", "on", type=DATE, help="Due date of a claim; value date of a receipt.")
 @envelope_options
-@format_option
+@receipt_option
 def refund(file_number: str, amount: Decimal, received: bool, on: date | None, **env: Any) -> None:
     """Record a refund claim, or with --received the refund's receipt.
 
@@ -202,7 +202,7 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
 @click.option("--set", "changes", type=(str, str, str), multiple=True, required=True, metavar="FIELD OLD NEW")
 @click.option("--approver")
 @envelope_options
-@format_option
+@receipt_option
 def correction(file_number: str, version: int, changes: tuple[tuple[str, str, str], ...],
                approver: str | None, **env: Any) -> None:
     """Correct an entry of a grant by a new, visible event that points at it.

@@ -12,7 +12,7 @@ from cli.commands.proofs import show_bundle_check
 from cli.output.files import check_new, write_new
 from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
-from cli.session import format_option, session
+from cli.session import format_option, receipt_option, session
 from ledger.domain.errors import IntegrityBreakError
 from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import NO_START, open_reader
@@ -94,7 +94,7 @@ def anchor() -> None:
 
 @anchor.command("keygen")
 @KEY
-@format_option
+@receipt_option
 def keygen_command(key_path: Path) -> None:
     """Create an Ed25519 key pair: PATH (private, mode 0600) and PATH.pub (give it to auditors).
 
@@ -112,7 +112,7 @@ def keygen_command(key_path: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where to write the anchor file [default: aqb-anchor-POSITION.json here].")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists (never written through a symlink).")
-@format_option
+@receipt_option
 def create_command(key_path: Path, out: Path | None, force: bool) -> None:
     """Verify the chain, sign its head (position, link, Merkle root, time), store the anchor in the
     ledger and write it to a file an auditor can keep or mail.

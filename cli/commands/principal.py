@@ -11,7 +11,7 @@ import click
 
 from cli.params import AMOUNT, DATE, document_ref, envelope_options
 from cli.render import console, emit_object, emit_receipt, emit_table
-from cli.session import format_option, session
+from cli.session import format_option, receipt_option, session
 from ledger.app.principals import MandateSpec
 from ledger.application import Ledger, Meta, Receipt
 from ledger.domain.errors import InvalidInputError
@@ -60,7 +60,7 @@ def principal() -> None:
 @click.option("--organisation", required=True, metavar="ORG", help="HMSI, RPKS or a party's AGS.")
 @mandate_options
 @envelope_options
-@format_option
+@receipt_option
 def bootstrap_command(login: str, display_name: str, organisation: str, **options: Any) -> None:
     """Register the ledger's first principal, an administrator (it may also be given further
     acts with --act). Once per ledger, while no principal exists. On PostgreSQL a member of the
@@ -90,7 +90,7 @@ def bootstrap_command(login: str, display_name: str, organisation: str, **option
               help="A person, or a service login that records on behalf of people (--act on-behalf).")
 @mandate_options
 @envelope_options
-@format_option
+@receipt_option
 def register_command(login: str, display_name: str, organisation: str, kind: str, **options: Any) -> None:
     """Register a principal (its login is its PostgreSQL login) with a first mandate (--act …).
 
@@ -110,7 +110,7 @@ def register_command(login: str, display_name: str, organisation: str, kind: str
 @click.argument("login")
 @mandate_options
 @envelope_options
-@format_option
+@receipt_option
 def grant_command(login: str, **options: Any) -> None:
     """Give a principal a further mandate (by an administrator, never to itself).
 
@@ -129,7 +129,7 @@ def grant_command(login: str, **options: Any) -> None:
 @click.option("--mandate", "parent_id", required=True, metavar="M", help="Your own delegable mandate, e.g. M2.")
 @mandate_options
 @envelope_options
-@format_option
+@receipt_option
 def delegate_command(login: str, parent_id: str, **options: Any) -> None:
     """Delegate a part of one of your own delegable mandates to another principal (at most its
     acts, party, ceiling and validity); it lapses when yours is revoked.
@@ -148,7 +148,7 @@ def delegate_command(login: str, parent_id: str, **options: Any) -> None:
 @click.argument("login")
 @click.argument("mandate_id", metavar="MANDATE")
 @envelope_options
-@format_option
+@receipt_option
 def revoke_command(login: str, mandate_id: str, **env: Any) -> None:
     """Revoke a mandate: it stops working from this event on; what was recorded under it stays.
 
@@ -163,7 +163,7 @@ def revoke_command(login: str, mandate_id: str, **env: Any) -> None:
 @principal.command("deactivate")
 @click.argument("login")
 @envelope_options
-@format_option
+@receipt_option
 def deactivate_command(login: str, **env: Any) -> None:
     """Deactivate a principal: it records nothing from this event on.
 

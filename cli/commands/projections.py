@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cli.formats import NONE
 from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger
@@ -32,6 +33,7 @@ def projections() -> None:
 
 @projections.command("run")
 @click.argument("names", nargs=-1, type=VIEW, metavar="[NAME]...")
+@format_option(formats=NONE)
 def run_command(names: tuple[str, ...]) -> None:
     """Follow new events live into the views (PostgreSQL: LISTEN/NOTIFY), one runner per view.
     Resumes from each view's position; stop with Ctrl-C.
@@ -83,6 +85,7 @@ def _guarded(func: Callable[..., None], errors: list[BaseException]) -> Callable
 @projections.command("rebuild")
 @click.argument("names", nargs=-1, type=VIEW, metavar="[NAME]...")
 @click.option("--fresh", is_flag=True, help="Start from zero even when an interrupted rebuild could resume.")
+@format_option(formats=NONE)
 def rebuild_command(names: tuple[str, ...], fresh: bool) -> None:
     """Replay every event from position zero into a new table set, then switch readers to it.
     Readers keep working meanwhile; an interrupted rebuild resumes where it stopped.

@@ -9,14 +9,15 @@ from typing import Any
 import click
 
 from cli.output.files import write_new
-from cli.render import console, emit_object, emit_receipt
-from cli.session import format_option, session
+from cli.render import console, emit_object, emit_receipt, emit_text
+from cli.session import format_option, receipt_option, session
 from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
 from ledger.domain.principal import principal_id
 from ledger.integrity import anchors, bundle, proof
 
 ANCHOR_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 FORCE = click.option("--force", is_flag=True, help="Replace FILE if it exists (never written through a symlink).")
+PROOF_FORMATS = ("json", "csv", "csv-de", "xlsx")  # the first is its default
 KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, metavar="PATH",
                    type=click.Path(dir_okay=False, path_type=Path),
                    help="The Ed25519 anchor key that signs the manifest [env AQB_ANCHOR_KEY].")
@@ -26,27 +27,38 @@ KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, 
 @click.argument("position", type=click.IntRange(min=1), metavar="EVENT_POSITION")
 @click.option("--anchor", "held_path", type=ANCHOR_FILE, metavar="FILE",
               help="An older anchor you hold: add the proof that it is a prefix of the latest.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the proof to FILE instead of stdout.")
-@FORCE
-def proof_command(position: int, held_path: Path | None, out: Path | None, force: bool) -> None:
+@format_option(formats=PROOF_FORMATS)
+def proof_command(position: int, held_path: Path | None) -> None:
     """One event with its link and a Merkle inclusion proof into the latest anchor (about log2(n)
-    hashes), as JSON that can be checked without the database.
+    hashes), as JSON that can be checked without the database. --format csv, csv-de or xlsx give
+    the same proof one field per row (the audit path one hash per row), for reading, not checking.
 
     \b
     Example:
-      aqb proof 18204 --anchor anchors/2024-06-30.json --out proof-18204.json
+      aqb proof 18204 --anchor anchors/2024-06-30.json --output proof-18204.json
     """
-    ledger = session().ledger()
+    s = session()
     held = anchors.read_file(held_path) if held_path else None
-    made = proof.build(ledger.db, position, held)
-    text = json.dumps(made, indent=1, ensure_ascii=False) + "\n"
-    if out is None:
-        click.echo(text, nl=False)
+    made = proof.build(s.ledger().db, position, held)
+    if s.fmt != "json":
+        emit_object(proof_fields(made), s.fmt, None, title=f"Proof of position {position}", locale=s.locale,
+                    output=s.output)
         return
-    write_new(out, text.encode(), force=force)
-    click.echo(f"Proof of position {position:,} against the anchor at {made['anchor']['position']:,} in {out}.",
-               err=True)
+    emit_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", s.output)
+    if s.output is not None:
+        click.echo(f"Proof of position {position:,} against the anchor at {made['anchor']['position']:,} in "
+                   f"{s.output}.", err=True)
+
+
+def proof_fields(made: dict[str, Any]) -> dict[str, Any]:
+    """The proof with every list of hashes numbered, so that a row holds one value."""
+    def numbered(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: numbered(v) for k, v in value.items()}
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return {str(n): v for n, v in enumerate(value, 1)}
+        return value
+    return {k: numbered(v) for k, v in made.items()}
 
 
 @click.group()
@@ -59,7 +71,7 @@ def export() -> None:
 @click.option("--year", type=click.IntRange(2000, 2100), help="Every agreement of this year.")
 @KEY
 @FORCE
-@format_option
+@receipt_option
 def bundle_command(items: tuple[str, ...], year: int | None, key_path: Path, force: bool) -> None:
     """Write one audit file: the events of an agreement (with its grants and source documents) or
     of a year, and the ledger's registry of principals, in order with their links and inclusion

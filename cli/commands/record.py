@@ -11,7 +11,7 @@ import click
 
 from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256
 from cli.render import emit_receipt
-from cli.session import format_option, session
+from cli.session import receipt_option, session
 from ledger.application import Receipt
 from ledger.domain.values import ActivityKind, Category, Decision, DeviationKind, Scope
 
@@ -45,7 +45,7 @@ def record() -> None:
 @click.option("--cash-year", "cash", type=CASH_YEAR, multiple=True, metavar="YEAR=AMOUNT",
               help="Planned cash per year; repeat.")
 @envelope_options
-@format_option
+@receipt_option
 def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tuple[int, Decimal], ...],
                **env: Any) -> None:
     """The state budget announces the party's allocation.
@@ -65,7 +65,7 @@ def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tupl
 @click.option("--amount", type=AMOUNT, required=True, help="Planned amount.")
 @click.option("--places", type=click.IntRange(0), help="Planned places (participants).")
 @envelope_options
-@format_option
+@receipt_option
 def project(agreement_id: str, name: str, category: str, amount: Decimal, places: int | None, **env: Any) -> None:
     """Plan a project's amount (and places) under a measure category.
 
@@ -85,7 +85,7 @@ def project(agreement_id: str, name: str, category: str, amount: Decimal, places
 @click.option("--amount", type=AMOUNT, required=True)
 @click.option("--approval", help="Reference of the approval.")
 @envelope_options
-@format_option
+@receipt_option
 def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, approval: str | None,
                  **env: Any) -> None:
     """Move funds between projects (never more than the source holds).
@@ -109,7 +109,7 @@ def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, a
 @click.option("--planned", help="Planned value.")
 @click.option("--actual", help="Actual value.")
 @envelope_options
-@format_option
+@receipt_option
 def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: str | None,
               metric: str | None, planned: str | None, actual: str | None, reason: str | None, **env: Any) -> None:
     """Report an in-year deviation from §4 and the agreed figures (§6). The cause is its reason.
@@ -133,7 +133,7 @@ def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: s
 @click.option("--conditions", help="Conditions of an approval with conditions.")
 @click.option("--revise", is_flag=True, help="Replace an earlier decision (a change of mind).")
 @envelope_options
-@format_option
+@receipt_option
 def decision(agreement_id: str, deviation_id: str, decision: str, decision_reference: str | None,
              conditions: str | None, revise: bool, **env: Any) -> None:
     """Decide a deviation (by the ministry or RP Kassel, never by whoever reported it).
@@ -157,7 +157,7 @@ def decision(agreement_id: str, deviation_id: str, decision: str, decision_refer
 @click.option("--date", "signed_on", type=DATE, help="Signature date (leave out when blank).")
 @click.option("--organisation", metavar="HMSI|AGS", help="The signatory's organisation (default: the party).")
 @envelope_options
-@format_option
+@receipt_option
 def signature(agreement_id: str, party: str, signatory: str, function_: str, place: str | None,
               signed_on: date | None, organisation: str | None, **env: Any) -> None:
     """Record a party's signature (once per party and agreement version).
@@ -181,7 +181,7 @@ def signature(agreement_id: str, party: str, signatory: str, function_: str, pla
 @click.option("--action", "actions", multiple=True, help="An agreed action; repeat.")
 @click.option("--minutes", help="Reference of the minutes.")
 @envelope_options
-@format_option
+@receipt_option
 def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], agenda: tuple[str, ...],
             discussed: tuple[str, ...], actions: tuple[str, ...], minutes: str | None, **env: Any) -> None:
     """Record the autumn implementation meeting (Umsetzungsbesprechung, §6).
@@ -205,7 +205,7 @@ def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], age
               help="The published file; its SHA-256 is recorded.")
 @click.option("--sha256", help="SHA-256 of the published file, if you do not have the file.")
 @envelope_options
-@format_option
+@receipt_option
 def publication(agreement_id: str, url: str, published_on: date, published_file: Path | None,
                 sha256: str | None, **env: Any) -> None:
     """Record the publication on the portal "Arbeitswelt Hessen" (§7).
@@ -226,7 +226,7 @@ def publication(agreement_id: str, url: str, published_on: date, published_file:
 @click.option("--title", required=True)
 @click.option("--date", "held_on", type=DATE, required=True)
 @envelope_options
-@format_option
+@receipt_option
 def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any) -> None:
     """Record a §7 improvement activity (survey, conference).
 
@@ -248,7 +248,7 @@ def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any
 @click.option("--outcome", "outcomes", type=(str, click.IntRange(0)), multiple=True, metavar="LABEL COUNT",
               help="An outcome and how many reached it; repeat.")
 @envelope_options
-@format_option
+@receipt_option
 def participation(agreement_id: str, project: str, period_start: date, period_end: date, entries: int,
                   exits: int, outcomes: tuple[tuple[str, int], ...], **env: Any) -> None:
     """Report what a project delivered: entries, exits, outcomes — counts only, never personal data.
@@ -271,7 +271,7 @@ def participation(agreement_id: str, project: str, period_start: date, period_en
               metavar="FIELD OLD NEW", help="A corrected field: its name, the value recorded, the right value.")
 @click.option("--approver", help="Who approved the correction.")
 @envelope_options
-@format_option
+@receipt_option
 def correction(agreement_id: str, version: int, changes: tuple[tuple[str, str, str], ...],
                approver: str | None, **env: Any) -> None:
     """Correct an entry by a new, visible event that points at it; nothing is rewritten.

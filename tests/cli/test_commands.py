@@ -11,6 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from cli.docs import walk
 from cli.main import cli
 from tests.cast import REGISTRY_SIZE
 from tests.cli.conftest import AGREEMENT, Run, make_runner
@@ -25,13 +26,8 @@ def ok(result: object) -> str:
     return str(getattr(result, "stdout"))  # noqa: B009
 
 
-def all_commands(group: click.Group = cli, prefix: str = "") -> list[tuple[str, click.Command]]:
-    found = []
-    for name, command in group.commands.items():
-        found.append((f"{prefix}{name}", command))
-        if isinstance(command, click.Group):
-            found += all_commands(command, f"{prefix}{name} ")
-    return found
+def all_commands() -> list[tuple[str, click.Command]]:
+    return [(" ".join(path), command) for path, command in walk() if path]
 
 
 @pytest.mark.parametrize(("name", "command"), all_commands())
