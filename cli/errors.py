@@ -5,20 +5,30 @@ Exit codes:
   missing argument) · 3 not found · 4 invalid input (amount, date, id, actor) · 5 a rule of the
   ledger refused the command · 6 not authorised (no actor, wrong organisation) · 7 conflict
   with concurrent writers · 8 database unavailable or not migrated · 9 document refused ·
-  10 integrity break found
+  10 integrity break found · 11 an obligation is FAIL (report compliance --exit-code)
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
-from typing import NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 
 from ledger.domain.errors import LedgerError
 
 EXIT_CODES = __doc__.split("Exit codes:")[1].strip() if __doc__ else ""
+COMPLIANCE_FAIL = 11
+
+
+class ComplianceFailedError(click.ClickException):
+    """`aqb report compliance --exit-code` found an obligation that is FAIL (the report is shown)."""
+
+    exit_code = COMPLIANCE_FAIL
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"compliance: {self.format_message()}", err=True, file=file)
 
 
 def one_line(text: str) -> str:

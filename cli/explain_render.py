@@ -1,18 +1,20 @@
-"""Rendering the dossier of a judgement: a rich report, JSON, Markdown (CSV: the indicator check)."""
+"""Rendering the dossier of a judgement: a rich report, JSON, Markdown, a spreadsheet (the
+indicator check), or an HTML/PDF dossier."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-import click
-from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 
+from cli import dossiers
 from cli.describe import describe, label
-from cli.render import cell, console, emit_table, plain
+from cli.output.document import Chart, Document, Header
+from cli.output.locale import Locale, resolve, text
+from cli.output.neutral import json_text, markup_safe
+from cli.render import console, emit_table, emit_text, plain
 from ledger.app.explain import Dossier
 from ledger.domain import figures
 
@@ -57,78 +59,120 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
     }
 
 
-def render_dossier(d: Dossier, fmt: str) -> None:
+INDICATOR_COLUMNS = ["scope", "ref", "metric", "planned", "actual"]
+NUMERIC = ("planned", "current", "places", "position")
+
+
+def render_dossier(d: Dossier, fmt: str, *, locale: str | None = None, output: Path | None = None,
+                   head: Header | None = None) -> None:
+    """The judgement in a format; html and pdf need the dossier's `head` (see cli.dossiers.header)."""
     data = dossier_dict(d)
     if fmt == "json":
-        click.echo(json.dumps(plain(data), indent=2, ensure_ascii=False))
+        emit_text(json_text(plain(data)) + "\n", output)
     elif fmt == "markdown":
-        click.echo(markdown(data))
-    elif fmt == "csv":
-        emit_table(data["indicators"], ["scope", "ref", "metric", "planned", "actual"], "csv")
+        emit_text(markdown(data, resolve(locale)) + "\n", output)
+    elif fmt in ("csv", "csv-de", "xlsx"):
+        emit_table(data["indicators"], INDICATOR_COLUMNS, fmt, title=f"Indicators of {data['agreement']}",
+                   caption="recorded with the assessment", locale=locale, output=output)
+    elif fmt in ("html", "pdf"):
+        assert head is not None
+        dossiers.write(explain_document(d, data, head), fmt, locale=locale, output=output)
     else:
-        _rich(data)
+        _rich(data, resolve(locale))
 
 
-def _rich(data: dict[str, Any]) -> None:
+def _rich(data: dict[str, Any], locale: Locale) -> None:
     out, a = console(), data["assessment"]
-    out.print(Panel(f"[bold]{escape(a['verdict'])}[/bold] — {escape(a['rationale'])}\n"
-                    f"assessed by {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC); "
-                    f"signed off by {a['signed_off_by'] or '[red]nobody yet[/red]'}"
+    out.print(Panel(f"[bold]{markup_safe(a['verdict'])}[/bold] — {markup_safe(a['rationale'])}\n"
+                    f"assessed by {markup_safe(a['assessor'])} at position {a['position']} "
+                    f"({text(a['recorded'], locale)} UTC); signed off by "
+                    f"{markup_safe(a['signed_off_by']) if a['signed_off_by'] else '[red]nobody yet[/red]'}"
                     + (f"\n[yellow]superseded by {a['superseded_by']}[/yellow]" if a["superseded_by"] else ""),
-                    title=f"{data['agreement']} · {escape(data['party'])} {data['year']} · assessment {a['id']}"))
+                    title=f"{data['agreement']} · {markup_safe(data['party'])} {data['year']} · assessment {a['id']}"))
     ev = data["evidence"]
     out.print(f"[bold]What the assessor knew[/bold]: the ledger as of position {ev['position']} "
               f"(chain hash {(ev['chain_hash'] or '')[:16]}…)")
-    b = data["budget"]
-    lines = ", ".join(f"{ln['budget'].value} {cell(ln['amount'])}" for ln in b["lines"])
-    out.print(f"§4 {lines} EUR · requested "
-              f"{cell(b['requested'])} · granted {cell(b['granted'])} · disbursed {cell(b['disbursed'])} · "
-              f"proven {cell(b['proven'])} · unallocated {cell(b['unallocated'])}")
-    _table(out, "§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"])
-    _table(out, "Deviations and how the judgement took them into account", data["deviations"],
-           ["id", "kind", "effective", "decision", "decided_by", "treatment", "cause"])
-    _table(out, "Autumn implementation meeting", data["meetings"],
-           ["held_on", "participants", "deviations_discussed", "agreed_actions"])
-    _table(out, f"Arrived after position {ev['position']} — not known to the assessor", data["arrived_after"],
-           ["position", "recorded", "effective", "event", "actor", "details"])
+    out.print(markup_safe(_budget_line(data["budget"], locale)))
+    for title, rows, columns in _sections(data):
+        emit_table(rows, columns, "table", title=title, numeric=NUMERIC, locale=locale)
     c = data["checks"]
     mark = "[green]✔[/green]" if c["indicators_match"] else "[red]✘[/red]"
     out.print(f"{mark} recorded indicators {'equal' if c['indicators_match'] else 'DIFFER FROM'} "
               f"a recomputation from the replay ({len(data['indicators'])} indicators)")
     for diff in c["indicator_differences"]:
-        out.print(f"   recorded {diff['recorded']} · recomputed {diff['recomputed']}")
-    out.print(f"{'[green]✔[/green]' if c['chain_ok'] else '[red]✘[/red]'} {escape(c['chain'])}")
+        out.print(markup_safe(f"   recorded {diff['recorded']} · recomputed {diff['recomputed']}"))
+    out.print(f"{'[green]✔[/green]' if c['chain_ok'] else '[red]✘[/red]'} {markup_safe(c['chain'])}")
 
 
-def _table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column.replace("_", " "))
-    for row in rows:
-        table.add_row(*(escape(cell(row[c])) for c in columns))
-    if not rows:
-        table.add_row(*(["(none)"] + [""] * (len(columns) - 1)))
-    out.print(table)
+def _budget_line(b: dict[str, Any], locale: Locale) -> str:
+    lines = ", ".join(f"{ln['budget'].value} {text(ln['amount'], locale)}" for ln in b["lines"])
+    return (f"§4 {lines} EUR · requested {text(b['requested'], locale)} · granted {text(b['granted'], locale)} · "
+            f"disbursed {text(b['disbursed'], locale)} · proven {text(b['proven'], locale)} · "
+            f"unallocated {text(b['unallocated'], locale)}")
 
 
-def markdown(data: dict[str, Any]) -> str:
+def _sections(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+    after = data["evidence"]["position"]
+    return [
+        ("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"]),
+        ("Deviations and how the judgement took them into account", data["deviations"],
+         ["id", "kind", "effective", "decision", "decided_by", "treatment", "cause"]),
+        ("Autumn implementation meeting", data["meetings"],
+         ["held_on", "participants", "deviations_discussed", "agreed_actions"]),
+        (f"Arrived after position {after} — not known to the assessor", data["arrived_after"],
+         ["position", "recorded", "effective", "event", "actor", "details"]),
+    ]
+
+
+def explain_document(d: Dossier, data: dict[str, Any], head: Header) -> Document:
+    """The judgement as a dossier: the verdict, what the assessor knew (the money through its
+    stages as a picture), what arrived later, and the checks."""
+    a, ev, c = data["assessment"], data["evidence"], data["checks"]
+    verdict = dossiers.key_values("Judgement", [
+        ("agreement", data["agreement"]), ("party", data["party"]), ("year", data["year"]),
+        ("assessment", a["id"]), ("verdict", a["verdict"]), ("rationale", a["rationale"]),
+        ("assessed by", a["assessor"]), ("recorded", a["recorded"]), ("at position", a["position"]),
+        ("signed off by", a["signed_off_by"] or "nobody yet"), ("superseded by", a["superseded_by"])])
+    knew = dossiers.key_values("What the assessor knew", [("the ledger as of position", ev["position"]),
+                                                          ("chain link there", ev["chain_hash"])])
+    money = figures.stages(d.before.known, d.before.grants).as_dict()
+    stages = Chart(f"Money through its stages at position {ev['position']} (EUR)", dossiers.money_stages(money),
+                   caption=dossiers.STAGES_CAPTION)
+    named: list[tuple[str, Any, list[str], tuple[str, ...]]] = [
+        (title, rows, columns, NUMERIC) for title, rows, columns in _sections(data)]
+    named.append(("Indicators recorded with the assessment", data["indicators"], INDICATOR_COLUMNS, ()))
+    checks = dossiers.key_values("Checks", [
+        ("indicators recomputed from the replay", "equal" if c["indicators_match"] else "DIFFERENT"),
+        ("chain up to the evidence", c["chain"])])
+    return dossiers.document(f"Judgement {a['id']} on {data['agreement']}", head,
+                             [verdict, knew, stages, *dossiers.tables(named), checks])
+
+
+def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
     a, ev, c = data["assessment"], data["evidence"], data["checks"]
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
-             f"- **Assessed by** {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC)",
+             f"- **Assessed by** {a['assessor']} at position {a['position']} ({text(a['recorded'], locale)} UTC)",
              f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}",
              f"- **Evidence:** the ledger as of position {ev['position']}, chain hash `{ev['chain_hash']}`", ""]
-    lines += _md_table("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"])
-    lines += _md_table("Deviations", data["deviations"], ["id", "kind", "decision", "decided_by", "treatment", "cause"])
-    lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"])
+    lines += _md_table("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"],
+                       locale)
+    lines += _md_table("Deviations", data["deviations"], ["id", "kind", "decision", "decided_by", "treatment", "cause"],
+                       locale)
+    lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"],
+                       locale)
     lines += _md_table(f"Arrived after position {ev['position']}", data["arrived_after"],
-                       ["position", "effective", "event", "actor", "details"])
+                       ["position", "effective", "event", "actor", "details"], locale)
     verdict = "equal" if c["indicators_match"] else "DIFFERENT"
     lines += ["## Checks", "", f"- Indicators recomputed from the replay: {verdict}", f"- Chain: {c['chain']}", ""]
     return "\n".join(lines)
 
 
-def _md_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
+def _md_table(title: str, rows: list[dict[str, Any]], columns: list[str], locale: Locale) -> list[str]:
     out = [f"## {title}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    out += ["| " + " | ".join(cell(r[c]).replace("|", "\\|") for c in columns) + " |" for r in rows]
+    out += ["| " + " | ".join(_md_cell(r[c], locale) for c in columns) + " |" for r in rows]
     return [*out, ""] if rows else [f"## {title}", "", "(none)", ""]
+
+
+def _md_cell(value: Any, locale: Locale) -> str:
+    return text(value, locale).replace("|", "\\|").replace("\n", "<br>")

@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
+from cli.output.locale import Locale, text
+from cli.output.neutral import markup_safe
 from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
-from cli.render import cell, console, emit_object, emit_receipt, emit_table
+from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.domain.agreement import Agreement, agreement_id
 from ledger.domain.agreement_state import PublicationState
@@ -65,7 +65,7 @@ def list_command(year: int | None) -> None:
     rows = [_summary(a) for a in s.ledger().agreements() if year is None or a.year == year]
     emit_table(rows, ["agreement", "year", "party", "name", "amount", "projects", "deviations",
                       "in_force_since"], s.fmt, title="Agreements", numeric=["amount"],
-               caption=f"{len(rows)} agreements")
+               caption=f"{len(rows)} agreements", locale=s.locale, output=s.output)
 
 
 def _summary(a: Agreement) -> dict[str, Any]:
@@ -86,7 +86,8 @@ def show(agreement_id: str) -> None:
     """
     s = session()
     agg = s.ledger().agreement(agreement_id)
-    emit_object(details(agg), s.fmt, _render)
+    emit_object(details(agg), s.fmt, lambda obj: _render(obj, s.locale), title=f"Agreement {agg.id}",
+                locale=s.locale, output=s.output)
 
 
 def details(a: Agreement) -> dict[str, Any]:
@@ -116,31 +117,23 @@ def _publication(a: Agreement, p: PublicationState) -> dict[str, Any]:
             "equals_signed_document": None if signed is None or p.sha256 is None else p.sha256 == signed}
 
 
-def _render(obj: dict[str, Any]) -> None:
+def _render(obj: dict[str, Any], locale: Locale) -> None:
     out = console()
-    out.print(f"[bold]{escape(obj['agreement'])}[/bold]  {escape(obj['name'])} {obj['year']} · "
-              f"{escape(obj['ministry'])}")
-    out.print(f"§4 {cell(obj['amount'])} EUR · unallocated {cell(obj['unallocated'])} EUR · "
-              f"in force since {cell(obj['in_force_since']) or '(not both signed)'}")
-    _sub_table(out, "Projects (§5)", obj["projects"],
-               ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"])
-    _sub_table(out, "Deviations", obj["deviations"],
-               ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"])
-    _sub_table(out, "Signatures", obj["signatures"], ["party", "signatory", "function", "place", "signed_on"])
-    _sub_table(out, "Publications (§7): is the published file the signed document?", obj["publications"],
-               ["published_on", "url", "sha256", "equals_signed_document"])
+    out.print(markup_safe(f"{obj['agreement']}  {obj['name']} {obj['year']} · {obj['ministry']}"), style="bold")
+    out.print(markup_safe(f"§4 {text(obj['amount'], locale)} EUR · unallocated {text(obj['unallocated'], locale)} "
+                          f"EUR · in force since {text(obj['in_force_since'], locale) or '(not both signed)'}"))
+    for title, rows, columns in (
+        ("Projects (§5)", obj["projects"],
+         ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"]),
+        ("Deviations", obj["deviations"], ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"]),
+        ("Signatures", obj["signatures"], ["party", "signatory", "function", "place", "signed_on"]),
+        ("Publications (§7): is the published file the signed document?", obj["publications"],
+         ["published_on", "url", "sha256", "equals_signed_document"]),
+    ):
+        emit_table(rows, columns, "table", title=title, numeric=NUMERIC, locale=locale)
 
 
-NUMERIC = {"planned", "moved_in", "moved_out", "current", "places", "entries", "exits"}
-
-
-def _sub_table(out: Any, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    table = Table(title=title, title_justify="left")
-    for c in columns:
-        table.add_column(c.replace("_", " "), justify="right" if c in NUMERIC else "left")
-    for row in rows:
-        table.add_row(*(escape(cell(row[c])) for c in columns))
-    out.print(table)
+NUMERIC = ("planned", "moved_in", "moved_out", "current", "places", "entries", "exits")
 
 
 COMMANDS = [agreement]

@@ -6,9 +6,11 @@ from typing import Any
 
 import click
 
+from cli import dossiers
 from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
 from cli.formats import RECEIPT, REPORT_DOSSIER
+from cli.output.files import DOCUMENTS
 from cli.params import document_options
 from cli.session import format_option, session
 from ledger.domain.errors import InvalidInputError
@@ -101,11 +103,17 @@ def explain(assessment: str) -> None:
     Example:
       aqb explain AQB-2024-06532/A1
       aqb explain AQB-2024-06532 --format markdown > dossier.md
+      aqb explain AQB-2024-06532/A1 --format pdf --output judgement-06532.pdf
     """
     agreement_id, _, assessment_id = assessment.partition("/")
     s = session()
-    dossier = s.ledger().explain(agreement_id, assessment_id or None)
-    render_dossier(dossier, s.fmt)
+    ledger = s.ledger()
+    dossier = ledger.explain(agreement_id, assessment_id or None)
+    head = None
+    if s.fmt in DOCUMENTS:
+        what = f"The judgement {dossier.assessment.assessment_id} on {dossier.agreement_id}, explained"
+        head = dossiers.header(ledger, what, ledger.reads.head(), s.actor)
+    render_dossier(dossier, s.fmt, locale=s.locale, output=s.output, head=head)
 
 
 COMMANDS = [assess, explain]

@@ -29,7 +29,8 @@ def decisions(agreement_id: str) -> None:
     ledger.agreement(agreement_id)
     rows = [asdict(r) for r in decision_rows(ledger.entries([agreement_id.strip()]))]
     emit_table(rows, ["item", "what", "reported", "decision", "decided_by", "document", "money_moved", "order"],
-               s.fmt, title=f"Decisions on {agreement_id.strip()}", caption="dates are effective dates; #n positions")
+               s.fmt, title=f"Decisions on {agreement_id.strip()}", caption="dates are effective dates; #n positions",
+               locale=s.locale, output=s.output)
 
 
 COMMANDS = [decisions]

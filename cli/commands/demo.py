@@ -34,7 +34,7 @@ def demo() -> None:
     realistic year around it, including the §6 judgement with a sign-off and a late correction;
     then print the audit trail, the budget status, the judgement explained, the compliance report, and the chain
     verified and anchored (a new key and the anchor file are written beside the ledger). With
-    --format json or csv, only the trail is printed.
+    another --format than table, only the trail is written.
 
     Without --database (or AQB_DATABASE_URL) the demo writes its own new SQLite file; a database
     that is given must be empty: the demo never writes into a ledger that holds events.
@@ -63,29 +63,31 @@ def demo() -> None:
         catch_up(ledger)  # the views, as a projector following live keeps them
         entries = ledger.entries(ledger.trail_ids(agreement_id))
         show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC",
-                   links_at(database, [e.position for e in entries]), authenticated=ledger.authenticated)
+                   links_at(database, [e.position for e in entries]), authenticated=ledger.authenticated,
+                   locale=s.locale, output=s.output)
         if s.fmt == "table":
-            _epilogue(ledger, agreement_id, url)
+            _epilogue(ledger, agreement_id, url, s.locale)
     finally:
         if team is not None:
             team.close(keep=ledger)
         ledger.close()
 
 
-def _epilogue(ledger: Ledger, agreement_id: str, url: str) -> None:
+def _epilogue(ledger: Ledger, agreement_id: str, url: str, locale: str) -> None:
     """After the trail: the principals, the budget status, the judgement explained, the compliance
     report, the chain verified and anchored with a fresh key, and how to go on."""
     out = console()
     out.rule("aqb principal list")
-    show_principals(ledger)
+    show_principals(ledger, locale=locale)
     out.rule("aqb status " + agreement_id)
-    show_status(status_now(ledger, agreement_id), "now, computed from the events")
+    show_status(status_now(ledger, agreement_id), "now, computed from the events", locale)
     out.rule("aqb explain " + agreement_id)
-    render_dossier(ledger.explain(agreement_id), "table")
+    render_dossier(ledger.explain(agreement_id), "table", locale=locale)
     out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")
     report = ledger.compliance(agreement_id, Clock(on=REPORT_DAY), four_eyes=True)
     emit_table(_long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
-               title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due")
+               title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due",
+               locale=locale)
     out.rule("aqb verify · aqb anchor create")
     stem = _stem(ledger.db)
     key = stem.with_name(stem.name + ".anchor.key")

@@ -232,14 +232,16 @@ def show(file_number: str) -> None:
            "requested": g.requested, "granted": g.granted, "disbursed": g.disbursed, "proven": g.proven,
            "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
            "cash_years": cash_years(g)}
-    emit_object(obj, s.fmt, lambda o: _render_grant(o, g.id))
+    emit_object(obj, s.fmt, lambda o: _render_grant(o, g.id, s.locale), title=f"Grant {g.id}", locale=s.locale,
+                output=s.output)
 
 
-def _render_grant(obj: dict[str, Any], file_number: str) -> None:
+def _render_grant(obj: dict[str, Any], file_number: str, locale: str) -> None:
     emit_table([{"field": k, "value": v} for k, v in obj.items() if k != "cash_years"], ["field", "value"],
-               "table", title=f"Grant {file_number}")
+               "table", title=f"Grant {file_number}", locale=locale)
     emit_table(obj["cash_years"], ["year", "scheduled", "paid", "within"], "table",
-               title="Cash years: scheduled (notice as amended) against paid", numeric=["scheduled", "paid"])
+               title="Cash years: scheduled (notice as amended) against paid", numeric=["scheduled", "paid"],
+               locale=locale)
 
 
 def cash_years(g: Grant) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,9 @@ import click
 from rich.markup import escape
 from rich.tree import Tree
 
-from cli.render import console, emit_table, plain
+from cli.output.locale import Locale, money, resolve, text
+from cli.output.neutral import json_text
+from cli.render import console, emit_table, emit_text, plain
 from cli.session import format_option, session
 from ledger.app.imports import refusal
 from ledger.importer.model import ParsedDocument, SourceFile
@@ -41,7 +42,7 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
     sources = [read_source(path) for path in files]
     if dry_run:
         parsed = [(src, parse_document(src.text)) for src in sources]
-        show_parse(parsed, s.fmt)
+        show_parse(parsed, s.fmt, locale=s.locale, output=s.output)
         if (refused := batch_refusal(parsed)) is not None:
             raise refused  # exit as the import would: the parse is shown, nothing is recorded either way
         return
@@ -49,15 +50,44 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
     rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,
              "events": r.events, "warnings": len(r.parsed.warnings)} for r in results]
     emit_table(rows, ["file", "agreement", "status", "events", "warnings", "sha256"], s.fmt,
-               title="Import", caption="already-imported: the same file was recorded before; nothing new")
+               title="Import", caption="already-imported: the same file was recorded before; nothing new",
+               numeric=["events", "warnings"], locale=s.locale, output=s.output)
 
 
-def show_parse(parsed: list[tuple[SourceFile, ParsedDocument]], fmt: str) -> None:
-    if fmt != "table":
-        click.echo(json.dumps([_as_json(src, doc) for src, doc in parsed], indent=2, ensure_ascii=False))
-        return
-    for src, doc in parsed:
-        console().print(parse_tree(src, doc))
+def show_parse(parsed: list[tuple[SourceFile, ParsedDocument]], fmt: str, *, locale: str | None = None,
+               output: Path | None = None) -> None:
+    """The parse: a tree for people, the whole parse as JSON, and for spreadsheets one row per fact
+    the tree shows (file, part, item, value)."""
+    if fmt == "json":
+        emit_text(json_text(plain([_as_json(src, doc) for src, doc in parsed])) + "\n", output)
+    elif fmt == "table":
+        for src, doc in parsed:
+            console().print(parse_tree(src, doc, locale=resolve(locale)))
+    else:
+        rows = [row for src, doc in parsed for row in parse_rows(src, doc)]
+        emit_table(rows, ["file", "part", "item", "value"], fmt, title="Import (dry run): what was found",
+                   caption="nothing was recorded", locale=locale, output=output)
+
+
+def parse_rows(src: SourceFile, doc: ParsedDocument) -> list[dict[str, Any]]:
+    """What the tree shows, one fact per row; amounts and dates keep their types."""
+    problem = refusal(src, doc)
+    facts: list[tuple[str, Any, Any]] = [
+        ("verdict", "", "importable" if problem is None else f"refused: {problem.message}"), ("sha256", "", src.sha256),
+        ("kind", doc.kind, doc.kind_evidence), ("year", "", doc.year), ("party", doc.party_ags, doc.party_name),
+        ("ministry", doc.ministry_code, doc.ministry_name),
+        *(("§4 budget", line.budget, line.amount) for line in doc.lines),
+        *(("§5 category", c.code, c.label) for c in doc.categories),
+        *(("§5 project", c.code, name) for c in doc.categories for name in c.projects),
+        *(("clause", "", clause) for clause in doc.clauses),
+        *(("signature", sig.organisation_code, ", ".join(
+            str(v) for v in (sig.signatory, sig.function, sig.place or "(no place)", sig.signed_on or "(no date)")))
+          for sig in doc.signatures),
+        *(("missing", "", part) for part in doc.missing),
+        *(("cannot be read", p.part, p.reason) for p in doc.problems),
+        *(("warning", w.code, w.message + (f" (line {w.line})" if w.line else "")) for w in doc.warnings),
+    ]
+    return [{"file": src.name, "part": part, "item": item or "", "value": value} for part, item, value in facts]
 
 
 def _as_json(src: SourceFile, doc: ParsedDocument) -> dict[str, Any]:
@@ -67,7 +97,7 @@ def _as_json(src: SourceFile, doc: ParsedDocument) -> dict[str, Any]:
             "parse": plain(asdict(doc))}
 
 
-def parse_tree(src: SourceFile, doc: ParsedDocument) -> Tree:
+def parse_tree(src: SourceFile, doc: ParsedDocument, *, locale: Locale = "en") -> Tree:
     problem = refusal(src, doc)
     verdict = "[green]importable[/green]" if problem is None else f"[red]refused:[/red] {escape(problem.message)}"
     tree = Tree(f"[bold]{escape(src.name)}[/bold]  sha256 {src.sha256[:16]}…  {verdict}")
@@ -77,7 +107,7 @@ def parse_tree(src: SourceFile, doc: ParsedDocument) -> Tree:
     head.add(f"ministry as written: {escape(doc.ministry_name or '?')} → {doc.ministry_code or '?'}")
     budget = tree.add(f"§4 budgets: {', '.join(doc.budgets) or '(none)'}")
     for line in doc.lines:
-        budget.add(f"{line.budget}: {line.amount:,.2f} EUR  (as written: {escape(line.raw)})")
+        budget.add(f"{line.budget}: {money(line.amount, locale)} EUR  (as written: {escape(line.raw)})")
     measures = tree.add(f"§5 categories: {len(doc.categories)}")
     for category in doc.categories:
         node = measures.add(f"{category.code}: {escape(category.label)}")
@@ -87,7 +117,7 @@ def parse_tree(src: SourceFile, doc: ParsedDocument) -> Tree:
     signatures = tree.add(f"signatures: {len(doc.signatures)}")
     for sig in doc.signatures:
         signatures.add(f"{sig.side} ({sig.organisation_code}): {escape(sig.signatory)}, {escape(sig.function)}, "
-                       f"{escape(sig.place or '(no place)')}, {sig.signed_on or '(no date)'}")
+                       f"{escape(sig.place or '(no place)')}, {text(sig.signed_on, locale) or '(no date)'}")
     if doc.missing:
         tree.add(f"[red]missing: {', '.join(doc.missing)}[/red]")
     for unreadable in doc.problems:

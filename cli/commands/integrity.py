@@ -48,12 +48,12 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
     """
     s = session()
     if bundle is not None:
-        show_bundle_check(bundle, public_path, s.fmt)
+        show_bundle_check(bundle, public_path, s.fmt, locale=s.locale, output=s.output)
         return
     ledger = s.ledger()
     with open_reader(ledger.db) as reader, progress_bar("verify", reader.head()) as advance:
         report = verify(reader, start if start is not None else NO_START, advance)
-    show_report(report, s.fmt)
+    show_report(report, s.fmt, locale=s.locale, output=s.output)
     if not report.ok:
         where = report.problems()[0]
         raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
@@ -61,8 +61,9 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
                                   "and compare with your anchors ('aqb anchor verify')")
 
 
-def show_report(report: Report, fmt: str) -> None:
-    emit_object(as_dict(report), fmt, lambda _: console().print(escape(_sentence(report))))
+def show_report(report: Report, fmt: str, *, locale: str | None = None, output: Path | None = None) -> None:
+    emit_object(as_dict(report), fmt, lambda _: console().print(escape(_sentence(report))),
+                title="Verification of the chain", locale=locale, output=output)
 
 
 def _sentence(report: Report) -> str:
@@ -157,7 +158,8 @@ def anchor_verify_command(files: tuple[Path, ...], public_path: Path | None) -> 
              "key_id": c.anchor.key_id, "signature": _signature(c), "on_chain": c.on_chain,
              "detail": c.detail} for f, c in zip(files, checks, strict=True)]
     emit_table(rows, list(rows[0]), s.fmt, title="Anchors", numeric=["position"],
-               caption="signature 'valid (key not pinned)' proves nothing about who signed: pin --public-key")
+               caption="signature 'valid (key not pinned)' proves nothing about who signed: pin --public-key",
+               locale=s.locale, output=s.output)
     failed = [str(f) for f, c in zip(files, checks, strict=True) if not c.ok]
     if failed:
         raise IntegrityBreakError(f"{len(failed)} of {len(rows)} anchors do not hold: {', '.join(failed)}",

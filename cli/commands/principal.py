@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.output.neutral import markup_safe
 from cli.params import AMOUNT, DATE, document_ref, envelope_options
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
@@ -185,13 +187,14 @@ def list_command() -> None:
       aqb principal list --format csv
     """
     s = session()
-    show_principals(s.ledger(), s.fmt)
+    show_principals(s.ledger(), s.fmt, locale=s.locale, output=s.output)
 
 
-def show_principals(ledger: Ledger, fmt: str = "table") -> None:
+def show_principals(ledger: Ledger, fmt: str = "table", *, locale: str | None = None,
+                    output: Path | None = None) -> None:
     rows = [_principal_row(p) for p in ledger.principals()]
     emit_table(rows, ["login", "name", "organisation", "kind", "active", "mandates"], fmt,
-               title="Principals", caption=_caption(ledger.authenticated))
+               title="Principals", caption=_caption(ledger.authenticated), locale=locale, output=output)
 
 
 @principal.command("show")
@@ -212,14 +215,16 @@ def show_command(login: str | None) -> None:
         raise InvalidInputError("whose mandates? no login was given", "give a LOGIN, or --actor on SQLite")
     found = ledger.principal(who.strip().lower())
     data = {**_principal_row(found), "mandates": [_mandate_row(found, m) for m in found.mandates.values()]}
-    emit_object(data, s.fmt, lambda d: _show(d, ledger.authenticated))
+    emit_object(data, s.fmt, lambda d: _show(d, ledger.authenticated, s.locale), title=f"Principal {found.login}",
+                locale=s.locale, output=s.output)
 
 
-def _show(data: dict[str, Any], authenticated: bool) -> None:
-    console().print(f"{data['login']} — {data['name']} ({data['organisation']}, {data['kind']}"
-                    f"{'' if data['active'] else ', deactivated'})")
+def _show(data: dict[str, Any], authenticated: bool, locale: str) -> None:
+    console().print(markup_safe(f"{data['login']} — {data['name']} ({data['organisation']}, {data['kind']}"
+                                f"{'' if data['active'] else ', deactivated'})"))
     emit_table(data["mandates"], ["mandate", "acts", "party", "ceiling", "valid_from", "valid_until", "delegated_from",
-                                  "delegable", "state"], "table", title="Mandates", caption=_caption(authenticated))
+                                  "delegable", "state"], "table", title="Mandates", caption=_caption(authenticated),
+               numeric=["ceiling"], locale=locale)
 
 
 def _principal_row(p: Principal) -> dict[str, Any]:

@@ -144,7 +144,8 @@ def check_command(names: tuple[str, ...]) -> None:
     rows = [{"view": r.view, "position": r.position, "rows": r.rows, "ok": r.ok,
              "differences": "; ".join(r.differences) or None} for r in results]
     emit_table(rows, ["view", "position", "rows", "ok", "differences"], s.fmt, title="Views against a replay",
-               numeric=["position", "rows"], caption="every row recomputed from the events")
+               numeric=["position", "rows"], caption="every row recomputed from the events", locale=s.locale,
+               output=s.output)
     bad = [r.view for r in results if not r.ok]
     if bad:
         raise IntegrityBreakError(f"the view tables of {', '.join(bad)} differ from a replay of the events",
@@ -171,7 +172,8 @@ def status_command() -> None:
                      "slot": live.slot if live else None,
                      "rebuild": f"at {build.position:,}" if build else None})
     emit_table(rows, ["view", "position", "lag", "slot", "rebuild"], s.fmt, title="Projections",
-               caption=f"ledger head at position {head:,}", numeric=["position", "lag"])
+               caption=f"ledger head at position {head:,}", numeric=["position", "lag"], locale=s.locale,
+               output=s.output)
     if s.fmt == "table" and any(r["lag"] for r in rows):
         console().print("Views behind the head catch up after the next write, or with 'aqb projections run'.")
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from cli.output.files import write_new
+from cli.output.neutral import markup_safe
 from cli.render import console, emit_object, emit_receipt, emit_text
 from cli.session import format_option, receipt_option, session
 from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
@@ -102,7 +103,8 @@ def bundle_command(items: tuple[str, ...], year: int | None, key_path: Path, for
                  streams=streams, anchored_up_to=made["anchor"]["position"])
 
 
-def show_bundle_check(path: Path, public_path: Path | None, fmt: str) -> None:
+def show_bundle_check(path: Path, public_path: Path | None, fmt: str, *, locale: str | None = None,
+                      output: Path | None = None) -> None:
     """`aqb verify --bundle FILE`: the offline check, what it proves and what it cannot."""
     try:
         data = json.loads(path.read_bytes())
@@ -118,7 +120,8 @@ def show_bundle_check(path: Path, public_path: Path | None, fmt: str) -> None:
                              "events": len(data["events"]), "anchored": result.anchored,
                              "not_anchored": result.not_anchored, "proves": result.proves,
                              "cannot_prove": result.cannot, "problems": result.problems}
-    emit_object(shown, fmt, lambda d: console().print("\n".join(_lines(d))))
+    emit_object(shown, fmt, lambda d: console().print(markup_safe("\n".join(_lines(d)), keep_newlines=True)),
+                title=f"Bundle check of {path.name}", locale=locale, output=output)
     if not result.ok:
         raise IntegrityBreakError(f"the bundle {path} does not hold: {result.problems[0]}",
                                   "the file was altered after export, or the ledger was")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
+from cli import dossiers
 from cli.clock import clock_options
-from cli.render import emit_table, plain
-from cli.session import report_format_option, session
+from cli.errors import COMPLIANCE_FAIL, ComplianceFailedError
+from cli.formats import REPORT_DOSSIER
+from cli.output.document import Document
+from cli.output.files import DOCUMENTS
+from cli.output.neutral import json_text
+from cli.render import emit_table, emit_text, plain
+from cli.session import Session, format_option, session
 from ledger import settings
 from ledger.app.reports import AgreementReport
 from ledger.compliance import Status, obligations
@@ -27,9 +32,11 @@ def report() -> None:
 @report.command()
 @click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of the day judged).")
 @click.option("--party", metavar="AGS", help="Only this party: its full checklist.")
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help=f"Exit {COMPLIANCE_FAIL} when any obligation is FAIL (for monitoring jobs).")
 @clock_options()
-@report_format_option
-def compliance(year: int | None, party: str | None, clock: Clock) -> None:
+@format_option(formats=REPORT_DOSSIER)
+def compliance(year: int | None, party: str | None, exit_code: bool, clock: Clock) -> None:
     """Check each agreement's obligations: both signatures; application by 31 March; grant notice;
     autumn meeting by year end; every deviation decided; an assessment that treats every deviation
     (signed off, where AQB_FOUR_EYES asks for it, the default); published file = signed file;
@@ -39,35 +46,71 @@ def compliance(year: int | None, party: str | None, clock: Clock) -> None:
     day. --on judges with what had happened by the day, --as-known-on with what the ledger knew
     on it (a fact recorded later is left out); both together: what had happened by --on as the
     ledger knew it on --as-known-on. With --party, one agreement's checklist with the positions of
-    the evidence; without, the statewide matrix of all 26 parties.
+    the evidence; without, the statewide matrix of all 26 parties. CSV and spreadsheets give one
+    row per party and obligation; html and pdf a dossier (the matrix as a heat map). With
+    --exit-code it exits 11 when any obligation is FAIL.
 
     \b
     Example:
       aqb report compliance --year 2024 --party 06532
       aqb report compliance --year 2024 --on 2025-04-01 --format csv > matrix-2024.csv
       aqb report compliance --year 2024 --party 06532 --on 2025-03-31 --as-known-on 2025-04-15
+      aqb report compliance --year 2024 --on 2025-04-01 --format pdf --output compliance-2024.pdf
+      aqb report compliance --year 2024 --party 06532 --on 2025-04-01 --exit-code
     """
     s = session()
     eyes = settings.four_eyes()
     reports = s.ledger().compliance_year(year or clock.day.year, clock, four_eyes=eyes, party=party)
     caption = (f"judged on {clock.day}: {clock.describe()}; sign-off {'required' if eyes else 'not required'} "
                "(AQB_FOUR_EYES); PENDING = not yet due")
-    if s.fmt == "json":
-        click.echo(json.dumps(plain([_as_dict(r) for r in reports]), indent=2, ensure_ascii=False))
-    elif s.fmt == "csv":
-        emit_table(_long_rows(reports), ["agreement", "party", "obligation", "status", "detail", "positions"], "csv")
+    if s.fmt in DOCUMENTS:
+        dossiers.write(compliance_document(s, reports, year or clock.day.year, clock, caption), s.fmt,
+                       locale=s.locale, output=s.output)
+    elif s.fmt == "json":
+        emit_text(json_text(plain([_as_dict(r) for r in reports])) + "\n", s.output)
+    elif s.fmt in ("csv", "csv-de", "xlsx"):
+        emit_table(_long_rows(reports), ["agreement", "party", "obligation", "status", "detail", "positions"], s.fmt,
+                   title=f"Compliance {year or clock.day.year}", caption=caption, locale=s.locale, output=s.output)
     elif party:
         emit_table(_long_rows(reports), ["obligation", "status", "detail", "positions"], s.fmt,
-                   title=f"Compliance of {reports[0].agreement_id} ({reports[0].party_name})", caption=caption)
+                   title=f"Compliance of {reports[0].agreement_id} ({reports[0].party_name})", caption=caption,
+                   locale=s.locale)
     else:
         rows = _matrix(reports)
         emit_table(rows, ["party", "name", *obligations()], s.fmt,
-                   title=f"Compliance {year or clock.day.year}: 26 parties × obligations", caption=caption)
+                   title=f"Compliance {year or clock.day.year}: 26 parties × obligations", caption=caption,
+                   locale=s.locale)
     broken = [r for r in reports if r.broken]
     if broken:
         left_out = ", ".join(r.agreement_id for r in broken)
         raise IntegrityBreakError(f"the report leaves out {left_out}: {broken[0].broken}",
                                   "the other parties are judged above; run 'aqb verify'")
+    if exit_code:
+        fail_if_any(reports)
+
+
+def fail_if_any(reports: list[AgreementReport]) -> None:
+    """--exit-code: a monitoring job learns that an obligation is FAIL."""
+    failed = [(r.agreement_id, c.obligation) for r in reports for c in r.checks or () if c.status is Status.FAIL]
+    if failed:
+        named = ", ".join(f"{agreement} {obligation}" for agreement, obligation in failed[:3])
+        raise ComplianceFailedError(f"{len(failed)} obligations FAIL ({named}{', …' if len(failed) > 3 else ''})")
+
+
+def compliance_document(s: Session, reports: list[AgreementReport], year: int, clock: Clock,
+                        caption: str) -> Document:
+    """One party's checklist with its year as a timeline, or the statewide matrix as a heat map."""
+    ledger = s.ledger()
+    if len(reports) == 1 and reports[0].checks is not None:
+        r = reports[0]
+        head = dossiers.header(ledger, f"Compliance of {r.agreement_id} ({r.party_name}), judged on {clock.day}",
+                               ledger.reads.head(), s.actor)
+        entries = ledger.entries(ledger.trail_ids(r.agreement_id))
+        return dossiers.checklist(head, _long_rows(reports), ["obligation", "status", "detail", "positions"],
+                                  caption, entries, year)
+    head = dossiers.header(ledger, f"Compliance {year}: the statewide matrix, judged on {clock.day}",
+                           ledger.reads.head(), s.actor)
+    return dossiers.compliance_matrix(head, obligations(), _matrix(reports), year=year, judged_on=clock.day)
 
 
 def _as_dict(r: AgreementReport) -> dict[str, Any]:
@@ -85,7 +128,7 @@ def _long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
                          "status": "BROKEN", "detail": r.broken, "positions": ""})
         elif r.checks is None:
             rows.append({"agreement": r.agreement_id, "party": r.party_ags, "obligation": "agreement recorded",
-                         "status": "FAIL", "detail": "no agreement in the ledger", "positions": ""})
+                         "status": "no agreement", "detail": "no agreement in the ledger", "positions": ""})
         rows += [{"agreement": r.agreement_id, "party": r.party_ags, "obligation": c.obligation,
                   "status": c.status.value, "detail": c.detail, "positions": " ".join(map(str, c.positions))}
                  for c in r.checks or ()]

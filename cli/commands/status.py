@@ -6,7 +6,11 @@ from typing import Any
 
 import click
 
+from cli import dossiers
 from cli.clock import clock_options
+from cli.formats import DOSSIER
+from cli.output.document import Chart, Document, Header
+from cli.output.files import DOCUMENTS
 from cli.render import console, emit_object, emit_table
 from cli.session import format_option, session
 from ledger.domain.clocks import Clock
@@ -26,7 +30,7 @@ def _caption(words: str, position: int, head: int) -> str:
 @click.command()
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
 @clock_options(positions=True)
-@format_option
+@format_option(formats=DOSSIER)
 def status(agreement_id: str, clock: Clock) -> None:
     """Where an agreement's budget stands: money stages per line and cash year, projects and
     categories, deviations with their decisions, and the lifecycle (signatures, application,
@@ -37,31 +41,58 @@ def status(agreement_id: str, clock: Clock) -> None:
       aqb status AQB-2024-06532
       aqb status AQB-2024-06532 --on 2024-09-30
       aqb status AQB-2024-06532 --on 2024-09-30 --as-known-on 2024-10-15 --format json
+      aqb status AQB-2024-06532 --format pdf --output status-06532.pdf
     """
     s = session()
     ledger, agreement_id = s.ledger(), agreement_id.strip()
     found = status_now(ledger, agreement_id) if clock.now else status_then(ledger, agreement_id, clock)
     words = "now, computed from the events" if clock.now else clock.describe()
+    if s.fmt in DOCUMENTS:
+        dossiers.write(status_dossier(found, words, dossiers.header(
+            ledger, f"Budget status of {agreement_id}: {words}", found.position, s.actor)), s.fmt,
+            locale=s.locale, output=s.output)
+        return
     sections = {KEYS[name]: rows for name, rows in found.tables.items()}
     emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
-                 "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words))
+                 "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words, s.locale),
+                title=f"Status of {agreement_id}", locale=s.locale, output=s.output)
 
 
-def show_status(found: Status, words: str) -> None:
-    """The status tables for people, each captioned with what it stands for."""
-    caption = _caption(words, found.position, found.head)
+def status_tables(found: Status) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+    """(title, rows, columns) of each status table, as people read them."""
     sections = ((budget.LINES, "Money stages (EUR) per line and cash year (0: all years)"),
                 (budget.ITEMS, "Projects and categories (EUR)"), (budget.DEVIATIONS, "Deviations"),
                 (budget.SUMMARY, "Summary (EUR)"), (lifecycle.LIFECYCLE, "Lifecycle"))
+    found_tables = []
     for table, title in sections:
         rows = found.tables[table.name]
         columns = [c for c in table.names if c != "agreement_id"]
         if table in (budget.SUMMARY, lifecycle.LIFECYCLE):
             rows = [{"field": c, "value": r[c]} for r in rows for c in columns]
             columns = ["field", "value"]
-        emit_table(rows, columns, "table", title=f"{found.agreement_id}: {title}", caption=caption,
-                   numeric=MONEY)
+        found_tables.append((f"{found.agreement_id}: {title}", rows, columns))
+    return found_tables
+
+
+def show_status(found: Status, words: str, locale: str | None = None) -> None:
+    """The status tables for people, each captioned with what it stands for."""
+    caption = _caption(words, found.position, found.head)
+    for title, rows, columns in status_tables(found):
+        emit_table(rows, columns, "table", title=title, caption=caption, numeric=MONEY, locale=locale)
     console().print()
+
+
+def status_dossier(found: Status, words: str, head: Header) -> Document:
+    """The status as a dossier: the money stages as a picture, then every table."""
+    total = next((r for r in found.tables[budget.LINES.name]
+                  if r["line"] == budget.TOTAL and r["cash_year"] == budget.ALL_YEARS), {})
+    basis = dossiers.key_values("Basis", [("agreement", found.agreement_id), ("judged", words),
+                                          ("stands at position", found.position), ("ledger head", found.head)])
+    stages = Chart("Money through its stages (EUR), all lines and cash years", dossiers.money_stages(total),
+                   caption=dossiers.STAGES_CAPTION)
+    named = [(title, rows, columns, MONEY) for title, rows, columns in status_tables(found)]
+    return dossiers.document(f"Budget status of {found.agreement_id}", head,
+                             [basis, stages, *dossiers.tables(named)])
 
 
 @click.command()
@@ -86,16 +117,16 @@ def overview(year: int, clock: Clock) -> None:
     rows = found.rows if s.fmt != "table" else [_for_people(r) for r in found.rows]
     columns = list(rows[0]) if rows else ["party"]
     emit_table(rows, columns, s.fmt, title=f"Statewide overview {year}",
-               caption=_caption(words, found.position, found.head), numeric=[*MONEY, "deviations", "undecided"])
+               caption=_caption(words, found.position, found.head), numeric=[*MONEY, "deviations", "undecided"],
+               locale=s.locale, output=s.output)
 
 
 def _for_people(row: dict[str, Any]) -> dict[str, Any]:
     """A narrower row for the terminal: party with name, deviations with the undecided ones."""
     deviations = f"{row['deviations']} ({row['undecided']} open)" if row["deviations"] is not None else None
-    on_time = {True: "yes", False: "no"}.get(row["applied_on_time"])
     return {"party": f"{row['party']} {row['name']}", "agreed": row["agreed"], "granted": row["granted"],
             "disbursed": row["disbursed"], "undrawn": row["undrawn"], "deviations": deviations,
-            "in_force": row["in_force_since"], "applied_in_time": on_time, "meeting": row["meeting"],
+            "in_force": row["in_force_since"], "applied_in_time": row["applied_on_time"], "meeting": row["meeting"],
             "published": row["published"], "final_proof": row["final_proof"]}
 
 

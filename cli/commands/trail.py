@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
+from cli import dossiers
 from cli.describe import describe, label
+from cli.formats import DOSSIER
+from cli.output.files import DOCUMENTS
 from cli.params import DATE
 from cli.render import cell, emit_table
 from cli.session import format_option, session
@@ -28,11 +32,13 @@ ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope
 @click.argument("stream_id", metavar="ID")
 @click.option("--type", "event_type", metavar="T", help="Only events whose name contains T, e.g. deviation.")
 @click.option("--actor", "actor_filter", metavar="A", help="Only events by this actor (NAME@ORG, or an ORG).")
-@click.option("--since", type=DATE, help="Only events recorded on or after this date.")
-@click.option("--until", type=DATE, help="Only events recorded on or before this date.")
+@click.option("--from", "--since", "since", type=DATE, help="Only events recorded on or after this date "
+              "[alias --since].")
+@click.option("--to", "--until", "until", type=DATE, help="Only events recorded on or before this date "
+              "[alias --until].")
 @click.option("--money", is_flag=True, help="Only events that state money (every stage from announcement to "
               "refund) and corrections of money fields.")
-@format_option
+@format_option(formats=DOSSIER)
 def trail(stream_id: str, event_type: str | None, actor_filter: str | None, since: date | None,
           until: date | None, money: bool) -> None:
     """The audit trail of an agreement (with its grants and source documents) or of one grant:
@@ -41,8 +47,9 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
     \b
     Example:
       aqb trail AQB-2024-06532
-      aqb trail AQB-2024-06532 --type deviation --since 2024-09-01 --format csv
-      aqb trail AQB-2024-06532 --money
+      aqb trail AQB-2024-06532 --type deviation --from 2024-09-01 --format csv
+      aqb trail AQB-2024-06532 --money --format xlsx --output money-06532.xlsx
+      aqb trail AQB-2024-06532 --format html --output trail-06532.html
     """
     s = session()
     ledger = s.ledger()
@@ -50,12 +57,19 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
                if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
     links = links_at(ledger.db, [e.position for e in entries])
+    if s.fmt in DOCUMENTS:
+        rows = [row(e) for e in entries]
+        mark_chain_and_corrections(rows, entries, links)
+        dossiers.write(dossiers.trail_document(ledger, entries, for_people(rows), PEOPLE_NUMERIC, stream_id.strip(),
+                                               caption, s.actor), s.fmt, locale=s.locale, output=s.output)
+        return
     show_trail(entries, s.fmt, f"Audit trail of {stream_id.strip()}", caption, links,
-               authenticated=ledger.authenticated)
+               authenticated=ledger.authenticated, locale=s.locale, output=s.output)
 
 
 def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
-               links: Mapping[int, bytes] | None = None, *, authenticated: bool = False) -> None:
+               links: Mapping[int, bytes] | None = None, *, authenticated: bool = False,
+               locale: str | None = None, output: Path | None = None) -> None:
     """All columns for scripts; for people, the facts folded into fewer, wider columns. A
     corrected event stays in the trail with a marker; its correction names it."""
     rows = [row(e) for e in entries]
@@ -63,14 +77,22 @@ def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
     caption += "; logins authenticated by PostgreSQL" if authenticated else \
         "; actors declared, not authenticated (embedded SQLite ledger)"
     if fmt != "table":
-        emit_table(rows, COLUMNS, fmt, title=title, caption=caption)
+        emit_table(rows, COLUMNS, fmt, title=title, caption=caption, locale=locale, output=output)
         return
-    people = [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
-               "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}",
-               "actor": who(r) + (f"\nunder {r['mandate']}" if r["mandate"] else ""),
-               "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
+    people = for_people(rows)
     emit_table(people, list(people[0]) if people else ["pos"], fmt, title=title, caption=caption,
-               numeric=["pos", "amount (EUR)"])
+               numeric=PEOPLE_NUMERIC, locale=locale)
+
+
+PEOPLE_NUMERIC = ("pos", "amount (EUR)")
+
+
+def for_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The trail's facts folded into the columns people read."""
+    return [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
+             "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}",
+             "actor": who(r) + (f"\nunder {r['mandate']}" if r["mandate"] else ""),
+             "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
 
 
 def mark_chain_and_corrections(rows: list[dict[str, Any]], entries: list[Entry],

@@ -91,7 +91,12 @@ def table_bytes(
 
 
 def object_bytes(fmt: str, obj: Row, *, title: str = "", locale: str | None = None) -> bytes:
-    """One record in one of the file formats: one row per field (nested fields flattened)."""
+    """One record in one of the file formats: one row per field (nested fields flattened); in
+    xlsx each list of records on a sheet of its own."""
+    if fmt == "xlsx":
+        from cli.output.xlsx import object_sheets, xlsx_bytes  # noqa: PLC0415 (XlsxWriter only when asked for)
+
+        return xlsx_bytes(object_sheets(obj), title=title, locale=locale)
     if fmt in SPREADSHEETS:
         return table_bytes(fmt, object_rows(obj), ["field", "value"], title=title, locale=locale)
     from cli.output.document import object_document  # noqa: PLC0415

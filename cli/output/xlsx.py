@@ -19,7 +19,7 @@ from typing import Any
 
 from cli.output.locale import Locale, resolve, text
 from cli.output.neutral import visible
-from cli.output.spreadsheet import looks_like_formula
+from cli.output.spreadsheet import looks_like_formula, object_rows
 
 Row = Mapping[str, Any]
 MAX_WIDTH = 60
@@ -136,6 +136,26 @@ def xlsx_bytes(
         _about(book, about, formats, taken)
     book.close()
     return buffer.getvalue()
+
+
+def object_sheets(obj: Row) -> list[Sheet]:
+    """One record as sheets: its fields (nested ones flattened) first, then one sheet per list of
+    records (``stages``, ``projects``), each with its own columns."""
+    fields: dict[str, Any] = {}
+    sheets: list[Sheet] = []
+    for key, value in obj.items():
+        records = _records(value)
+        if records is None:
+            fields[key] = value
+        else:
+            sheets.append(Sheet(key, list(dict.fromkeys(c for r in records for c in r)), records))
+    return [Sheet("fields", ["field", "value"], object_rows(fields)), *sheets]
+
+
+def _records(value: Any) -> list[Row] | None:
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
+        return list(value)
+    return None
 
 
 def table_xlsx(
