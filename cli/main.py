@@ -137,10 +137,10 @@ def cli(ctx: click.Context, url: str | None, actor: str | None, fmt: str | None,
 
     \b
     Example:
-      aqb demo
-      aqb --database sqlite:///tmp/ledger.sqlite3 --actor m.weber@HMSI agreement create \\
-          --year 2024 --party 06532 --amount 1.185.000
-      aqb trail AQB-2024-06532
+      aqb --database sqlite:///tmp/aqb-demo.sqlite3 demo
+      aqb --database sqlite:///tmp/aqb-demo.sqlite3 trail AQB-2024-06532 --format html --output trail.html
+      aqb --database sqlite:///tmp/aqb-demo.sqlite3 --actor a.schneider@HMSI agreement create \\
+          --year 2025 --party 06532 --amount 1.185.000 --reason "ZV 2025 unterzeichnet"
     """
     from cli.session import Session  # noqa: PLC0415 (not needed for --version and --help)
 

@@ -37,8 +37,8 @@ def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, 
 
     \b
     Example:
-      aqb --actor m.weber@HMSI agreement create --year 2024 --party 06532 \\
-          --amount 1.185.000 --reason "ZV 2024 signed" --document "ZV 2024 Lahn-Dill-Kreis"
+      aqb --actor a.schneider@HMSI agreement create --year 2025 --party 06532 \\
+          --amount 1.185.000 --reason "ZV 2025 unterzeichnet" --document "ZV 2025 Lahn-Dill-Kreis"
     """
     s = session()
     all_lines = ([("AQB", amount)] if amount is not None else []) + [(b.upper(), a) for b, a in lines]
@@ -60,6 +60,7 @@ def list_command(year: int | None) -> None:
     \b
     Example:
       aqb agreement list --year 2024 --format csv
+      aqb agreement list --format csv-de --output agreements.csv
     """
     s = session()
     rows = [_summary(a) for a in s.ledger().agreements() if year is None or a.year == year]
@@ -83,6 +84,7 @@ def show(agreement_id: str) -> None:
     \b
     Example:
       aqb agreement show AQB-2024-06532
+      aqb agreement show AQB-2024-06532 --format xlsx --output AQB-2024-06532.xlsx
     """
     s = session()
     agg = s.ledger().agreement(agreement_id)

@@ -67,7 +67,7 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
     \b
     Example:
       aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict "weitgehend erreicht" \\
-          --rationale "Ziele überwiegend erreicht; Jump in verzögert" \\
+          --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 \\
           --deviation D1=considered-accepted --deviation D2=considered-with-conditions
     """
     receipt = session().ledger().assess(_meta(rationale, None, document, document_file), agreement_id, verdict,
@@ -85,7 +85,9 @@ def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
 
     \b
     Example:
-      aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A1 --note "geprüft"
+      aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict erreicht --rationale "neu bewertet" \\
+          --revises A1 --deviation D1=considered-accepted --deviation D2=considered-accepted
+      aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A2 --note "geprüft"
     """
     receipt = session().ledger().sign_off_assessment(_meta(note, None, None, None), agreement_id, assessment_id, note)
     _done(f"sign-off of {assessment_id}", receipt)

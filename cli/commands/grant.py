@@ -38,8 +38,10 @@ def application(agreement_id: str, file_number: str, submitted_on: date, amount:
 
     \b
     Example:
-      aqb --actor j.weber@06532 grant application AQB-2024-06532 --file-number RPKS-57-AQB-2024-017 \\
-          --date 2024-03-27 --amount 1.185.000 --plan AV=210000 --plan QUAL=700000 --reason "Antrag 2024"
+      aqb --actor a.schneider@HMSI agreement create --year 2025 --party 06532 --amount 1.185.000 \\
+          --reason "ZV 2025"
+      aqb --actor j.weber@06532 grant application AQB-2025-06532 --file-number RPKS-57-AQB-2025-011 \\
+          --date 2025-03-20 --amount 1.185.000 --plan AV=210000 --plan QUAL=700000 --reason "Antrag 2025"
     """
     receipt = session().ledger().apply_for_grant(_meta(**env), agreement_id, file_number, submitted_on, amount, plan)
     _done("application", receipt)
@@ -80,9 +82,13 @@ def notice(file_number: str, notice_date: date, amount: Decimal, period_start: d
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant notice RPKS-57-AQB-2024-017 --date 2024-05-14 --amount 1.185.000 \\
-          --period-start 2024-01-01 --period-end 2025-12-31 --cash-year 2024=985000 \\
-          --cash-year 2025=200000 --final-due 2026-06-30 --reason "Bescheid"
+      aqb --actor a.schneider@HMSI agreement create --year 2025 --party 06532 --amount 1.185.000 \\
+          --reason "ZV 2025"
+      aqb --actor j.weber@06532 grant application AQB-2025-06532 --file-number RPKS-57-AQB-2025-011 \\
+          --date 2025-03-20 --amount 1.185.000 --reason "Antrag 2025"
+      aqb --actor k.becker@RPKS grant notice RPKS-57-AQB-2025-011 --date 2025-05-12 --amount 1.185.000 \\
+          --period-start 2025-01-01 --period-end 2026-12-31 --cash-year 2025=985000 \\
+          --cash-year 2026=200000 --final-due 2027-06-30 --reason "Bescheid"
     """
     receipt = session().ledger().issue_notice(_meta(**env), file_number, notice_date, amount, period_start,
                                               period_end, cash, conditions, interim_due, final_due)
@@ -102,7 +108,7 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant amendment RPKS-57-AQB-2024-017 --date 2024-10-15 \\
+      aqb --actor k.becker@RPKS grant amendment RPKS-57-AQB-2024-017 --date 2024-12-10 \\
           --amount 1.185.000 --cash-year 2024=900000 --cash-year 2025=285000 --reason "Kassenjahre"
     """
     _done("amendment", session().ledger().amend_notice(_meta(**env), file_number, amended_on, amount, cash))
@@ -120,8 +126,8 @@ def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int 
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant payment RPKS-57-AQB-2024-017 --date 2024-06-03 \\
-          --amount 400000 --reason "Mittelabruf 1/2024"
+      aqb --actor k.becker@RPKS grant payment RPKS-57-AQB-2024-017 --date 2025-02-03 \\
+          --amount 150000 --reason "Mittelabruf 1/2025"
     """
     _done("payment", session().ledger().disburse(_meta(**env), file_number, value_date, amount, cash_year))
 
@@ -163,6 +169,8 @@ def review(file_number: str, kind: str, result: str, purpose_achieved: bool, fin
 
     \b
     Example:
+      aqb --actor j.weber@06532 grant proof RPKS-57-AQB-2024-017 --kind interim --date 2025-06-20 \\
+          --income 900.000,00 --expenses 880000
       aqb --actor k.becker@RPKS grant review RPKS-57-AQB-2024-017 --kind interim --result accepted \\
           --reason "Prüfvermerk"
     """
@@ -184,7 +192,7 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12500 --date 2026-09-30 \\
+      aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12500 \\
           --reason "Minderausgaben laut Verwendungsnachweis"
     """
     ledger, meta = session().ledger(), _meta(**env)
@@ -209,7 +217,7 @@ def correction(file_number: str, version: int, changes: tuple[tuple[str, str, st
 
     \b
     Example:
-      aqb --actor k.becker@RPKS grant correction RPKS-57-AQB-2024-017 --entry 4 \\
+      aqb --actor k.becker@RPKS grant correction RPKS-57-AQB-2024-017 --entry 5 \\
           --set value_date 2024-06-03 2024-06-04 --reason "Valuta laut Kontoauszug"
     """
     receipt = session().ledger().correct_grant(_meta(**env), file_number, version, changes, approver)
@@ -225,6 +233,7 @@ def show(file_number: str) -> None:
     \b
     Example:
       aqb grant show RPKS-57-AQB-2024-017
+      aqb grant show RPKS-57-AQB-2024-017 --format csv-de --output grant-017.csv
     """
     s = session()
     g = s.ledger().grant(file_number)

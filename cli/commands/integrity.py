@@ -43,8 +43,9 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
     \b
     Example:
       aqb verify
-      aqb verify --from 150000 --format json
-      aqb verify --bundle AQB-2024-06532.bundle.json --public-key anchor.pub
+      aqb verify --from 20 --format json
+      aqb export bundle AQB-2024-06532 AQB-2024-06532.bundle.json --key ~/.config/aqb/anchor.key
+      aqb verify --bundle AQB-2024-06532.bundle.json --public-key ~/.config/aqb/anchor.key.pub
     """
     s = session()
     if bundle is not None:
@@ -101,7 +102,7 @@ def keygen_command(key_path: Path) -> None:
 
     \b
     Example:
-      aqb anchor keygen --key ~/.config/aqb/anchor.key
+      aqb anchor keygen --key ~/.config/aqb/anchor-2025.key
     """
     public_path, key_id = anchors.keygen(key_path)
     _say(f"Created signing key {key_path} and public key {public_path} (key id {key_id}).",
@@ -146,7 +147,7 @@ def anchor_verify_command(files: tuple[Path, ...], public_path: Path | None) -> 
 
     \b
     Example:
-      aqb anchor verify anchors/*.json --public-key anchor.pub
+      aqb anchor verify anchors/*.json --public-key ~/.config/aqb/anchor.key.pub
     """
     s = session()
     ledger = s.ledger()

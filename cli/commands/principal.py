@@ -98,8 +98,8 @@ def register_command(login: str, display_name: str, organisation: str, kind: str
 
     \b
     Example:
-      aqb principal register j.weber --name "Jana Weber" --organisation 06532 \\
-          --act record --reason "Sachbearbeitung AQB Lahn-Dill-Kreis"
+      aqb --actor it.admin principal register l.fischer --name "Lena Fischer" --organisation 06532 \\
+          --act record --party 06532 --reason "Sachbearbeitung AQB Lahn-Dill-Kreis"
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
     mandates = [_spec(**options)] if options["acts"] else []
@@ -118,7 +118,7 @@ def grant_command(login: str, **options: Any) -> None:
 
     \b
     Example:
-      aqb principal grant k.becker --act grant --ceiling 500000 --valid-until 2025-12-31 \\
+      aqb --actor it.admin principal grant k.becker --act grant --ceiling 500000 --valid-until 2025-12-31 \\
           --reason "Zeichnungsbefugnis Dezernat 57"
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
@@ -138,8 +138,9 @@ def delegate_command(login: str, parent_id: str, **options: Any) -> None:
 
     \b
     Example:
-      aqb principal delegate r.klein --mandate M2 --act sign-off --valid-until 2025-03-31 \\
-          --reason "Vertretung während des Urlaubs"
+      aqb --actor it.admin principal grant r.klein --act sign-off --delegable --reason "Referatsleitung"
+      aqb --actor r.klein@HMSI principal delegate a.schneider --mandate M2 --act sign-off \\
+          --valid-until 2025-03-31 --reason "Vertretung während des Urlaubs"
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
     receipt = session().ledger().delegate_mandate(_meta(**env), login.strip(), parent_id.strip(), _spec(**options))
@@ -156,7 +157,7 @@ def revoke_command(login: str, mandate_id: str, **env: Any) -> None:
 
     \b
     Example:
-      aqb principal revoke k.becker M2 --reason "Wechsel in ein anderes Dezernat"
+      aqb --actor it.admin principal revoke k.becker M1 --reason "Wechsel in ein anderes Dezernat"
     """
     receipt = session().ledger().revoke_mandate(_meta(**env), login.strip(), mandate_id.strip())
     _done(f"Revoked {login}/{mandate_id}", receipt)
@@ -171,7 +172,7 @@ def deactivate_command(login: str, **env: Any) -> None:
 
     \b
     Example:
-      aqb principal deactivate j.weber --reason "ausgeschieden zum 30.06.2025"
+      aqb --actor it.admin principal deactivate j.weber --reason "ausgeschieden zum 30.06.2025"
     """
     receipt = session().ledger().deactivate_principal(_meta(**env), login.strip())
     _done(f"Deactivated {login}", receipt)

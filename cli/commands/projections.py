@@ -51,17 +51,19 @@ def run_command(names: tuple[str, ...]) -> None:
     stop, errors = threading.Event(), list[BaseException]()
     threads = [threading.Thread(target=_guarded(follow, errors), args=(database, n, None, stop), daemon=True)
                for n in names or sorted(VIEWS)]
-    for thread in threads:
-        thread.start()
-    click.echo(f"Following {', '.join(names or sorted(VIEWS))} on {database.describe()}; Ctrl-C stops.", err=True)
-    try:
+    try:  # Ctrl-C stops, also right after the start
+        for thread in threads:
+            thread.start()
+        click.echo(f"Following {', '.join(names or sorted(VIEWS))} on {database.describe()}; Ctrl-C stops.",
+                   err=True)
         while any(t.is_alive() for t in threads) and not errors:
             time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     stop.set()
     for thread in threads:
-        thread.join(timeout=5)
+        if thread.is_alive():
+            thread.join(timeout=5)
     if errors:
         raise errors[0]
 

@@ -36,7 +36,8 @@ def proof_command(position: int, held_path: Path | None) -> None:
 
     \b
     Example:
-      aqb proof 18204 --anchor anchors/2024-06-30.json --output proof-18204.json
+      aqb proof 30 --anchor anchors/2024-06-30.json --output proof-30.json
+      aqb proof 30 --format csv
     """
     s = session()
     held = anchors.read_file(held_path) if held_path else None
@@ -82,7 +83,7 @@ def bundle_command(items: tuple[str, ...], year: int | None, key_path: Path, for
     \b
     Example:
       aqb export bundle AQB-2024-06532 AQB-2024-06532.bundle.json --key ~/.config/aqb/anchor.key
-      aqb export bundle --year 2024 aqb-2024.bundle.json
+      aqb export bundle --year 2024 aqb-2024.bundle.json --key ~/.config/aqb/anchor.key
     """
     if len(items) != (1 if year else 2):
         raise InvalidInputError("give AGREEMENT_ID FILE, or --year YEAR FILE", "see 'aqb export bundle --help'")

@@ -52,8 +52,9 @@ def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tupl
 
     \b
     Example:
-      aqb record allocation AQB-2024-06532 --amount 1.185.000 --cash-year 2024=985000 \\
-          --cash-year 2025=200000 --effective 2023-12-15 --reason "AQB-Mittelverteilung 2024"
+      aqb --actor a.schneider@HMSI record allocation AQB-2024-06532 --amount 1.185.000 \\
+          --cash-year 2024=985000 --cash-year 2025=200000 --effective 2023-12-15 \\
+          --reason "AQB-Mittelverteilung 2024"
     """
     _done("allocation", session().ledger().announce_allocation(_meta(**env), agreement_id, amount, budget, cash))
 
@@ -71,8 +72,10 @@ def project(agreement_id: str, name: str, category: str, amount: Decimal, places
 
     \b
     Example:
-      aqb record project AQB-2024-06532 --name "Jump in" --category QUAL --amount 135000 \\
-          --places 18 --reason "Finanzierungsplan zum Antrag"
+      aqb --actor a.schneider@HMSI record reallocation AQB-2024-06532 --from P4 --to unallocated \\
+          --amount 20000 --approval "HMSI II 3/2024-21" --reason "Minderbedarf Selbstlernzentrum"
+      aqb --actor a.schneider@HMSI record project AQB-2024-06532 --name "Sprachförderung im Beruf" \\
+          --category QUAL --amount 20000 --places 12 --reason "Änderung des Finanzierungsplans"
     """
     receipt = session().ledger().plan_project(_meta(**env), agreement_id, name, category, amount, places)
     _done("project", receipt)
@@ -92,7 +95,7 @@ def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, a
 
     \b
     Example:
-      aqb --actor k.becker@RPKS record reallocation AQB-2024-06532 --from P4 --to P5 \\
+      aqb --actor a.schneider@HMSI record reallocation AQB-2024-06532 --from P4 --to P5 \\
           --amount 35.000,00 --approval "HMSI II3/2024-17" --reason "Minderbedarf Raumkosten"
     """
     receipt = session().ledger().reallocate(_meta(**env), agreement_id, source, target, amount, approval)
@@ -140,8 +143,12 @@ def decision(agreement_id: str, deviation_id: str, decision: str, decision_refer
 
     \b
     Example:
-      aqb --actor a.schneider@HMSI record decision AQB-2024-06532 D1 --decision acknowledged \\
-          --reason "Nachbesetzung zugesagt"
+      aqb --actor j.weber@06532 record deviation AQB-2024-06532 --kind project-delayed \\
+          --scope project --ref "ViA - Vital und Aktiv" --cause "Träger insolvent"
+      aqb --actor a.schneider@HMSI record decision AQB-2024-06532 D3 --decision acknowledged \\
+          --reason "Ersatzträger gefunden"
+      aqb --actor a.schneider@HMSI record decision AQB-2024-06532 D3 --revise \\
+          --decision approved-with-conditions --conditions "Bericht zum 31.03." --reason "Nachfrage"
     """
     receipt = session().ledger().decide_deviation(
         _meta(**env), agreement_id, deviation_id, decision, decision_reference, conditions, revise=revise)
@@ -164,8 +171,10 @@ def signature(agreement_id: str, party: str, signatory: str, function_: str, pla
 
     \b
     Example:
-      aqb record signature AQB-2024-06532 --party 06532 --signatory "Stephan Aurand" \\
-          --function Kreisbeigeordneter --place Wetzlar --date 10.07.2024
+      aqb --actor a.schneider@HMSI agreement create --year 2025 --party 06532 --amount 1.185.000 \\
+          --reason "ZV 2025"
+      aqb --actor a.schneider@HMSI record signature AQB-2025-06532 --party 06532 \\
+          --signatory "Stephan Aurand" --function Kreisbeigeordneter --place Wetzlar --date 10.01.2025
     """
     receipt = session().ledger().sign(_meta(**env), agreement_id, party.upper(), signatory, function_,
                                       place, signed_on, organisation.upper() if organisation else None)
@@ -188,7 +197,8 @@ def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], age
 
     \b
     Example:
-      aqb record meeting AQB-2024-06532 --date 2024-10-22 --participant "HMSI Referat II 3" \\
+      aqb --actor a.schneider@HMSI record meeting AQB-2024-06532 --date 2024-10-22 \\
+          --participant "HMSI Referat II 3" \\
           --participant "Lahn-Dill-Kreis" --discussed D1 --action "Nachbesetzung bis 30.11." \\
           --minutes "Protokoll UB 2024-10-22"
     """
@@ -212,8 +222,9 @@ def publication(agreement_id: str, url: str, published_on: date, published_file:
 
     \b
     Example:
-      aqb record publication AQB-2024-06532 --url https://arbeitswelt.hessen.de/zv-2024-ldk.pdf \\
-          --date 2024-08-15 --file zielvereinbarung-2024-lahn-dill-kreis.pdf
+      aqb --actor a.schneider@HMSI record publication AQB-2024-06532 \\
+          --url https://arbeitswelt.hessen.de/zv-2024-ldk.pdf --date 2024-08-15 \\
+          --file zielvereinbarung-2024-lahn-dill-kreis.pdf
     """
     digest = file_sha256(published_file) if published_file else (sha256.lower() if sha256 else None)
     receipt = session().ledger().publish(_meta(**env), agreement_id, url, published_on, digest)
@@ -232,7 +243,8 @@ def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any
 
     \b
     Example:
-      aqb record activity AQB-2024-06532 --kind conference --title "AQB-Fachtagung" --date 2024-11-12
+      aqb --actor j.weber@06532 record activity AQB-2024-06532 --kind conference \\
+          --title "AQB-Fachtagung" --date 2024-11-12
     """
     receipt = session().ledger().record_activity(_meta(**env), agreement_id, kind, title, held_on)
     _done("activity", receipt)
@@ -278,8 +290,9 @@ def correction(agreement_id: str, version: int, changes: tuple[tuple[str, str, s
 
     \b
     Example:
-      aqb record correction AQB-2024-06532 --entry 7 --set planned_amount 95000.00 90000.00 \\
-          --reason "Übertragungsfehler im Finanzierungsplan" --approver "a.schneider@HMSI"
+      aqb --actor a.schneider@HMSI record correction AQB-2024-06532 --entry 8 \\
+          --set planned_amount 95000.00 90000.00 --reason "Übertragungsfehler im Finanzierungsplan" \\
+          --approver "Referatsleitung II 3"
     """
     receipt = session().ledger().correct_agreement(_meta(**env), agreement_id, version, changes, approver)
     _done(f"correction of entry {version}", receipt)

@@ -41,6 +41,7 @@ def status(agreement_id: str, clock: Clock) -> None:
       aqb status AQB-2024-06532
       aqb status AQB-2024-06532 --on 2024-09-30
       aqb status AQB-2024-06532 --on 2024-09-30 --as-known-on 2024-10-15 --format json
+      aqb status AQB-2024-06532 --locale de
       aqb status AQB-2024-06532 --format pdf --output status-06532.pdf
     """
     s = session()
@@ -107,6 +108,7 @@ def overview(year: int, clock: Clock) -> None:
     Example:
       aqb overview --year 2024
       aqb overview --year 2024 --on 2024-12-31 --as-known-on 2025-01-15 --format csv
+      aqb --locale de overview --year 2024 --format xlsx --output overview-2024.xlsx
     """
     s = session()
     ledger = s.ledger()
