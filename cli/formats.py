@@ -8,6 +8,7 @@ to a terminal, and that the locale is known; each refusal is one line on stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,12 +57,12 @@ def help_text(offered: Sequence[str]) -> str:
 
 
 def locale_of(given: str | None) -> Locale:
-    from cli.output.locale import UnknownLocaleError, resolve  # noqa: PLC0415 (not needed for --version)
+    from cli.output.locale import ENV, UnknownLocaleError, resolve  # noqa: PLC0415 (not needed for --version)
 
     try:
         return resolve(given)
-    except UnknownLocaleError as exc:
-        raise InvalidInputError(f"unknown locale in AQB_LOCALE: {given or exc}",
+    except UnknownLocaleError:
+        raise InvalidInputError(f"unknown locale in AQB_LOCALE: {os.environ.get(ENV, '')}",
                                 "set AQB_LOCALE to en or de (de_DE.UTF-8 counts as de), or give --locale") from None
 
 

@@ -111,12 +111,17 @@ def _setter(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return store
 
 
+def command_name(ctx: click.Context | None) -> str:
+    """`aqb trail`, whatever name the program was started under (`python -m aqb`, a test runner)."""
+    return " ".join(["aqb", *(ctx.command_path.split()[1:] if ctx else [])])
+
+
 class FormatChoice(click.Choice[str]):
     """The command's formats; a format it does not offer is refused in one line (not a usage screen)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if value in ALL and value not in self.choices:
-            raise FormatRefusedError(ctx.command_path if ctx else "aqb", value, list(self.choices))
+            raise FormatRefusedError(command_name(ctx), value, list(self.choices))
         return str(super().convert(value, param, ctx))
 
 
@@ -147,7 +152,7 @@ def _checked(func: F, offered: Sequence[str]) -> F:
         s, ctx = session(), click.get_current_context()
         if not s.fmt_given and offered:
             s.fmt = offered[0]  # a command's first format is its default
-        check(ctx.command_path, s.fmt, s.fmt_given, offered, s.output, s.force)
+        check(command_name(ctx), s.fmt, s.fmt_given, offered, s.output, s.force)
         _ = s.locale  # an unknown AQB_LOCALE is refused before anything is read
         return func(*args, **kwargs)
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -21,7 +23,7 @@ def make_runner(url: str) -> Run:
 
     def invoke(*args: str, actor: str | None = "a.schneider@HMSI") -> Result:
         options = ["--database", url] + (["--actor", actor] if actor else [])
-        clean = {"AQB_ACTOR": None, "AQB_DATABASE_URL": None}
+        clean = {"AQB_ACTOR": None, "AQB_DATABASE_URL": None, "AQB_LOCALE": None}
         return runner.invoke(cli, [*options, *args], catch_exceptions=False, env=clean)
     return invoke
 
@@ -44,3 +46,25 @@ def seeded(run: Run) -> Run:
         result = run(*args)
         assert result.exit_code == 0, result.stderr
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger (`aqb demo` on a new SQLite file), made once; tests work on copies."""
+    path = tmp_path_factory.mktemp("demo-ledger") / "demo.sqlite3"
+    result = CliRunner().invoke(cli, ["--database", f"sqlite://{path}", "demo"],
+                                env={"AQB_ACTOR": None, "AQB_DATABASE_URL": None, "AQB_LOCALE": None})
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def demo(demo_original: Path, tmp_path: Path) -> Run:
+    """`aqb` on a copy of the demo ledger; no actor unless a test names one."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_original, copy)
+    runner = make_runner(f"sqlite://{copy}")
+
+    def invoke(*args: str, actor: str | None = None) -> Result:
+        return runner(*args, actor=actor)
+    return invoke
