@@ -197,8 +197,7 @@ def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], age
 
     \b
     Example:
-      aqb --actor a.schneider@HMSI record meeting AQB-2024-06532 --date 2024-10-22 \\
-          --participant "HMSI Referat II 3" \\
+      aqb --actor a.schneider@HMSI record meeting AQB-2024-06532 --date 2024-10-22 --participant "HMSI" \\
           --participant "Lahn-Dill-Kreis" --discussed D1 --action "Nachbesetzung bis 30.11." \\
           --minutes "Protokoll UB 2024-10-22"
     """

@@ -212,3 +212,13 @@ def test_trail_from_and_to_are_since_and_until(demo: Run) -> None:
     spelled = ok(demo("trail", AGREEMENT, "--from", "2000-01-01", "--to", "2099-12-31", "--format", "csv"))
     assert spelled == ok(demo("trail", AGREEMENT, "--since", "2000-01-01", "--until", "2099-12-31", "--format", "csv"))
     assert ok(demo("trail", AGREEMENT, "--to", "2000-01-01", "--format", "json")).strip() == "[]"
+
+
+def test_the_old_spelling_of_proof_output_still_works(demo: Run, tmp_path: Path) -> None:
+    target = tmp_path / "proof-30.json"
+    result = demo("proof", "30", "--out", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"Proof of position 30 against the anchor at 39 in {target}.\n"
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "aqb-proof/1"
+    again = demo("proof", "30", "--out", str(target))
+    assert again.exit_code == 4 and "is already a file: it is not overwritten" in again.stderr

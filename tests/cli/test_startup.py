@@ -4,9 +4,11 @@ to the modules it names. (Timings: bench/startup.py.)"""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -65,3 +67,26 @@ def test_every_command_says_which_formats_it_writes() -> None:
     undeclared = [" ".join(path) for path, command in walk()
                   if not isinstance(command, click.Group) and not hasattr(command.callback, "__aqb_formats__")]
     assert undeclared == []
+
+
+def _completion(**env: str) -> subprocess.CompletedProcess[str]:
+    aqb = str(Path(sys.executable).with_name("aqb"))
+    return subprocess.run([aqb], env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_shell_completion_as_the_readme_documents_it() -> None:
+    script = _completion(_AQB_COMPLETE="bash_source")
+    assert script.returncode == 0 and "_aqb_completion" in script.stdout
+    commands = _completion(_AQB_COMPLETE="bash_complete", COMP_WORDS="aqb tr", COMP_CWORD="1")
+    assert commands.stdout.split() == ["plain,trail"]
+    formats = _completion(_AQB_COMPLETE="bash_complete", COMP_WORDS="aqb trail X --format cs", COMP_CWORD="4")
+    assert formats.stdout.split() == ["plain,csv", "plain,csv-de"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_AQB_COMPLETE=bash_source aqb)"' in readme and "_AQB_COMPLETE=zsh_source" in readme
+
+
+def test_python_dash_m_aqb_takes_dash_h() -> None:
+    result = subprocess.run([sys.executable, "-m", "aqb", "-h"], capture_output=True, text=True, check=False,
+                            timeout=60, cwd=Path(__file__).parents[2])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: aqb [OPTIONS] COMMAND [ARGS]...")
