@@ -44,6 +44,18 @@ def test_a_format_before_the_command_gives_what_it_gives_after(demo: Run, comman
     assert ok(before) == ok(after) != ""
 
 
+def _cells(path: Path) -> list[list[list[object]]]:
+    return [[[c.value for c in row] for row in sheet.iter_rows()] for sheet in load_workbook(path).worksheets]
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c[:2]))
+def test_xlsx_before_the_command_is_xlsx_after_it(demo: Run, tmp_path: Path, command: list[str]) -> None:
+    before, after = tmp_path / "before.xlsx", tmp_path / "after.xlsx"
+    ok(demo("--format", "xlsx", *command, "--output", str(before)))
+    ok(demo(*command, "--format", "xlsx", "--output", str(after)))
+    assert _cells(before) == _cells(after) != []
+
+
 def test_markdown_html_and_pdf_before_the_command(demo: Run, tmp_path: Path) -> None:
     assert ok(demo("--format", "markdown", "explain", AGREEMENT)).startswith("# Judgement A1 on AQB-2024-06532")
     for fmt in ("html", "pdf"):
