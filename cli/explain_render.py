@@ -14,7 +14,8 @@ from rich.table import Table
 from cli.describe import describe, label
 from cli.render import cell, console, emit_table, plain
 from ledger.app.explain import Dossier
-from ledger.domain import figures
+from ledger.domain import calendar, figures
+from ledger.lateness import Lateness
 
 ZERO = Decimal("0.00")
 
@@ -24,13 +25,17 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
     treatments = {t.deviation_id: t for t in a.treatments}
     grants = d.before.grants
     money = figures.stages(past, grants)
+    lateness = Lateness.configured()
     return {
         "agreement": d.agreement_id, "party": past.party_name, "year": past.year,
         "assessment": {"id": a.assessment_id, "verdict": a.verdict.value, "rationale": a.rationale,
                        "assessor": str(a.envelope.actor), "recorded": a.timestamp, "position": d.assessment_position,
+                       "made_on": a.envelope.effective, "due": calendar.judgement_deadline(past.year),
+                       "on_time": a.envelope.effective <= calendar.judgement_deadline(past.year),
                        "supersedes": a.supersedes, "superseded_by": d.superseded_by,
                        "signed_off_by": str(d.sign_off.event.envelope.actor) if d.sign_off else None,
-                       "signed_off": d.sign_off.event.timestamp if d.sign_off else None},
+                       "signed_off": d.sign_off.event.timestamp if d.sign_off else None,
+                       "signed_off_on": d.sign_off.event.envelope.effective if d.sign_off else None},
         "evidence": {"position": a.evidence_position, "chain_hash": a.evidence_hash},
         "budget": {"lines": [{"budget": ln.budget, "amount": ln.amount} for ln in past.lines],
                    "announced": {b.value: v for b, v in past.announced.items()},
@@ -46,9 +51,13 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "meetings": [{"held_on": m.held_on, "participants": list(m.participants),
                       "deviations_discussed": list(m.deviations_discussed), "agreed_actions": list(m.agreed_actions)}
                      for m in past.meetings],
-        "arrived_after": [{"position": e.position, "recorded": e.event.timestamp,
-                           "effective": e.event.envelope.effective, "event": label(e.event),
+        "arrived_after": [{"position": e.position, "recorded": e.recorded_at,
+                           "effective": e.event.envelope.effective, "late": lateness.mark(e), "event": label(e.event),
                            "actor": str(e.event.envelope.actor), "details": describe(e.event)} for e in d.after],
+        "late_in_evidence": [{"position": e.position, "recorded": e.recorded_at,
+                              "effective": e.event.envelope.effective, "late": lateness.mark(e),
+                              "event": label(e.event), "actor": str(e.event.envelope.actor),
+                              "details": describe(e.event)} for e in d.before.entries if lateness.late(e)],
         "checks": {"indicators_match": d.indicators_match,
                    "indicator_differences": [{"recorded": r, "recomputed": c} for r, c in d.indicator_differences()],
                    "chain_ok": d.chain_ok, "chain": d.chain_detail},
@@ -74,6 +83,9 @@ def _rich(data: dict[str, Any]) -> None:
     out.print(Panel(f"[bold]{escape(a['verdict'])}[/bold] — {escape(a['rationale'])}\n"
                     f"assessed by {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC); "
                     f"signed off by {a['signed_off_by'] or '[red]nobody yet[/red]'}"
+                    + (f" on {a['signed_off_on']}" if a["signed_off_on"] else "")
+                    + f"\nmade on {a['made_on']}, due {a['due']}: "
+                    + ("[green]on time[/green]" if a["on_time"] else "[red]after the deadline (late)[/red]")
                     + (f"\n[yellow]superseded by {a['superseded_by']}[/yellow]" if a["superseded_by"] else ""),
                     title=f"{data['agreement']} · {escape(data['party'])} {data['year']} · assessment {a['id']}"))
     ev = data["evidence"]
@@ -89,8 +101,11 @@ def _rich(data: dict[str, Any]) -> None:
            ["id", "kind", "effective", "decision", "decided_by", "treatment", "cause"])
     _table(out, "Autumn implementation meeting", data["meetings"],
            ["held_on", "participants", "deviations_discussed", "agreed_actions"])
+    _table(out, f"Late entries the assessor saw (recorded long after their effective date, up to position "
+           f"{ev['position']})", data["late_in_evidence"], ["position", "recorded", "effective", "late", "event",
+                                                           "actor", "details"])
     _table(out, f"Arrived after position {ev['position']} — not known to the assessor", data["arrived_after"],
-           ["position", "recorded", "effective", "event", "actor", "details"])
+           ["position", "recorded", "effective", "late", "event", "actor", "details"])
     c = data["checks"]
     mark = "[green]✔[/green]" if c["indicators_match"] else "[red]✘[/red]"
     out.print(f"{mark} recorded indicators {'equal' if c['indicators_match'] else 'DIFFER FROM'} "
@@ -116,13 +131,18 @@ def markdown(data: dict[str, Any]) -> str:
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
              f"- **Assessed by** {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC)",
-             f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}",
+             f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}"
+             + (f" on {a['signed_off_on']}" if a["signed_off_on"] else ""),
+             f"- **Made on** {a['made_on']}, due {a['due']}: "
+             + ("on time" if a["on_time"] else "after the deadline (late)"),
              f"- **Evidence:** the ledger as of position {ev['position']}, chain hash `{ev['chain_hash']}`", ""]
     lines += _md_table("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"])
     lines += _md_table("Deviations", data["deviations"], ["id", "kind", "decision", "decided_by", "treatment", "cause"])
     lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"])
+    lines += _md_table("Late entries the assessor saw", data["late_in_evidence"],
+                       ["position", "effective", "late", "event", "actor", "details"])
     lines += _md_table(f"Arrived after position {ev['position']}", data["arrived_after"],
-                       ["position", "effective", "event", "actor", "details"])
+                       ["position", "effective", "late", "event", "actor", "details"])
     verdict = "equal" if c["indicators_match"] else "DIFFERENT"
     lines += ["## Checks", "", f"- Indicators recomputed from the replay: {verdict}", f"- Chain: {c['chain']}", ""]
     return "\n".join(lines)

@@ -19,7 +19,11 @@ class AqbGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            found = ctx.find_object(Session)
+            if found is not None:
+                found.check_read()
+            return result
         except LedgerError as exc:
             errors.fail(exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
 
 from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
-from cli.params import document_options
+from cli.params import DATE, document_options
 from cli.session import report_format_option, session
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.values import Treatment, Verdict
@@ -54,10 +55,12 @@ def assess() -> None:
                    "or not-accepted; every known deviation needs one.")
 @click.option("--evidence", type=click.IntRange(1), help="The ledger position the assessor saw (default: the head).")
 @click.option("--revises", metavar="ASSESSMENT", help="The assessment this one supersedes (e.g. A1).")
+@click.option("--effective", type=DATE, help="The day the judgement was made (default: today); judged against "
+              "the deadline of 31 March of the year after the programme year.")
 @document_options
 @report_format_option
 def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, ...], evidence: int | None,
-        revises: str | None, document: str | None, document_file: Any) -> None:
+        revises: str | None, effective: date | None, document: str | None, document_file: Any) -> None:
     """Record a judgement: verdict, rationale, the treatment of every deviation, and the indicators
     computed from the ledger at the evidence position (with its chain hash).
 
@@ -65,9 +68,9 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
     Example:
       aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict "weitgehend erreicht" \\
           --rationale "Ziele überwiegend erreicht; Jump in verzögert" \\
-          --deviation D1=considered-accepted --deviation D2=considered-with-conditions
+          --deviation D1=considered-accepted --deviation D2=considered-with-conditions --effective 2025-02-20
     """
-    receipt = session().ledger().assess(_meta(rationale, None, document, document_file), agreement_id, verdict,
+    receipt = session().ledger().assess(_meta(rationale, effective, document, document_file), agreement_id, verdict,
                                         rationale, _treatments(deviations), evidence, revises)
     _done("assessment", receipt)
 
@@ -76,15 +79,18 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
 @click.argument("assessment_id", metavar="ASSESSMENT")
 @click.option("--note", help="A remark of the second reader.")
+@click.option("--effective", type=DATE, help="The day of the sign-off (default: today); not before the "
+              "assessment's own day.")
 @report_format_option
-def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
+def sign_off(agreement_id: str, assessment_id: str, note: str | None, effective: date | None) -> None:
     """Sign off an assessment as the second, different person (four eyes).
 
     \b
     Example:
-      aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A1 --note "geprüft"
+      aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A1 --note "geprüft" --effective 2025-02-24
     """
-    receipt = session().ledger().sign_off_assessment(_meta(note, None, None, None), agreement_id, assessment_id, note)
+    receipt = session().ledger().sign_off_assessment(_meta(note, effective, None, None), agreement_id, assessment_id,
+                                                     note)
     _done(f"sign-off of {assessment_id}", receipt)
 
 

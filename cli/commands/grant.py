@@ -220,7 +220,8 @@ def correction(file_number: str, version: int, changes: tuple[tuple[str, str, st
 @FILE
 @format_option
 def show(file_number: str) -> None:
-    """Show a grant's money stages: requested, granted, paid, proven, reclaimed.
+    """Show a grant's money stages: requested, granted (as amended; the notice's own amount and the
+    amendment beside it), paid, proven, reclaimed, refunded, and the cash years scheduled against paid.
 
     \b
     Example:
@@ -229,8 +230,9 @@ def show(file_number: str) -> None:
     s = session()
     g = s.ledger().grant(file_number)
     obj = {"file_number": g.id, "agreement": g.agreement_id, "submitted_on": g.submitted_on,
-           "requested": g.requested, "granted": g.granted, "disbursed": g.disbursed, "proven": g.proven,
-           "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
+           "requested": g.requested, "granted": g.granted if g.notice_amount is not None else None,
+           "granted_by_notice": g.notice_amount, "amended": g.amended, "disbursed": g.disbursed,
+           "proven": g.proven, "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
            "cash_years": cash_years(g)}
     emit_object(obj, s.fmt, lambda o: _render_grant(o, g.id))
 
@@ -243,16 +245,8 @@ def _render_grant(obj: dict[str, Any], file_number: str) -> None:
 
 
 def cash_years(g: Grant) -> list[dict[str, Any]]:
-    """Scheduled against paid, per cash year: do the payments reconcile with the notice?"""
-    paid: dict[int, Decimal] = {}
-    for event in g.entries.values():
-        corrected = g.corrected(event)
-        if isinstance(corrected, Grant.FundsDisbursed):
-            paid[corrected.cash_year] = paid.get(corrected.cash_year, Decimal("0.00")) + corrected.amount
-    scheduled = {c.year: c.amount for c in g.cash_schedule}
-    return [{"year": y, "scheduled": scheduled.get(y), "paid": paid.get(y, Decimal("0.00")),
-             "within": scheduled.get(y) is None or paid.get(y, Decimal(0)) <= scheduled[y]}
-            for y in sorted(set(scheduled) | set(paid))]
+    """Scheduled against paid, per cash year (the grant's own figures, corrections applied)."""
+    return [{"year": y.year, "scheduled": y.scheduled, "paid": y.paid, "within": y.within} for y in g.cash_years()]
 
 
 COMMANDS = [grant]

@@ -121,7 +121,7 @@ def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: s
           --cause "Träger-Personalwechsel"
     """
     receipt = session().ledger().report_deviation(
-        _meta(reason or cause, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
+        _meta(reason, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
     _done("deviation", receipt)
 
 

@@ -84,6 +84,8 @@ class AgreementCommands(LedgerCore):
         scope_ref: str | None = None, metric: str | None = None, planned: str | None = None,
         actual: str | None = None,
     ) -> Receipt:
+        if not (meta.reason and meta.reason.strip()):
+            meta = replace(meta, reason=cause)  # a report's reason is its cause unless one is given
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.report_deviation(
             self.envelope(meta), kind=DeviationKind(kind), scope=Scope(scope), scope_ref=scope_ref,
             metric=metric, planned=planned, actual=actual, cause=cause))[1]
