@@ -14,6 +14,7 @@ from cli.render import cell, console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
 from ledger.domain.agreement import Agreement, agreement_id
 from ledger.domain.agreement_state import PublicationState
+from ledger.domain.values import CLAUSES
 
 
 @click.group()
@@ -28,11 +29,14 @@ def agreement() -> None:
 @click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="BUDGET=AMOUNT",
               help="A §4 budget line (AQB, AMB, TZA, SPRACH); repeat for several.")
 @click.option("--ministry-name", help="The ministry as written (default: its name in that year).")
+@click.option("--clause", "clauses", type=click.Choice(CLAUSES), multiple=True,
+              help="A clause the agreement holds; repeat. Default: all of the AQB template's "
+                   f"({', '.join(CLAUSES)}).")
 @envelope_options
 @format_option
 def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, Decimal], ...],
-           ministry_name: str | None, reason: str | None, effective: Any, document: str | None,
-           document_file: Any) -> None:
+           ministry_name: str | None, clauses: tuple[str, ...], reason: str | None, effective: Any,
+           document: str | None, document_file: Any) -> None:
     """Record a new agreement by hand (the importer records one from its document).
 
     \b
@@ -46,7 +50,7 @@ def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, 
         raise click.UsageError("give the §4 amount with --amount or --line BUDGET=AMOUNT")
     meta = s.meta(reason, effective, document_ref(document, document_file))
     receipt = s.ledger().create_agreement(meta, agreement_id(year, ags.strip()), all_lines,
-                                          ministry_name=ministry_name)
+                                          ministry_name=ministry_name, clauses=clauses or None)
     emit_receipt(s.fmt, f"Recorded agreement {receipt.stream_id} at position {receipt.position}.",
                  agreement=receipt.stream_id, position=receipt.position)
 

@@ -138,7 +138,8 @@ def test_the_grant_lifecycle(seeded: Run) -> None:
               "Minderausgaben", "--refund-due", "15000", "--reason", "Prüfvermerk", "--effective", "2026-07-10"]),
         (RP, ["grant", "refund", FILE, "--amount", "15000", "--date", "2026-09-30", "--reason", "Rückforderung",
               "--effective", "2026-08-01"]),
-        (RP, ["grant", "refund", FILE, "--amount", "15000", "--received", "--date", "2026-09-20"]),
+        (RP, ["grant", "refund", FILE, "--amount", "15000", "--received", "--date", "2026-09-20", "--reason",
+              "Zahlungseingang"]),
         (RP, ["grant", "correction", FILE, "--entry", "4", "--set", "value_date", "2024-06-03", "2024-06-04",
               "--reason", "Valuta"]),
     ]

@@ -37,14 +37,14 @@ def new_deviation(ledger: Ledger, day: str = "2024-11-04") -> str:
 
 
 def correct_planned(ledger: Ledger, name: str, old: str, new: str) -> None:
-    from ledger.domain.agreement import Agreement  # noqa: PLC0415
+    from ledger.domain.agreement import Agreement
 
     version = version_of(ledger, AGREEMENT, Agreement.ProjectPlanned, name=name)
     ledger.correct_agreement(at(HMSI, "2025-01-10"), AGREEMENT, version, [("planned_amount", old, new)], "RL II 3")
 
 
 def correct_payment(ledger: Ledger, old: str, new: str) -> None:
-    from ledger.domain.grant import Grant  # noqa: PLC0415
+    from ledger.domain.grant import Grant
 
     version = version_of(ledger, GRANT, Grant.FundsDisbursed, amount=Decimal(old))
     ledger.correct_grant(at(RP, "2025-01-10"), GRANT, version, [("amount", old, new)], "RL Dez. 57")
@@ -151,6 +151,10 @@ CASES: dict[str, Case] = {
     "sign-off-after-assessment": Case(
         e.DateOrderError, "the sign-off is dated 2025-02-28, before the assessment it signs off (2025-03-01)",
         lambda led: led.sign_off_assessment(at(READER, "2025-02-28"), AGREEMENT, "A2", None), setup=revise_a1),
+    "money-with-a-reason": Case(
+        e.MissingReasonError, "a refund receipt needs a reason",
+        lambda led: led.receive_refund(at(RP, reason=" "), GRANT, Decimal("1"), date(2025, 9, 1)),
+        setup=lambda led: led.claim_refund(at(RP, "2025-08-01"), GRANT, Decimal("1000"))),
     "not-in-the-future": Case(
         e.DateOrderError, "after today",
         lambda led: led.report_deviation(at(PARTY, (today() + timedelta(days=1)).isoformat()), AGREEMENT,
