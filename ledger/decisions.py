@@ -31,6 +31,7 @@ class DecisionRow:
     what: str
     reported: str  # effective date and position of the report (or of the move)
     decision: str  # the decision, or UNDECIDED
+    conditions: str  # of an approval with conditions
     revision: str  # "1 of 1", "2 of 2 (revises 1)"
     decided: date | None  # effective date of the decision
     recorded: date | None  # the day the decision was recorded
@@ -70,7 +71,7 @@ def _deviation_rows(deviation: DeviationState, moves: list[ReallocationState], a
     money = _moves(moves, at)
     if not deviation.decisions:
         order = "money moved without a decision" if moves else "open"
-        return [DecisionRow(deviation.deviation_id, what, reported, "UNDECIDED", "", None, None, report.position,
+        return [DecisionRow(deviation.deviation_id, what, reported, "UNDECIDED", "", "", None, None, report.position,
                             "", "", "", money, order, order)]
     count = len(deviation.decisions)
     return [_decision_row(deviation.deviation_id, what, reported, d, n, count, moves, at, lateness, money)
@@ -85,7 +86,7 @@ def _decision_row(item: str, what: str, reported: str, d: DecisionState, n: int,
     revision = f"{n} of {count}" + (f" (revises {n - 1})" if n > 1 else "")
     document = _document(d.reference, entry)
     return DecisionRow(
-        item, what, reported, d.decision.value + (f" ({d.conditions})" if d.conditions else ""), revision,
+        item, what, reported, d.decision.value, d.conditions or "", revision,
         decided, _recorded(entry), entry.position, lateness.mark(entry), str(d.actor), document, money,
         _order([decided <= m.effective for m in moves]),
         _order([entry.position < at[m.version].position for m in moves]))
@@ -95,7 +96,7 @@ def _move_row(move: ReallocationState, at: dict[int, Entry], lateness: Lateness)
     entry = at[move.version]
     what = f"{move.amount:,.2f} EUR {move.source} → {move.target}"
     return DecisionRow(
-        "reallocation", what, f"{move.effective} (#{entry.position})", "approved with the move", "1 of 1",
+        "reallocation", what, f"{move.effective} (#{entry.position})", "approved with the move", "", "1 of 1",
         move.effective, _recorded(entry), entry.position, lateness.mark(entry), str(move.actor),
         _document(move.approval, entry), f"{move.effective} (#{entry.position})", "decided when money moved",
         "decided when money moved")

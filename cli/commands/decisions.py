@@ -12,7 +12,7 @@ from cli.session import format_option, session
 from ledger.decisions import decision_rows
 from ledger.lateness import Lateness
 
-COLUMNS = ["item", "what", "reported", "decision", "revision", "decided", "recorded", "position", "late",
+COLUMNS = ["item", "what", "reported", "decision", "conditions", "revision", "decided", "recorded", "position", "late",
            "decided_by", "document", "money_moved", "order", "order_as_recorded"]
 
 
@@ -44,7 +44,7 @@ def decisions(agreement_id: str, by: str) -> None:
     if s.fmt != "table":
         emit_table(rows, COLUMNS, s.fmt)
         return
-    emit_table(rows, [c for c in COLUMNS if c not in ("what", "reported")], "table",
+    emit_table(rows, [c for c in COLUMNS if c not in ("what", "reported", "conditions")], "table",
                title=f"Decisions on {agreement_id}, as recorded", caption=caption)
     by_effective = [asdict(r) for r in decision_rows(agreement, entries, lateness, by="effective")]
     emit_table(by_effective, ["decided", "item", "decision", "revision", "recorded", "position", "late", "order"],
