@@ -16,13 +16,16 @@ from typing import NoReturn
 
 import click
 
+from cli.output.neutral import visible
 from ledger.domain.errors import LedgerError
 
 EXIT_CODES = __doc__.split("Exit codes:")[1].strip() if __doc__ else ""
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, every control and invisible character shown as a stand-in (a value the user
+    typed can be quoted in a message; it cannot drive the terminal)."""
+    return visible(" ".join(text.split()))
 
 
 def fail(error: LedgerError) -> NoReturn:

@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
+from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options, whole
 from cli.render import cell, console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
 from ledger.domain.agreement import Agreement, agreement_id
@@ -23,7 +23,7 @@ def agreement() -> None:
 
 
 @agreement.command("create")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year.")
 @click.option("--party", "ags", required=True, metavar="AGS", help="The party's AGS, e.g. 06532.")
 @click.option("--amount", type=AMOUNT, help="The §4 amount of the AQB line.")
 @click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="BUDGET=AMOUNT",
@@ -56,7 +56,7 @@ def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, 
 
 
 @agreement.command("list")
-@click.option("--year", type=int, help="Only this budget year.")
+@click.option("--year", type=whole(2000, 2100), help="Only this budget year.")
 @format_option
 def list_command(year: int | None) -> None:
     """List the agreements in the ledger.

@@ -9,7 +9,7 @@ import click
 
 from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
-from cli.params import DATE, document_options
+from cli.params import DATE, document_options, whole
 from cli.session import report_format_option, session
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.values import Treatment, Verdict
@@ -53,7 +53,7 @@ def assess() -> None:
 @click.option("--deviation", "deviations", multiple=True, metavar="ID=TREATMENT",
               help="How a deviation was taken into account: considered-accepted, considered-with-conditions "
                    "or not-accepted; every known deviation needs one.")
-@click.option("--evidence", type=click.IntRange(1), help="The ledger position the assessor saw (default: the head).")
+@click.option("--evidence", type=whole(1), help="The ledger position the assessor saw (default: the head).")
 @click.option("--revises", metavar="ASSESSMENT", help="The assessment this one supersedes (e.g. A1).")
 @click.option("--effective", type=DATE, help="The day the judgement was made (default: today); judged against "
               "the deadline of 31 March of the year after the programme year.")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.commands.record import _choices, _done, _meta
-from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options
+from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options, whole
 from cli.render import emit_object, emit_table
 from cli.session import format_option, session
 from ledger.domain.grant import Grant
@@ -112,7 +112,7 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
 @FILE
 @click.option("--date", "value_date", type=DATE, required=True, help="Value date of the payment.")
 @click.option("--amount", type=AMOUNT, required=True)
-@click.option("--cash-year", type=click.IntRange(2000, 2100), help="Cash year (default: the value date's year).")
+@click.option("--cash-year", type=whole(2000, 2100), help="Cash year (default: the value date's year).")
 @envelope_options
 @format_option
 def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int | None, **env: Any) -> None:
@@ -198,7 +198,7 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
 
 @grant.command()
 @FILE
-@click.option("--entry", "version", type=click.IntRange(1), required=True)
+@click.option("--entry", "version", type=whole(1), required=True)
 @click.option("--set", "changes", type=(str, str, str), multiple=True, required=True, metavar="FIELD OLD NEW")
 @click.option("--approver")
 @envelope_options

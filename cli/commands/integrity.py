@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from cli.commands.proofs import show_bundle_check
 from cli.output.files import check_new, write_new
+from cli.params import whole
 from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, session
@@ -27,7 +28,7 @@ PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBL
 
 
 @click.command("verify")
-@click.option("--from", "start", type=click.IntRange(min=1), metavar="POSITION",
+@click.option("--from", "start", type=whole(1), metavar="POSITION",
               help="Recompute from this position, trusting the stored link before it [default: every row].")
 @click.option("--bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check an audit bundle offline instead of the database.")

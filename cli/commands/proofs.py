@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from cli.output.files import write_new
+from cli.params import whole
 from cli.render import console, emit_object, emit_receipt
 from cli.session import format_option, session
 from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
@@ -23,7 +24,7 @@ KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, 
 
 
 @click.command("proof")
-@click.argument("position", type=click.IntRange(min=1), metavar="EVENT_POSITION")
+@click.argument("position", type=whole(1), metavar="EVENT_POSITION")
 @click.option("--anchor", "held_path", type=ANCHOR_FILE, metavar="FILE",
               help="An older anchor you hold: add the proof that it is a prefix of the latest.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -56,7 +57,7 @@ def export() -> None:
 
 @export.command("bundle")
 @click.argument("items", nargs=-1, required=True, metavar="[AGREEMENT_ID] FILE")
-@click.option("--year", type=click.IntRange(2000, 2100), help="Every agreement of this year.")
+@click.option("--year", type=whole(2000, 2100), help="Every agreement of this year.")
 @KEY
 @FORCE
 @format_option

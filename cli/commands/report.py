@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from cli.clock import clock_options
+from cli.params import whole
 from cli.render import emit_table, plain
 from cli.session import format_option, report_format_option, session
 from ledger import settings
@@ -27,7 +28,7 @@ def report() -> None:
 
 
 @report.command()
-@click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of the day judged).")
+@click.option("--year", type=whole(2000, 2100), help="Budget year (default: the year of the day judged).")
 @click.option("--party", metavar="AGS", help="Only this party: its full checklist.")
 @clock_options()
 @report_format_option
@@ -112,11 +113,11 @@ def _matrix(reports: list[AgreementReport]) -> list[dict[str, Any]]:
 
 
 @report.command()
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year of the agreements.")
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year of the agreements.")
 @click.option("--party", metavar="AGS", help="Only this party's agreement.")
-@click.option("--days", type=click.IntRange(0, 3650), help="Late after this many days (default: AQB_LATE_DAYS, "
+@click.option("--days", type=whole(0, 3650), help="Late after this many days (default: AQB_LATE_DAYS, "
               "else 10).")
-@click.option("--worst", type=click.IntRange(1, 1000), default=10, show_default=True,
+@click.option("--worst", type=whole(1, 1000), default=10, show_default=True,
               help="How many of the latest entries to list.")
 @format_option
 def late(year: int, party: str | None, days: int | None, worst: int) -> None:

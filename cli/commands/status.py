@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from cli.clock import clock_options
+from cli.params import whole
 from cli.render import console, emit_object, emit_table
 from cli.session import format_option, session
 from ledger.domain.clocks import Clock
@@ -65,7 +66,7 @@ def show_status(found: Status, words: str) -> None:
 
 
 @click.command()
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year.")
 @clock_options()
 @format_option
 def overview(year: int, clock: Clock) -> None:

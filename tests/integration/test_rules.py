@@ -166,7 +166,7 @@ CASES: dict[str, Case] = {
         e.InvariantError, "cash year 2024",
         lambda led: correct_payment(led, "150000.00", "150000.01")),
     "correction-not-negative": Case(
-        e.InvariantError, "would hold -1.00 EUR",
+        e.InvalidValueError, "invalid planned amount '-1.00': amounts are never negative",
         lambda led: correct_planned(led, "Jump in", "135000.00", "-1.00")),
 }
 
