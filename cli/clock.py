@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from cli.params import DATE
+from cli.params import DATE, whole
 from ledger.domain.clocks import Clock
 
 ON_HELP = ("Judge with what had happened by this day: events with an effective date up to it, with "
@@ -30,7 +30,7 @@ def clock_options(*, positions: bool = False) -> Callable[[Callable[..., Any]], 
 
         decorated: Callable[..., Any] = command
         if positions:
-            decorated = click.option("--at", type=click.IntRange(1), metavar="POSITION",
+            decorated = click.option("--at", type=whole(1), metavar="POSITION",
                                      help="Judge with what the ledger held at this position.")(decorated)
         decorated = click.option("--as-known-on", "--as-of", "known_on", type=DATE, metavar="DATE",
                                  help=KNOWN_HELP)(decorated)

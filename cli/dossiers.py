@@ -111,9 +111,15 @@ def trail_document(ledger: Ledger, entries: Sequence[Entry], people: Sequence[Ro
     return document(title, head, [*timeline_chart(entries, year_of(stream_id, entries)), trail], landscape=True)
 
 
+MARKS = {"\u26d3": "chain", "\u23f1 ": ""}  # the trail's marks without a glyph in the fonts a PDF uses
+
+
 def _printable(value: Any) -> Any:
-    """The trail's chain mark has no glyph in the fonts a PDF is made with: it reads "chain" there."""
-    return value.replace("\u26d3", "chain") if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    for mark, words in MARKS.items():
+        value = value.replace(mark, words)
+    return value
 
 
 def tables(named: Sequence[tuple[str, Sequence[Row], Sequence[str], Sequence[str]]]) -> list[Section]:

@@ -16,6 +16,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from cli.output.neutral import visible
 from ledger.domain.errors import LedgerError
 
 EXIT_CODES = __doc__.split("Exit codes:")[1].strip() if __doc__ else ""
@@ -32,7 +33,9 @@ class ComplianceFailedError(click.ClickException):
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, every control and invisible character shown as a stand-in (a value the user
+    typed can be quoted in a message; it cannot drive the terminal)."""
+    return visible(" ".join(text.split()))
 
 
 def fail(error: LedgerError) -> NoReturn:

@@ -16,7 +16,8 @@ from cli.output.locale import Locale, resolve, text
 from cli.output.neutral import json_text, markup_safe
 from cli.render import console, emit_table, emit_text, plain
 from ledger.app.explain import Dossier
-from ledger.domain import figures
+from ledger.domain import calendar, figures
+from ledger.lateness import Lateness
 
 ZERO = Decimal("0.00")
 
@@ -26,13 +27,17 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
     treatments = {t.deviation_id: t for t in a.treatments}
     grants = d.before.grants
     money = figures.stages(past, grants)
+    lateness = Lateness.configured()
     return {
         "agreement": d.agreement_id, "party": past.party_name, "year": past.year,
         "assessment": {"id": a.assessment_id, "verdict": a.verdict.value, "rationale": a.rationale,
                        "assessor": str(a.envelope.actor), "recorded": a.timestamp, "position": d.assessment_position,
+                       "made_on": a.envelope.effective, "due": calendar.judgement_deadline(past.year),
+                       "on_time": a.envelope.effective <= calendar.judgement_deadline(past.year),
                        "supersedes": a.supersedes, "superseded_by": d.superseded_by,
                        "signed_off_by": str(d.sign_off.event.envelope.actor) if d.sign_off else None,
-                       "signed_off": d.sign_off.event.timestamp if d.sign_off else None},
+                       "signed_off": d.sign_off.event.timestamp if d.sign_off else None,
+                       "signed_off_on": d.sign_off.event.envelope.effective if d.sign_off else None},
         "evidence": {"position": a.evidence_position, "chain_hash": a.evidence_hash},
         "budget": {"lines": [{"budget": ln.budget, "amount": ln.amount} for ln in past.lines],
                    "announced": {b.value: v for b, v in past.announced.items()},
@@ -48,9 +53,13 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "meetings": [{"held_on": m.held_on, "participants": list(m.participants),
                       "deviations_discussed": list(m.deviations_discussed), "agreed_actions": list(m.agreed_actions)}
                      for m in past.meetings],
-        "arrived_after": [{"position": e.position, "recorded": e.event.timestamp,
-                           "effective": e.event.envelope.effective, "event": label(e.event),
+        "arrived_after": [{"position": e.position, "recorded": e.recorded_at,
+                           "effective": e.event.envelope.effective, "late": lateness.mark(e), "event": label(e.event),
                            "actor": str(e.event.envelope.actor), "details": describe(e.event)} for e in d.after],
+        "late_in_evidence": [{"position": e.position, "recorded": e.recorded_at,
+                              "effective": e.event.envelope.effective, "late": lateness.mark(e),
+                              "event": label(e.event), "actor": str(e.event.envelope.actor),
+                              "details": describe(e.event)} for e in d.before.entries if lateness.late(e)],
         "checks": {"indicators_match": d.indicators_match,
                    "indicator_differences": [{"recorded": r, "recomputed": c} for r, c in d.indicator_differences()],
                    "chain_ok": d.chain_ok, "chain": d.chain_detail},
@@ -87,6 +96,9 @@ def _rich(data: dict[str, Any], locale: Locale) -> None:
                     f"assessed by {markup_safe(a['assessor'])} at position {a['position']} "
                     f"({text(a['recorded'], locale)} UTC); signed off by "
                     f"{markup_safe(a['signed_off_by']) if a['signed_off_by'] else '[red]nobody yet[/red]'}"
+                    + (f" on {text(a['signed_off_on'], locale)}" if a["signed_off_on"] else "")
+                    + f"\nmade on {text(a['made_on'], locale)}, due {text(a['due'], locale)}: "
+                    + ("[green]on time[/green]" if a["on_time"] else "[red]after the deadline (late)[/red]")
                     + (f"\n[yellow]superseded by {a['superseded_by']}[/yellow]" if a["superseded_by"] else ""),
                     title=f"{data['agreement']} · {markup_safe(data['party'])} {data['year']} · assessment {a['id']}"))
     ev = data["evidence"]
@@ -119,8 +131,10 @@ def _sections(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], lis
          ["id", "kind", "effective", "decision", "decided_by", "treatment", "cause"]),
         ("Autumn implementation meeting", data["meetings"],
          ["held_on", "participants", "deviations_discussed", "agreed_actions"]),
+        (f"Late entries the assessor saw (recorded long after their effective date, up to position {after})",
+         data["late_in_evidence"], ["position", "recorded", "effective", "late", "event", "actor", "details"]),
         (f"Arrived after position {after} — not known to the assessor", data["arrived_after"],
-         ["position", "recorded", "effective", "event", "actor", "details"]),
+         ["position", "recorded", "effective", "late", "event", "actor", "details"]),
     ]
 
 
@@ -132,7 +146,9 @@ def explain_document(d: Dossier, data: dict[str, Any], head: Header) -> Document
         ("agreement", data["agreement"]), ("party", data["party"]), ("year", data["year"]),
         ("assessment", a["id"]), ("verdict", a["verdict"]), ("rationale", a["rationale"]),
         ("assessed by", a["assessor"]), ("recorded", a["recorded"]), ("at position", a["position"]),
-        ("signed off by", a["signed_off_by"] or "nobody yet"), ("superseded by", a["superseded_by"])])
+        ("made on", a["made_on"]), ("due", a["due"]), ("on time", a["on_time"]),
+        ("signed off by", a["signed_off_by"] or "nobody yet"), ("signed off on", a["signed_off_on"]),
+        ("superseded by", a["superseded_by"])])
     knew = dossiers.key_values("What the assessor knew", [("the ledger as of position", ev["position"]),
                                                           ("chain link there", ev["chain_hash"])])
     money = figures.stages(d.before.known, d.before.grants).as_dict()
@@ -153,7 +169,10 @@ def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
              f"- **Assessed by** {a['assessor']} at position {a['position']} ({text(a['recorded'], locale)} UTC)",
-             f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}",
+             f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}"
+             + (f" on {text(a['signed_off_on'], locale)}" if a["signed_off_on"] else ""),
+             f"- **Made on** {text(a['made_on'], locale)}, due {text(a['due'], locale)}: "
+             + ("on time" if a["on_time"] else "after the deadline (late)"),
              f"- **Evidence:** the ledger as of position {ev['position']}, chain hash `{ev['chain_hash']}`", ""]
     lines += _md_table("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"],
                        locale)
@@ -161,8 +180,10 @@ def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
                        locale)
     lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"],
                        locale)
+    lines += _md_table("Late entries the assessor saw", data["late_in_evidence"],
+                       ["position", "effective", "late", "event", "actor", "details"], locale)
     lines += _md_table(f"Arrived after position {ev['position']}", data["arrived_after"],
-                       ["position", "effective", "event", "actor", "details"], locale)
+                       ["position", "effective", "late", "event", "actor", "details"], locale)
     verdict = "equal" if c["indicators_match"] else "DIFFERENT"
     lines += ["## Checks", "", f"- Indicators recomputed from the replay: {verdict}", f"- Chain: {c['chain']}", ""]
     return "\n".join(lines)

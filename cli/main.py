@@ -29,8 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("cli.commands.db:db",
         "The database behind the ledger."),
     "decisions": ("cli.commands.decisions:decisions",
-        "Each deviation and reallocation of an agreement: when it was reported, its decision (or "
-        "UNDECIDED), who decided on what document,"),
+        "Each decision on a deviation (every one: a revision never hides what it revised) and each "
+        "reallocation: when it was reported,"),
     "demo": ("cli.commands.demo:demo",
         "Import the real seed agreement (Lahn-Dill-Kreis 2024) into a fresh ledger and play a realistic "
         "year around it, including the"),
@@ -98,7 +98,11 @@ class AqbGroup(click.Group):
         from cli.session import Session  # noqa: PLC0415 (not needed for --version and --help)
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            found = ctx.find_object(Session)
+            if found is not None:
+                found.check_read()
+            return result
         except LedgerError as exc:
             errors.fail(exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
+from ledger.domain import validate
 from ledger.domain.dates import parse_date
-from ledger.domain.errors import InvalidInputError
+from ledger.domain.errors import InvalidInputError, InvalidValueError
 from ledger.domain.money import parse_amount
 from ledger.domain.values import DocumentRef
 
@@ -21,14 +22,51 @@ class AmountType(click.ParamType[Decimal]):
     name = "AMOUNT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
-        return value if isinstance(value, Decimal) else parse_amount(str(value))
+        return validate.money(value if isinstance(value, Decimal) else parse_amount(str(value)))
 
 
 class DateType(click.ParamType[date]):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        return value if isinstance(value, date) else parse_date(str(value))
+        return validate.day(value if isinstance(value, date) else parse_date(str(value)))
+
+
+class WholeType(click.ParamType[int]):
+    """A whole number in the digits 0-9 (not ١٢ or １２, which int() would take), within a range;
+    refused with exit 4 like every invalid value."""
+
+    name = "INTEGER"
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            digits = text.removeprefix("-")
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 19):
+                raise InvalidValueError(_option(param), validate.shown(text), "not a whole number",
+                                        "write it with the digits 0-9")
+            number = int(text)
+        low = self.low if self.low is not None else -(2**63)
+        high = self.high if self.high is not None else 2**63 - 1
+        return validate.whole(number, _option(param), low, high)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str | None:
+        if self.low is not None and self.high is not None:
+            return f"{self.low}..{self.high}"
+        return None
+
+
+def _option(param: click.Parameter | None) -> str:
+    return (param.opts[0] if param is not None and param.opts else "number").lstrip("-")
+
+
+def whole(low: int | None = None, high: int | None = None) -> WholeType:
+    return WholeType(low, high)
 
 
 class KeyAmountType(click.ParamType[tuple[Any, Decimal]]):
@@ -46,10 +84,10 @@ class KeyAmountType(click.ParamType[tuple[Any, Decimal]]):
         if not sep or not key.strip():
             raise InvalidInputError(f"invalid '{value}': expected KEY=AMOUNT", "e.g. 2024=985000.00")
         if self.key_is_year:
-            if not (key.strip().isdigit() and len(key.strip()) == 4):
-                raise InvalidInputError(f"invalid cash year '{key}'", "e.g. --cash-year 2024=985000.00")
-            return int(key), parse_amount(amount)
-        return key.strip(), parse_amount(amount)
+            if not (key.strip().isascii() and key.strip().isdigit() and len(key.strip()) == 4):
+                raise InvalidInputError(f"invalid cash year '{validate.shown(key)}'", "e.g. --cash-year 2024=985000.00")
+            return validate.year(int(key), "cash year"), validate.money(parse_amount(amount))
+        return validate.text(key, "item"), validate.money(parse_amount(amount))
 
 
 AMOUNT = AmountType()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import click
 
 from cli.formats import ALL, DATA, RECEIPT, REPORT, FormatRefusedError, check, help_text, locale_of, offers_files
+from ledger.domain.errors import IntegrityBreakError
 
 if TYPE_CHECKING:
     from cli.output.locale import Locale
@@ -72,6 +73,23 @@ class Session:
             raise ActorRequiredError
         self.wrote = True
         return Meta(self.actor, effective, reason, document, self.correlation_id)
+
+    def check_read(self) -> None:
+        """After a read: were the rows it showed intact, and does the last anchor still hold? A break
+        is an error (exit 10) after the output; events not yet anchored are a note."""
+        if self._ledger is None or self.wrote:
+            return
+        from ledger.integrity.probe import probe  # noqa: PLC0415 (only commands that opened a ledger)
+
+        ledger = self._ledger
+        found = probe(ledger.db, sorted(ledger.reads.seen), ledger.reads.head())
+        if found.breaks:
+            more = f" (and {len(found.breaks) - 1} more)" if len(found.breaks) > 1 else ""
+            raise IntegrityBreakError(f"the ledger is not intact: {found.breaks[0]}{more}; the figures above "
+                                      "cannot be trusted", "run 'aqb verify' to see every break")
+        if found.anchored_at is not None and found.unanchored > 0:
+            click.echo(f"note: {found.unanchored} events since the last anchor (position {found.anchored_at}) "
+                       "are not anchored yet ('aqb anchor create')", err=True)
 
     def close(self) -> None:
         if self._ledger is not None:

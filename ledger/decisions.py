@@ -1,5 +1,11 @@
 """Were deviations and reallocations decided, by whom, on what document, and before or after the
-money moved? Answered from an agreement's entries alone."""
+money moved? One row per decision — a revised decision never hides the one it revised — judged in
+both orders: by effective dates (what the documents say happened first) and by recording (what the
+ledger shows was entered first). A decision recorded long after its effective date carries the
+late-entry mark, so a backdated approval stands out.
+
+Everything comes from the agreement's state (corrections applied) and the entries' positions and
+recorded times."""
 
 from __future__ import annotations
 
@@ -8,84 +14,110 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.domain.agreement import Agreement
+from ledger.domain.agreement_state import DecisionState, DeviationState, ReallocationState
+from ledger.domain.dates import BERLIN
 from ledger.domain.entry import Entry
-from ledger.domain.values import Envelope, Scope
+from ledger.domain.values import Scope
+from ledger.lateness import Lateness
+
+NO_MONEY = "no money moved"
+BEFORE = "decided before money moved"
+AFTER = "money moved before the decision"
 
 
 @dataclass(frozen=True)
 class DecisionRow:
-    item: str
+    item: str  # the deviation (D1) or "reallocation"
     what: str
-    reported: str  # effective date and position
-    decision: str
+    reported: str  # effective date and position of the report (or of the move)
+    decision: str  # the decision, or UNDECIDED
+    conditions: str  # of an approval with conditions
+    revision: str  # "1 of 1", "2 of 2 (revises 1)"
+    decided: date | None  # effective date of the decision
+    recorded: date | None  # the day the decision was recorded
+    position: int  # where the decision (or, undecided, the report) stands in the ledger
+    late: str  # the late-entry mark, if the decision was recorded late
     decided_by: str
     document: str
     money_moved: str
-    order: str
+    order: str  # by effective dates
+    order_as_recorded: str  # by ledger positions
 
 
-def decision_rows(entries: Sequence[Entry]) -> list[DecisionRow]:
-    moves = [(e, e.event) for e in entries if isinstance(e.event, Agreement.FundsReallocated)]
-    decisions = [(e, e.event) for e in entries if isinstance(e.event, Agreement.DeviationDecided)]
-    rows = []
-    for entry in entries:
-        event = entry.event
-        if isinstance(event, Agreement.DeviationReported):
-            mine = [(e, d) for e, d in decisions if d.deviation_id == event.deviation_id]
-            related = [(e, m) for e, m in moves if event.scope is Scope.PROJECT
-                       and event.scope_ref in (m.from_project, m.to_project)]
-            rows.append(_deviation_row(entry, event, mine, related))
-        elif isinstance(event, Agreement.FundsReallocated):
-            rows.append(_move_row(entry, event, decisions))
-    return rows
+def decision_rows(agreement: Agreement, entries: Sequence[Entry], lateness: Lateness,
+                  *, by: str = "recorded") -> list[DecisionRow]:
+    """Every decision of the agreement, in recording order (`by="recorded"`) or by effective date."""
+    at = {e.event.originator_version: e for e in entries if e.event.originator_id == agreement.id}
+    rows: list[DecisionRow] = []
+    for deviation in agreement.deviations.values():
+        moves = [m for m in agreement.reallocations if _touches(deviation, m)]
+        rows += _deviation_rows(deviation, moves, at, lateness)
+    rows += [_move_row(m, at, lateness) for m in agreement.reallocations]
+    if by == "effective":
+        return sorted(rows, key=lambda r: (r.decided or date.max, r.position))
+    return sorted(rows, key=lambda r: r.position)
 
 
-def _deviation_row(entry: Entry, event: Agreement.DeviationReported,
-                   mine: list[tuple[Entry, Agreement.DeviationDecided]],
-                   related: list[tuple[Entry, Agreement.FundsReallocated]]) -> DecisionRow:
-    scope = f" {event.scope_ref}" if event.scope_ref else ""
-    what = f"{event.kind.value} ({event.scope.value}{scope}): {event.cause}"
-    reported = _when(entry)
-    if not mine:
-        return DecisionRow(event.deviation_id, what, reported, "UNDECIDED", "", "", _moves(related),
-                           "money moved without a decision" if related else "open")
-    last_entry, last = mine[-1]
-    decided_on = last_entry.event.envelope.effective
-    money = [e.event.envelope.effective for e, _ in related]
-    return DecisionRow(event.deviation_id, what, reported,
-                       f"{last.decision.value} {_when(last_entry)}" + (" (revised)" if len(mine) > 1 else ""),
-                       str(last.envelope.actor), _document(last.envelope, last.decision_reference),
-                       _moves(related), _order(decided_on, money))
+def _touches(deviation: DeviationState, move: ReallocationState) -> bool:
+    return deviation.scope is Scope.PROJECT and deviation.scope_ref in (move.source, move.target)
 
 
-def _move_row(entry: Entry, event: Agreement.FundsReallocated,
-              decisions: list[tuple[Entry, Agreement.DeviationDecided]]) -> DecisionRow:
-    moved_on = event.envelope.effective
-    what = f"{event.amount:,.2f} EUR {event.from_project} → {event.to_project}"
-    before = [(e, d) for e, d in decisions if e.event.envelope.effective <= moved_on]
-    backing = f"; deviation decisions up to then: {', '.join(d.deviation_id for _, d in before)}" if before else ""
-    return DecisionRow("reallocation", what, _when(entry), f"approved with the move{backing}",
-                       str(event.envelope.actor), _document(event.envelope, event.approval_reference),
-                       f"{moved_on} (position {entry.position})", "decided when money moved")
+def _deviation_rows(deviation: DeviationState, moves: list[ReallocationState], at: dict[int, Entry],
+                    lateness: Lateness) -> list[DecisionRow]:
+    scope = f" {deviation.scope_ref}" if deviation.scope_ref else ""
+    what = f"{deviation.kind.value} ({deviation.scope.value}{scope}): {deviation.cause}"
+    report = at[deviation.reported_version]
+    reported = f"{deviation.effective} (#{report.position})"
+    money = _moves(moves, at)
+    if not deviation.decisions:
+        order = "money moved without a decision" if moves else "open"
+        return [DecisionRow(deviation.deviation_id, what, reported, "UNDECIDED", "", "", None, None, report.position,
+                            "", "", "", money, order, order)]
+    count = len(deviation.decisions)
+    return [_decision_row(deviation.deviation_id, what, reported, d, n, count, moves, at, lateness, money)
+            for n, d in enumerate(deviation.decisions, start=1)]
 
 
-def _order(decided_on: date, money: list[date]) -> str:
-    if not money:
-        return "no money moved"
-    if all(decided_on <= m for m in money):
-        return "decided before money moved"
-    return "money moved before the decision"
+def _decision_row(item: str, what: str, reported: str, d: DecisionState, n: int, count: int,
+                  moves: list[ReallocationState], at: dict[int, Entry], lateness: Lateness,
+                  money: str) -> DecisionRow:
+    entry = at[d.version]
+    decided = d.effective or entry.event.envelope.effective
+    revision = f"{n} of {count}" + (f" (revises {n - 1})" if n > 1 else "")
+    document = _document(d.reference, entry)
+    return DecisionRow(
+        item, what, reported, d.decision.value, d.conditions or "", revision,
+        decided, _recorded(entry), entry.position, lateness.mark(entry), str(d.actor), document, money,
+        _order([decided <= m.effective for m in moves]),
+        _order([entry.position < at[m.version].position for m in moves]))
 
 
-def _moves(related: list[tuple[Entry, Agreement.FundsReallocated]]) -> str:
-    return "; ".join(f"{m.amount:,.2f} {m.from_project}→{m.to_project} on {m.envelope.effective} (#{e.position})"
-                     for e, m in related) or "none"
+def _move_row(move: ReallocationState, at: dict[int, Entry], lateness: Lateness) -> DecisionRow:
+    entry = at[move.version]
+    what = f"{move.amount:,.2f} EUR {move.source} → {move.target}"
+    return DecisionRow(
+        "reallocation", what, f"{move.effective} (#{entry.position})", "approved with the move", "", "1 of 1",
+        move.effective, _recorded(entry), entry.position, lateness.mark(entry), str(move.actor),
+        _document(move.approval, entry), f"{move.effective} (#{entry.position})", "decided when money moved",
+        "decided when money moved")
 
 
-def _when(entry: Entry) -> str:
-    return f"{entry.event.envelope.effective} (#{entry.position})"
+def _order(decided_first: list[bool]) -> str:
+    if not decided_first:
+        return NO_MONEY
+    return BEFORE if all(decided_first) else AFTER
 
 
-def _document(envelope: Envelope, reference: str | None) -> str:
+def _moves(moves: list[ReallocationState], at: dict[int, Entry]) -> str:
+    return "; ".join(f"{m.amount:,.2f} {m.source}→{m.target} on {m.effective} (#{at[m.version].position})"
+                     for m in moves) or "none"
+
+
+def _recorded(entry: Entry) -> date:
+    return entry.recorded_at.astimezone(BERLIN).date()
+
+
+def _document(reference: str | None, entry: Entry) -> str:
+    envelope = entry.event.envelope
     parts = [reference or "", envelope.document.reference if envelope.document else ""]
     return "; ".join(p for p in parts if p) or "(none given)"

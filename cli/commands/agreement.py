@@ -9,11 +9,12 @@ import click
 
 from cli.output.locale import Locale, text
 from cli.output.neutral import markup_safe
-from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options
+from cli.params import AMOUNT, PLAN_LINE, document_ref, envelope_options, whole
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.domain.agreement import Agreement, agreement_id
 from ledger.domain.agreement_state import PublicationState
+from ledger.domain.values import CLAUSES
 
 
 @click.group()
@@ -22,17 +23,20 @@ def agreement() -> None:
 
 
 @agreement.command("create")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year.")
 @click.option("--party", "ags", required=True, metavar="AGS", help="The party's AGS, e.g. 06532.")
 @click.option("--amount", type=AMOUNT, help="The §4 amount of the AQB line.")
 @click.option("--line", "lines", type=PLAN_LINE, multiple=True, metavar="BUDGET=AMOUNT",
               help="A §4 budget line (AQB, AMB, TZA, SPRACH); repeat for several.")
 @click.option("--ministry-name", help="The ministry as written (default: its name in that year).")
+@click.option("--clause", "clauses", type=click.Choice(CLAUSES), multiple=True,
+              help="A clause the agreement holds; repeat. Default: all of the AQB template's "
+                   f"({', '.join(CLAUSES)}).")
 @envelope_options
 @receipt_option
 def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, Decimal], ...],
-           ministry_name: str | None, reason: str | None, effective: Any, document: str | None,
-           document_file: Any) -> None:
+           ministry_name: str | None, clauses: tuple[str, ...], reason: str | None, effective: Any,
+           document: str | None, document_file: Any) -> None:
     """Record a new agreement by hand (the importer records one from its document).
 
     \b
@@ -46,13 +50,13 @@ def create(year: int, ags: str, amount: Decimal | None, lines: tuple[tuple[str, 
         raise click.UsageError("give the §4 amount with --amount or --line BUDGET=AMOUNT")
     meta = s.meta(reason, effective, document_ref(document, document_file))
     receipt = s.ledger().create_agreement(meta, agreement_id(year, ags.strip()), all_lines,
-                                          ministry_name=ministry_name)
+                                          ministry_name=ministry_name, clauses=clauses or None)
     emit_receipt(s.fmt, f"Recorded agreement {receipt.stream_id} at position {receipt.position}.",
                  agreement=receipt.stream_id, position=receipt.position)
 
 
 @agreement.command("list")
-@click.option("--year", type=int, help="Only this budget year.")
+@click.option("--year", type=whole(2000, 2100), help="Only this budget year.")
 @format_option
 def list_command(year: int | None) -> None:
     """List the agreements in the ledger.

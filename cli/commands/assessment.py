@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -11,7 +12,7 @@ from cli.commands.record import _done, _meta
 from cli.explain_render import render_dossier
 from cli.formats import RECEIPT, REPORT_DOSSIER
 from cli.output.files import DOCUMENTS
-from cli.params import document_options
+from cli.params import DATE, document_options, whole
 from cli.session import format_option, session
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.values import Treatment, Verdict
@@ -55,22 +56,24 @@ def assess() -> None:
 @click.option("--deviation", "deviations", multiple=True, metavar="ID=TREATMENT",
               help="How a deviation was taken into account: considered-accepted, considered-with-conditions "
                    "or not-accepted; every known deviation needs one.")
-@click.option("--evidence", type=click.IntRange(1), help="The ledger position the assessor saw (default: the head).")
+@click.option("--evidence", type=whole(1), help="The ledger position the assessor saw (default: the head).")
 @click.option("--revises", metavar="ASSESSMENT", help="The assessment this one supersedes (e.g. A1).")
+@click.option("--effective", type=DATE, help="The day the judgement was made (default: today); judged against "
+              "the deadline of 31 March of the year after the programme year.")
 @document_options
 @format_option(formats=(*RECEIPT, "markdown"))
 def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, ...], evidence: int | None,
-        revises: str | None, document: str | None, document_file: Any) -> None:
+        revises: str | None, effective: date | None, document: str | None, document_file: Any) -> None:
     """Record a judgement: verdict, rationale, the treatment of every deviation, and the indicators
     computed from the ledger at the evidence position (with its chain hash).
 
     \b
     Example:
       aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict "weitgehend erreicht" \\
-          --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 \\
+          --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 --effective 2025-03-10 \\
           --deviation D1=considered-accepted --deviation D2=considered-with-conditions
     """
-    receipt = session().ledger().assess(_meta(rationale, None, document, document_file), agreement_id, verdict,
+    receipt = session().ledger().assess(_meta(rationale, effective, document, document_file), agreement_id, verdict,
                                         rationale, _treatments(deviations), evidence, revises)
     _done("assessment", receipt)
 
@@ -79,8 +82,10 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
 @click.argument("assessment_id", metavar="ASSESSMENT")
 @click.option("--note", help="A remark of the second reader.")
+@click.option("--effective", type=DATE, help="The day of the sign-off (default: today); not before the "
+              "assessment's own day.")
 @format_option(formats=(*RECEIPT, "markdown"))
-def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
+def sign_off(agreement_id: str, assessment_id: str, note: str | None, effective: date | None) -> None:
     """Sign off an assessment as the second, different person (four eyes).
 
     \b
@@ -89,7 +94,8 @@ def sign_off(agreement_id: str, assessment_id: str, note: str | None) -> None:
           --revises A1 --deviation D1=considered-accepted --deviation D2=considered-accepted
       aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A2 --note "geprüft"
     """
-    receipt = session().ledger().sign_off_assessment(_meta(note, None, None, None), agreement_id, assessment_id, note)
+    receipt = session().ledger().sign_off_assessment(_meta(note, effective, None, None), agreement_id, assessment_id,
+                                                     note)
     _done(f"sign-off of {assessment_id}", receipt)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -15,11 +16,15 @@ from cli.explain_render import render_dossier
 from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger, migrate, open_ledger
+from ledger.compliance import obligations
+from ledger.decisions import decision_rows
 from ledger.demo import Team, assemble, play_year
 from ledger.domain.clocks import Clock
+from ledger.domain.dates import today
 from ledger.domain.errors import LedgerNotEmptyError
 from ledger.integrity import anchoring, anchors
 from ledger.integrity.rows import links_at
+from ledger.lateness import Lateness
 from ledger.persistence.config import Database, database_from_url, default_sqlite_path
 from projections.queries import status_now
 from projections.sync import catch_up
@@ -32,8 +37,9 @@ REPORT_DAY = date(2025, 4, 1)  # after the judgement's deadline, before the firs
 def demo() -> None:
     """Import the real seed agreement (Lahn-Dill-Kreis 2024) into a fresh ledger and play a
     realistic year around it, including the §6 judgement with a sign-off and a late correction;
-    then print the audit trail, the budget status, the judgement explained, the compliance report, and the chain
-    verified and anchored (a new key and the anchor file are written beside the ledger). With
+    then print the audit trail, the budget status, the judgement explained, the compliance report
+    (and the same under the two clocks), the decisions in both orders, the late entries, and the
+    chain verified and anchored (a new key and the anchor file are written beside the ledger). With
     another --format than table, only the trail is written.
 
     Without --database (or AQB_DATABASE_URL) the demo writes its own new SQLite file; a database
@@ -88,6 +94,16 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str, locale: str) -> None:
     emit_table(_long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
                title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due",
                locale=locale)
+    _two_clocks(ledger, agreement_id)
+    out.rule("aqb decisions " + agreement_id)
+    emit_table([asdict(r) for r in decision_rows(ledger.agreement(agreement_id), ledger.entries([agreement_id]),
+                                                 Lateness.configured())],
+               ["item", "decision", "decided", "recorded", "late", "order", "order_as_recorded"], "table",
+               title=f"Decisions on {agreement_id}, by effective date and as recorded", locale=locale)
+    late = ledger.late_entries(2024, Lateness.configured())
+    out.print(f"aqb report late --year 2024: {late.late} of {late.entries} entries were recorded more than "
+              f"{late.threshold} days after their effective date — this demo records a whole past year today, "
+              "so all of them are; in a real ledger only what was entered late is.")
     out.rule("aqb verify · aqb anchor create")
     stem = _stem(ledger.db)
     key = stem.with_name(stem.name + ".anchor.key")
@@ -100,6 +116,25 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str, locale: str) -> None:
               f"(public key {public})")
     out.print(f"\nDemo ledger: {ledger.db.describe()}\nExplore it with: "
               f"export AQB_DATABASE_URL='{url}'; aqb agreement show {agreement_id}")
+
+
+def _two_clocks(ledger: Ledger, agreement_id: str) -> None:
+    """The same obligations under three clocks: what had happened by two days, and what the ledger
+    knew yesterday (nothing: the demo recorded it all today)."""
+    yesterday = today() - timedelta(days=1)
+    clocks = {"--on 2024-12-31": Clock(on=date(2024, 12, 31)), f"--on {REPORT_DAY}": Clock(on=REPORT_DAY),
+              f"--on {REPORT_DAY} --as-known-on {yesterday}": Clock(on=REPORT_DAY, known_on=yesterday)}
+    judged = {name: ledger.compliance(agreement_id, clock, four_eyes=True) for name, clock in clocks.items()}
+    rows = []
+    for obligation in obligations():
+        row = {"obligation": obligation}
+        for name, report in judged.items():
+            row[name] = "no agreement" if report.checks is None else next(
+                c.status.value for c in report.checks if c.obligation == obligation)
+        rows.append(row)
+    emit_table(rows, ["obligation", *clocks], "table", title="The two clocks: what had happened by a day, "
+               "and what the ledger knew on a day", caption="the assessment of 2025-02-20 had not happened by "
+               "2024-12-31; yesterday the ledger knew nothing of this year")
 
 
 def _stem(database: Database) -> Path:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.commands.record import _choices, _done, _meta
-from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options
+from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options, whole
 from cli.render import emit_object, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.domain.grant import Grant
@@ -118,7 +118,7 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
 @FILE
 @click.option("--date", "value_date", type=DATE, required=True, help="Value date of the payment.")
 @click.option("--amount", type=AMOUNT, required=True)
-@click.option("--cash-year", type=click.IntRange(2000, 2100), help="Cash year (default: the value date's year).")
+@click.option("--cash-year", type=whole(2000, 2100), help="Cash year (default: the value date's year).")
 @envelope_options
 @receipt_option
 def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int | None, **env: Any) -> None:
@@ -206,7 +206,7 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
 
 @grant.command()
 @FILE
-@click.option("--entry", "version", type=click.IntRange(1), required=True)
+@click.option("--entry", "version", type=whole(1), required=True)
 @click.option("--set", "changes", type=(str, str, str), multiple=True, required=True, metavar="FIELD OLD NEW")
 @click.option("--approver")
 @envelope_options
@@ -228,7 +228,8 @@ def correction(file_number: str, version: int, changes: tuple[tuple[str, str, st
 @FILE
 @format_option
 def show(file_number: str) -> None:
-    """Show a grant's money stages: requested, granted, paid, proven, reclaimed.
+    """Show a grant's money stages: requested, granted (as amended; the notice's own amount and the
+    amendment beside it), paid, proven, reclaimed, refunded, and the cash years scheduled against paid.
 
     \b
     Example:
@@ -238,8 +239,9 @@ def show(file_number: str) -> None:
     s = session()
     g = s.ledger().grant(file_number)
     obj = {"file_number": g.id, "agreement": g.agreement_id, "submitted_on": g.submitted_on,
-           "requested": g.requested, "granted": g.granted, "disbursed": g.disbursed, "proven": g.proven,
-           "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
+           "requested": g.requested, "granted": g.granted if g.notice_amount is not None else None,
+           "granted_by_notice": g.notice_amount, "amended": g.amended, "disbursed": g.disbursed,
+           "proven": g.proven, "reclaimed": g.reclaimed, "refunded": g.refunded, "notice_date": g.notice_date,
            "cash_years": cash_years(g)}
     emit_object(obj, s.fmt, lambda o: _render_grant(o, g.id, s.locale), title=f"Grant {g.id}", locale=s.locale,
                 output=s.output)
@@ -254,16 +256,8 @@ def _render_grant(obj: dict[str, Any], file_number: str, locale: str) -> None:
 
 
 def cash_years(g: Grant) -> list[dict[str, Any]]:
-    """Scheduled against paid, per cash year: do the payments reconcile with the notice?"""
-    paid: dict[int, Decimal] = {}
-    for event in g.entries.values():
-        corrected = g.corrected(event)
-        if isinstance(corrected, Grant.FundsDisbursed):
-            paid[corrected.cash_year] = paid.get(corrected.cash_year, Decimal("0.00")) + corrected.amount
-    scheduled = {c.year: c.amount for c in g.cash_schedule}
-    return [{"year": y, "scheduled": scheduled.get(y), "paid": paid.get(y, Decimal("0.00")),
-             "within": scheduled.get(y) is None or paid.get(y, Decimal(0)) <= scheduled[y]}
-            for y in sorted(set(scheduled) | set(paid))]
+    """Scheduled against paid, per cash year (the grant's own figures, corrections applied)."""
+    return [{"year": y.year, "scheduled": y.scheduled, "paid": y.paid, "within": y.within} for y in g.cash_years()]
 
 
 COMMANDS = [grant]

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from cli.commands.proofs import show_bundle_check
 from cli.output.files import check_new, write_new
+from cli.params import whole
 from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
@@ -27,7 +28,7 @@ PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBL
 
 
 @click.command("verify")
-@click.option("--from", "start", type=click.IntRange(min=1), metavar="POSITION",
+@click.option("--from", "start", type=whole(1), metavar="POSITION",
               help="Recompute from this position, trusting the stored link before it [default: every row].")
 @click.option("--bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check an audit bundle offline instead of the database.")
@@ -38,7 +39,8 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
     break (changed-row, missing-row, foreign-insert, reordered), check that every stream's
     versions are gapless, read every event (undecodable), and re-check who recorded each one:
     the stamped login, a registered principal, the mandate it names held at that position
-    (unauthorised). Exits 10 on any of these.
+    (unauthorised); then check every anchor stored in the ledger against the recomputed chain (a
+    rewrite that re-linked every row after a change is caught here). Exits 10 on any of these.
 
     \b
     Example:
@@ -52,14 +54,26 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
         show_bundle_check(bundle, public_path, s.fmt, locale=s.locale, output=s.output)
         return
     ledger = s.ledger()
+    links: list[tuple[int, bytes]] = []
     with open_reader(ledger.db) as reader, progress_bar("verify", reader.head()) as advance:
-        report = verify(reader, start if start is not None else NO_START, advance)
+        report = verify(reader, start if start is not None else NO_START, advance,
+                        links=links if start is None else None)
     show_report(report, s.fmt, locale=s.locale, output=s.output)
     if not report.ok:
         where = report.problems()[0]
         raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
                                   "the ledger was altered outside the application; keep it as it is "
                                   "and compare with your anchors ('aqb anchor verify')")
+    if start is None:
+        pinned = anchors.load_public(public_path) if public_path is not None else None
+        failed = [c for c in anchoring.check_links(anchoring.stored(ledger.db), links, pinned) if not c.ok]
+        if failed:
+            first = failed[0]
+            why = first.detail if not first.on_chain else "its signature does not verify"
+            raise IntegrityBreakError(f"the chain verifies, but {len(failed)} anchor(s) stored in the ledger do not "
+                                      f"hold: the one at position {first.anchor.position}: {why}",
+                                      "the rows were rewritten and re-linked; compare with the anchor files you "
+                                      "kept ('aqb anchor verify FILE')")
 
 
 def show_report(report: Report, fmt: str, *, locale: str | None = None, output: Path | None = None) -> None:

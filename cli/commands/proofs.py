@@ -10,6 +10,7 @@ import click
 
 from cli.output.files import write_new
 from cli.output.neutral import markup_safe
+from cli.params import whole
 from cli.render import console, emit_object, emit_receipt, emit_text
 from cli.session import format_option, receipt_option, session
 from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
@@ -25,7 +26,7 @@ KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, 
 
 
 @click.command("proof")
-@click.argument("position", type=click.IntRange(min=1), metavar="EVENT_POSITION")
+@click.argument("position", type=whole(1), metavar="EVENT_POSITION")
 @click.option("--anchor", "held_path", type=ANCHOR_FILE, metavar="FILE",
               help="An older anchor you hold: add the proof that it is a prefix of the latest.")
 @format_option(formats=PROOF_FORMATS)
@@ -70,7 +71,7 @@ def export() -> None:
 
 @export.command("bundle")
 @click.argument("items", nargs=-1, required=True, metavar="[AGREEMENT_ID] FILE")
-@click.option("--year", type=click.IntRange(2000, 2100), help="Every agreement of this year.")
+@click.option("--year", type=whole(2000, 2100), help="Every agreement of this year.")
 @KEY
 @FORCE
 @receipt_option

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256
+from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256, whole
 from cli.render import emit_receipt
 from cli.session import receipt_option, session
 from ledger.application import Receipt
@@ -64,7 +64,7 @@ def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tupl
 @click.option("--name", required=True, help="Project name (an existing §5 project, or a new one).")
 @click.option("--category", type=_choices(Category), required=True)
 @click.option("--amount", type=AMOUNT, required=True, help="Planned amount.")
-@click.option("--places", type=click.IntRange(0), help="Planned places (participants).")
+@click.option("--places", type=whole(0), help="Planned places (participants).")
 @envelope_options
 @receipt_option
 def project(agreement_id: str, name: str, category: str, amount: Decimal, places: int | None, **env: Any) -> None:
@@ -124,7 +124,7 @@ def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: s
           --cause "Träger-Personalwechsel"
     """
     receipt = session().ledger().report_deviation(
-        _meta(reason or cause, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
+        _meta(reason, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
     _done("deviation", receipt)
 
 
@@ -254,9 +254,9 @@ def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any
 @click.option("--project", required=True, help="Project id (P7) or name.")
 @click.option("--from", "period_start", type=DATE, required=True, help="First day of the period.")
 @click.option("--to", "period_end", type=DATE, required=True, help="Last day of the period.")
-@click.option("--entries", type=click.IntRange(0), required=True, help="Participants who started.")
-@click.option("--exits", type=click.IntRange(0), default=0, show_default=True, help="Participants who left.")
-@click.option("--outcome", "outcomes", type=(str, click.IntRange(0)), multiple=True, metavar="LABEL COUNT",
+@click.option("--entries", type=whole(0), required=True, help="Participants who started.")
+@click.option("--exits", type=whole(0), default=0, show_default=True, help="Participants who left.")
+@click.option("--outcome", "outcomes", type=(str, whole(0)), multiple=True, metavar="LABEL COUNT",
               help="An outcome and how many reached it; repeat.")
 @envelope_options
 @receipt_option
@@ -276,7 +276,7 @@ def participation(agreement_id: str, project: str, period_start: date, period_en
 
 @record.command()
 @AGREEMENT
-@click.option("--entry", "version", type=click.IntRange(1), required=True,
+@click.option("--entry", "version", type=whole(1), required=True,
               help="The entry number (version) within the agreement, as the trail shows it.")
 @click.option("--set", "changes", type=(str, str, str), multiple=True, required=True,
               metavar="FIELD OLD NEW", help="A corrected field: its name, the value recorded, the right value.")

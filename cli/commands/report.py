@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ from cli.formats import REPORT_DOSSIER
 from cli.output.document import Document
 from cli.output.files import DOCUMENTS
 from cli.output.neutral import json_text
+from cli.params import whole
 from cli.render import emit_table, emit_text, plain
 from cli.session import Session, format_option, session
 from ledger import settings
@@ -20,6 +22,7 @@ from ledger.app.reports import AgreementReport
 from ledger.compliance import Status, obligations
 from ledger.domain.clocks import Clock
 from ledger.domain.errors import IntegrityBreakError
+from ledger.lateness import Lateness
 
 SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
 
@@ -30,7 +33,7 @@ def report() -> None:
 
 
 @report.command()
-@click.option("--year", type=click.IntRange(2000, 2100), help="Budget year (default: the year of the day judged).")
+@click.option("--year", type=whole(2000, 2100), help="Budget year (default: the year of the day judged).")
 @click.option("--party", metavar="AGS", help="Only this party: its full checklist.")
 @click.option("--exit-code", "exit_code", is_flag=True,
               help=f"Exit {COMPLIANCE_FAIL} when any obligation is FAIL (for monitoring jobs).")
@@ -128,7 +131,8 @@ def _long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
                          "status": "BROKEN", "detail": r.broken, "positions": ""})
         elif r.checks is None:
             rows.append({"agreement": r.agreement_id, "party": r.party_ags, "obligation": "agreement recorded",
-                         "status": "no agreement", "detail": "no agreement in the ledger", "positions": ""})
+                         "status": "no agreement", "detail": "no agreement in the ledger (under the clock judged)",
+                         "positions": ""})
         rows += [{"agreement": r.agreement_id, "party": r.party_ags, "obligation": c.obligation,
                   "status": c.status.value, "detail": c.detail, "positions": " ".join(map(str, c.positions))}
                  for c in r.checks or ()]
@@ -149,6 +153,47 @@ def _matrix(reports: list[AgreementReport]) -> list[dict[str, Any]]:
         kinds = [*(s.value for s in Status), "no agreement", "BROKEN"]
         totals[name] = ", ".join(f"{counts.count(k)} {k}" for k in kinds if counts.count(k))
     return [*rows, totals]
+
+
+@report.command()
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year of the agreements.")
+@click.option("--party", metavar="AGS", help="Only this party's agreement.")
+@click.option("--days", type=whole(0, 3650), help="Late after this many days (default: AQB_LATE_DAYS, "
+              "else 10).")
+@click.option("--worst", type=whole(1, 1000), default=10, show_default=True,
+              help="How many of the latest entries to list.")
+@format_option
+def late(year: int, party: str | None, days: int | None, worst: int) -> None:
+    """Was the ledger kept up to date? The recording lag (days from an event's effective date to
+    the day the database recorded it; GoBD "zeitgerechte Erfassung") per party, actor and event
+    type — entries, late entries, median and longest lag — and the worst cases.
+
+    \b
+    Example:
+      aqb report late --year 2024
+      aqb report late --year 2024 --party 06532 --days 30 --format csv
+    """
+    s = session()
+    lateness = Lateness(days) if days is not None else Lateness.configured()
+    found = s.ledger().late_entries(year, lateness, party=party, worst=worst)
+    groups = [{"by": g.by, "key": g.key, "entries": g.entries, "late": g.late, "share_late": g.share_late,
+               "median_days": g.median_days, "max_days": g.max_days} for g in found.groups]
+    worst_rows = [asdict(w) for w in found.worst]
+    if s.fmt == "json":
+        emit_text(json_text(plain({"year": year, "threshold_days": found.threshold, "entries": found.entries,
+                                   "late": found.late, "groups": groups, "worst": worst_rows})) + "\n", s.output)
+        return
+    caption = (f"{found.late} of {found.entries} entries recorded more than {found.threshold} days after their "
+               "effective date")
+    if s.fmt in ("csv", "csv-de", "xlsx"):
+        emit_table(groups, ["by", "key", "entries", "late", "share_late", "median_days", "max_days"], s.fmt,
+                   title=f"Recording lag {year}", caption=caption, locale=s.locale, output=s.output)
+        return
+    emit_table(groups, ["by", "key", "entries", "late", "share_late", "median_days", "max_days"], s.fmt,
+               title=f"Recording lag {year}" + (f", party {party}" if party else ""), caption=caption,
+               numeric=["entries", "late", "median_days", "max_days"], locale=s.locale)
+    emit_table(worst_rows, ["position", "stream", "event", "actor", "effective", "recorded", "lag_days"], s.fmt,
+               title=f"The {len(worst_rows)} latest entries", numeric=["position", "lag_days"], locale=s.locale)
 
 
 COMMANDS = [report]

@@ -11,6 +11,7 @@ from cli.clock import clock_options
 from cli.formats import DOSSIER
 from cli.output.document import Chart, Document, Header
 from cli.output.files import DOCUMENTS
+from cli.params import whole
 from cli.render import console, emit_object, emit_table
 from cli.session import format_option, session
 from ledger.domain.clocks import Clock
@@ -97,7 +98,7 @@ def status_dossier(found: Status, words: str, head: Header) -> Document:
 
 
 @click.command()
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Budget year.")
+@click.option("--year", type=whole(2000, 2100), required=True, help="Budget year.")
 @clock_options()
 @format_option
 def overview(year: int, clock: Clock) -> None:

@@ -21,9 +21,11 @@ from ledger.domain.base import CorrectionEvent
 from ledger.domain.entry import Entry
 from ledger.domain.values import Envelope
 from ledger.integrity.rows import links_at
+from ledger.lateness import Lateness, lag_days
 
-COLUMNS = ["position", "recorded", "effective", "stream", "entry", "event", "actor", "login", "declared",
-           "mandate", "reason", "amount", "document", "details", "chain", "corrects", "corrected_by", "facts"]
+COLUMNS = ["position", "recorded", "effective", "lag_days", "late", "stream", "entry", "event", "actor", "login",
+           "declared", "mandate", "reason", "amount", "document", "details", "chain", "corrects", "corrected_by",
+           "facts"]
 MONEY_FIELDS = {"amount", "planned_amount", "amount_requested", "income", "expenses", "refund_due"}
 ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope", "originator_topic"}
 
@@ -38,28 +40,34 @@ ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope
               "[alias --until].")
 @click.option("--money", is_flag=True, help="Only events that state money (every stage from announcement to "
               "refund) and corrections of money fields.")
+@click.option("--late", "only_late", is_flag=True, help="Only late entries: recorded more than AQB_LATE_DAYS "
+              "days (default 10) after their effective date.")
 @format_option(formats=DOSSIER)
 def trail(stream_id: str, event_type: str | None, actor_filter: str | None, since: date | None,
-          until: date | None, money: bool) -> None:
+          until: date | None, money: bool, only_late: bool) -> None:
     """The audit trail of an agreement (with its grants and source documents) or of one grant:
-    position, recorded time (UTC), effective date, event, actor, reason, amounts, document.
+    position, recorded time (UTC), effective date, event, actor, reason, amounts, document. An
+    entry recorded more than AQB_LATE_DAYS days (default 10) after its effective date is marked
+    late (⏱), with the days in between.
 
     \b
     Example:
       aqb trail AQB-2024-06532
       aqb trail AQB-2024-06532 --type deviation --from 2024-09-01 --format csv
       aqb trail AQB-2024-06532 --money --format xlsx --output money-06532.xlsx
+      aqb trail AQB-2024-06532 --late
       aqb trail AQB-2024-06532 --format html --output trail-06532.html
     """
     s = session()
     ledger = s.ledger()
+    lateness = Lateness.configured()
     entries = [e for e in ledger.entries(ledger.trail_ids(stream_id))
-               if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))]
+               if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))
+               and (not only_late or lateness.late(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
     links = links_at(ledger.db, [e.position for e in entries])
     if s.fmt in DOCUMENTS:
-        rows = [row(e) for e in entries]
-        mark_chain_and_corrections(rows, entries, links)
+        rows = trail_rows(entries, links)
         dossiers.write(dossiers.trail_document(ledger, entries, for_people(rows), PEOPLE_NUMERIC, stream_id.strip(),
                                                caption, s.actor), s.fmt, locale=s.locale, output=s.output)
         return
@@ -72,8 +80,9 @@ def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
                locale: str | None = None, output: Path | None = None) -> None:
     """All columns for scripts; for people, the facts folded into fewer, wider columns. A
     corrected event stays in the trail with a marker; its correction names it."""
-    rows = [row(e) for e in entries]
-    mark_chain_and_corrections(rows, entries, links or {})
+    rows = trail_rows(entries, links or {})
+    late = sum(1 for r in rows if r["late"])
+    caption += f"; {late} late (recorded more than {Lateness.configured().days} days after the effective date: ⏱)"
     caption += "; logins authenticated by PostgreSQL" if authenticated else \
         "; actors declared, not authenticated (embedded SQLite ledger)"
     if fmt != "table":
@@ -85,6 +94,16 @@ def show_trail(entries: list[Entry], fmt: str, title: str, caption: str,
 
 
 PEOPLE_NUMERIC = ("pos", "amount (EUR)")
+
+
+def trail_rows(entries: list[Entry], links: Mapping[int, bytes]) -> list[dict[str, Any]]:
+    """Every column of the trail, with the chain, correction and late marks."""
+    rows = [row(e) for e in entries]
+    mark_chain_and_corrections(rows, entries, links)
+    lateness = Lateness.configured()
+    for r, e in zip(rows, entries, strict=True):
+        r["lag_days"], r["late"] = lag_days(e), lateness.late(e)
+    return rows
 
 
 def for_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,7 +140,8 @@ def who(r: dict[str, Any]) -> str:
 
 
 def _marks(r: dict[str, Any]) -> str:
-    marks = [f"⛓ {r['chain']}" if r.get("chain") else "",
+    marks = [f"⏱ late: recorded {r['lag_days']} days after" if r.get("late") else "",
+             f"⛓ {r['chain']}" if r.get("chain") else "",
              f"✎ corrects {r['corrects']}" if r.get("corrects") else "",
              f"⚑ CORRECTED by pos {r['corrected_by']}" if r.get("corrected_by") else ""]
     return "".join(f"\n{m}" for m in marks if m)

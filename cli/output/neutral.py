@@ -15,8 +15,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from rich.markup import escape
-
 NEWLINE = "\n"
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
@@ -56,6 +54,8 @@ def has_hidden(text: str) -> bool:
 
 def markup_safe(text: str, *, keep_newlines: bool = False) -> str:
     """User text for rich: visible, and with rich markup escaped (``[red]`` prints as typed)."""
+    from rich.markup import escape  # noqa: PLC0415 (error messages use `visible` and need no rich)
+
     return escape(visible(text, keep_newlines=keep_newlines))
 
 

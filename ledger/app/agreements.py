@@ -11,6 +11,7 @@ from ledger import reference
 from ledger.app.core import LedgerCore, Meta, Receipt
 from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.values import (
+    CLAUSES,
     ActivityKind,
     Budget,
     BudgetLine,
@@ -29,12 +30,14 @@ class AgreementCommands(LedgerCore):
     def create_agreement(
         self, meta: Meta, agreement_id: str, lines: Sequence[tuple[str, Decimal]],
         measures: Sequence[tuple[str, str, Sequence[str]]] = (), ministry_name: str | None = None,
-        party_name: str | None = None, clauses: Sequence[str] = (), document_id: str | None = None,
+        party_name: str | None = None, clauses: Sequence[str] | None = None, document_id: str | None = None,
     ) -> Receipt:
         """Record an agreement from its primitives: lines as (budget, amount), measures as
-        (category code, label, project names)."""
+        (category code, label, project names). Without `clauses`, the template's (`CLAUSES`):
+        an agreement recorded by hand follows the AQB template, §6 autumn meeting included."""
         return self.create(self.new_agreement(
-            meta, agreement_id, lines, measures, ministry_name, party_name, clauses, document_id
+            meta, agreement_id, lines, measures, ministry_name, party_name,
+            CLAUSES if clauses is None else clauses, document_id
         ))
 
     def new_agreement(
@@ -84,6 +87,8 @@ class AgreementCommands(LedgerCore):
         scope_ref: str | None = None, metric: str | None = None, planned: str | None = None,
         actual: str | None = None,
     ) -> Receipt:
+        if not (meta.reason and meta.reason.strip()):
+            meta = replace(meta, reason=cause)  # a report's reason is its cause unless one is given
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.report_deviation(
             self.envelope(meta), kind=DeviationKind(kind), scope=Scope(scope), scope_ref=scope_ref,
             metric=metric, planned=planned, actual=actual, cause=cause))[1]

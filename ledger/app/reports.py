@@ -10,8 +10,10 @@ from ledger.compliance import Check, Facts, checklist
 from ledger.domain.agreement import Agreement
 from ledger.domain.agreement import agreement_id as make_agreement_id
 from ledger.domain.clocks import Clock
+from ledger.domain.entry import Entry
 from ledger.domain.errors import UndecodableEventError
 from ledger.domain.replay import state_under
+from ledger.lateness import Lateness, LateReport, late_report
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,16 @@ class ReportCommands(LedgerCore):
             return self.compliance(target, clock, four_eyes=four_eyes)
         except UndecodableEventError as exc:
             return AgreementReport(target, ags, name, None, exc.message)
+
+    def late_entries(self, year: int, lateness: Lateness, *, party: str | None = None,
+                     worst: int = 10) -> LateReport:
+        """Recording lag of every entry of the year's agreements (with their grants and documents)."""
+        entries: list[tuple[Entry, str]] = []
+        for agreement_id in sorted(self.stream_ids_with_prefix(f"AQB-{year}-")):
+            ags = agreement_id.rsplit("-", 1)[1]
+            if party is None or ags == party:
+                entries += [(e, ags) for e in self.entries(self.trail_ids(agreement_id))]
+        return late_report(entries, lateness, worst=worst)
 
     def stream_ids_with_prefix(self, prefix: str) -> list[str]:
         return [i for i in self.stream_ids_with(Agreement.Recorded.TOPIC) if i.startswith(prefix)]

@@ -26,6 +26,7 @@ from ledger.domain.agreement_state import (
     MeetingState,
     ProjectState,
     PublicationState,
+    ReallocationState,
     SignatureState,
 )
 from ledger.domain.authority import DECIDERS, MINISTRY_ONLY, MINISTRY_OR_PARTY, REPORTERS, Rule, authorise
@@ -144,6 +145,9 @@ class Agreement(LedgerAggregate):
                 agg.projects[self.from_project].moved_out += self.amount
             if self.to_project in agg.projects:
                 agg.projects[self.to_project].moved_in += self.amount
+            agg.reallocations.append(ReallocationState(
+                self.from_project, self.to_project, self.amount, self.approval_reference, self.envelope.actor,
+                self.originator_version, self.envelope.effective))
 
     class DeviationReported(Event):
         TOPIC = "aqb:Agreement.DeviationReported:v1"
@@ -323,6 +327,7 @@ class Agreement(LedgerAggregate):
         self.announced_cash: dict[Budget, tuple[CashYear, ...]] = {}
         self.projects: dict[str, ProjectState] = {}
         self.deviations: dict[str, DeviationState] = {}
+        self.reallocations: list[ReallocationState] = []
         self.signatures: dict[tuple[int, str], SignatureState] = {}
         self.meetings: list[MeetingState] = []
         self.publications: list[PublicationState] = []

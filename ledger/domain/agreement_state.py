@@ -62,6 +62,19 @@ class DeviationState:
 
 
 @dataclass
+class ReallocationState:
+    """A move of money between two items of §5 (or the unallocated rest), with its approval."""
+
+    source: str
+    target: str
+    amount: Decimal
+    approval: str | None
+    actor: Actor
+    version: int
+    effective: date
+
+
+@dataclass
 class SignatureState:
     party: str
     signatory: str

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
 
+from ledger.domain import validate
 from ledger.domain.authority import Rule, authorise
 from ledger.domain.errors import CorrectionError, EventNotFoundError, MissingReasonError
 from ledger.domain.values import Envelope, FieldChange
@@ -80,14 +81,15 @@ class LedgerAggregate(BaseAggregate[str]):
         return authorise(envelope, event_class.RULE, what, self.party, amount)
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
-        """Every event is recorded under a mandate: a command that forgot to authorise fails here."""
+        """Every event is recorded under a mandate (a command that forgot to authorise fails
+        here) and with values the validation layer accepts."""
         check_authorised(event_class, kwargs)
-        super().trigger_event(event_class, **kwargs)
+        super().trigger_event(event_class, **validate.event_fields(event_class, kwargs))
 
     @classmethod
     def _create(cls: type[TLedgerAggregate], event_class: Any, **kwargs: Any) -> TLedgerAggregate:
         check_authorised(event_class, kwargs)
-        return super()._create(event_class, **kwargs)
+        return super()._create(event_class, **validate.event_fields(event_class, kwargs))
 
     # --- corrections ------------------------------------------------------------------------
     def correct(
@@ -204,10 +206,13 @@ def coerce_field(event_cls: type[LedgerEvent], name: str, text: str) -> object:
     base = args[0] if optional else hint
     if optional and text == "":
         return None
+    if base in (int, Decimal) and not (text.strip().isascii() and text.strip()):
+        raise CorrectionError(f"'{validate.shown(text)}' is not a valid value for '{name}'",
+                              "write numbers with the digits 0-9")
     try:
         if isinstance(base, type) and issubclass(base, Enum):
             return base(text)
-        return _SCALARS[base](text)
+        return validate.value_of(name, _SCALARS[base](text))
     except KeyError:
         raise CorrectionError(
             f"field '{name}' cannot be corrected field by field",

@@ -15,9 +15,9 @@ MONTHS = {
     "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
     "dezember": 12,
 }
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_GERMAN = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
-_LONG = re.compile(r"^(\d{1,2})\.\s*([A-Za-zäÄöÖüÜ]+)\s+(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_GERMAN = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$", re.ASCII)
+_LONG = re.compile(r"^([0-9]{1,2})\.\s*([A-Za-zäÄöÖüÜ]+)\s+([0-9]{4})$")
 
 
 def today() -> date:

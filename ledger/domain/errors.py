@@ -78,6 +78,13 @@ class InvalidIdentifierError(InvalidInputError):
     pass
 
 
+class InvalidValueError(InvalidInputError):
+    """A value the validation layer refuses: which field, the value as shown, why, what to do."""
+
+    def __init__(self, what: str, value: str, why: str, hint: str) -> None:
+        super().__init__(f"invalid {what} '{value}': {why}", hint)
+
+
 # --- not found --------------------------------------------------------------------------------
 class AgreementNotFoundError(NotFoundError):
     def __init__(self, agreement_id: str) -> None:

@@ -298,5 +298,6 @@ class Grant(LedgerAggregate):
     def receive_refund(self, envelope: Envelope, amount: Decimal, value_date: date) -> None:
         amount = valid_amount(amount, "the refund")
         envelope = self.authorise(envelope, self.RefundReceived, "a refund receipt", amount)
+        check_reason_given(envelope, "a refund receipt")
         rules.check_refund_receipt(self, amount)
         self.trigger_event(self.RefundReceived, envelope=envelope, amount=amount, value_date=value_date)

@@ -8,18 +8,25 @@ from decimal import Decimal, InvalidOperation
 from ledger.domain.errors import InvalidAmountError
 
 CENT = Decimal("0.01")
+MAX = Decimal("999999999.99")  # the ceiling of every amount (ledger.domain.validate)
 
 _SUFFIX = re.compile(r"\s*(?:eur|euro|€)\s*$", re.IGNORECASE)
-_PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$")
-_GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$")
-_GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$")
-_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
-_MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE)
+_PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$", re.ASCII)
+_GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$", re.ASCII)
+_GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$", re.ASCII)
+_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$", re.ASCII)
+_MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE | re.ASCII)
 
 
 def money(value: Decimal | int | str) -> Decimal:
-    """Normalise to a Decimal with exactly two places (cents)."""
-    return Decimal(value).quantize(CENT)
+    """Normalise to a Decimal with exactly two places (cents), within the ledger's ceiling."""
+    try:
+        amount = Decimal(value)
+        if amount.is_finite() and abs(amount) > MAX:
+            raise InvalidAmountError(str(value), f"above the ceiling of {MAX:,.2f} EUR")
+        return amount.quantize(CENT)
+    except InvalidOperation:
+        raise InvalidAmountError(str(value), "not a number") from None
 
 
 def parse_amount(text: str) -> Decimal:

@@ -94,6 +94,11 @@ class ActivityKind(Enum):
     OTHER = "other"
 
 
+# The clauses of the AQB agreement template: §6 (in-year deviations taken into account; the autumn
+# implementation meeting), §7 (publication on "Arbeitswelt Hessen"), the UN-CRPD commitment.
+CLAUSES = ("deviation-clause", "autumn-meeting", "publication", "un-crpd")
+
+
 class Act(Enum):
     """What a mandate lets its holder do."""
 

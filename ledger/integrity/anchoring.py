@@ -61,6 +61,12 @@ def check(db: Database, kept: Sequence[Anchor], pinned: Ed25519PublicKey | None 
     """For each anchor: a valid signature, and the chain recomputed from today's rows reproduces
     the anchored link at its position and the anchored Merkle root."""
     _, links = recompute(db, max(a.position for a in kept), progress) if kept else (None, [])
+    return check_links(kept, links, pinned)
+
+
+def check_links(kept: Sequence[Anchor], links: list[tuple[int, bytes]],
+                pinned: Ed25519PublicKey | None = None) -> list[AnchorCheck]:
+    """Each anchor against links recomputed by a verify walk from the first row."""
     return [_check_one(a, links, pinned) for a in kept]
 
 

@@ -41,6 +41,7 @@ class Row(NamedTuple):
 class EventReads:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
+        self.seen: set[int] = set()  # every position a stream read returned (checked by ledger.integrity.probe)
         self.pg = isinstance(recorder, PostgresApplicationRecorder)
         if self.pg:
             assert isinstance(recorder, PostgresApplicationRecorder)
@@ -54,12 +55,15 @@ class EventReads:
         ids = list(originator_ids)
         if self.pg:
             bound = "" if upto is None else " AND notification_id <= %s"
-            return self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE originator_id = ANY(%s){bound} "
+            rows = self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE originator_id = ANY(%s){bound} "
                             "ORDER BY notification_id", (ids,) if upto is None else (ids, upto))
-        marks = ",".join("?" * len(ids))
-        bound = "" if upto is None else " AND e.rowid <= ?"
-        return self._lite(f"SELECT {SQLITE_COLUMNS} WHERE e.originator_id IN ({marks}){bound} ORDER BY e.rowid",
-                          ids if upto is None else [*ids, upto])
+        else:
+            marks = ",".join("?" * len(ids))
+            bound = "" if upto is None else " AND e.rowid <= ?"
+            rows = self._lite(f"SELECT {SQLITE_COLUMNS} WHERE e.originator_id IN ({marks}){bound} ORDER BY e.rowid",
+                              ids if upto is None else [*ids, upto])
+        self.seen.update(r.id for r in rows)
+        return rows
 
     def head(self) -> int:
         if self.pg:

@@ -134,7 +134,8 @@ def test_the_grant_lifecycle(seeded: Run) -> None:
               "Minderausgaben", "--refund-due", "15000", "--reason", "Prüfvermerk", "--effective", "2026-07-10"]),
         (RP, ["grant", "refund", FILE, "--amount", "15000", "--date", "2026-09-30", "--reason", "Rückforderung",
               "--effective", "2026-08-01"]),
-        (RP, ["grant", "refund", FILE, "--amount", "15000", "--received", "--date", "2026-09-20"]),
+        (RP, ["grant", "refund", FILE, "--amount", "15000", "--received", "--date", "2026-09-20", "--reason",
+              "Zahlungseingang"]),
         (RP, ["grant", "correction", FILE, "--entry", "4", "--set", "value_date", "2024-06-03", "2024-06-04",
               "--reason", "Valuta"]),
     ]
@@ -203,10 +204,34 @@ def test_decisions_say_whether_money_moved_before_the_decision(seeded: Run) -> N
     ok(seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved", "--reason", "ok", "--effective",
               "2024-09-10", "--document", "Schreiben 10.09."))
     rows = json.loads(ok(seeded("--format", "json", "decisions", AGREEMENT)))
-    assert rows[0]["item"] == "D1"
-    assert rows[0]["order"] == "money moved before the decision"
-    assert rows[0]["document"] == "Schreiben 10.09."
-    assert rows[1]["item"] == "reallocation"
+    assert [r["item"] for r in rows] == ["reallocation", "D1"]  # as recorded
+    d1 = rows[1]
+    assert (d1["order"], d1["order_as_recorded"]) == ("money moved before the decision",) * 2
+    assert d1["document"] == "Schreiben 10.09." and d1["decided"] == "2024-09-10"
+    assert d1["late"].startswith("late: recorded ")  # a 2024 decision recorded today
+
+
+def test_a_backdated_decision_shows_in_both_orders_and_a_revision_cannot_predate_it(seeded: Run) -> None:
+    ok(seeded("record", "deviation", AGREEMENT, "--kind", "underspend", "--scope", "project", "--ref", "P1",
+              "--cause", "c", "--effective", "2024-08-20", actor=PARTY))
+    ok(seeded("record", "reallocation", AGREEMENT, "--from", "P1", "--to", "P2", "--amount", "1000", "--reason",
+              "vorab", "--approval", "HMSI 12", "--effective", "2024-09-02", actor=RP))
+    # recorded after the move, dated before it
+    ok(seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved", "--reason", "ok", "--effective",
+              "2024-09-01"))
+    rows = {r["item"]: r for r in json.loads(ok(seeded("--format", "json", "decisions", AGREEMENT)))}
+    assert rows["D1"]["order"] == "decided before money moved"
+    assert rows["D1"]["order_as_recorded"] == "money moved before the decision"
+    before = len(json.loads(ok(seeded("--format", "json", "trail", AGREEMENT))))
+    revised = seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved-with-conditions", "--conditions",
+                     "x", "--reason", "nachträglich", "--effective", "2024-08-25", "--revise")
+    assert revised.exit_code == 5 and "before the decision it revises" in revised.stderr
+    assert len(json.loads(ok(seeded("--format", "json", "trail", AGREEMENT)))) == before
+    ok(seeded("record", "decision", AGREEMENT, "D1", "--decision", "approved-with-conditions", "--conditions",
+              "x", "--reason", "nachträglich", "--effective", "2024-09-20", "--revise"))
+    listed = json.loads(ok(seeded("--format", "json", "decisions", AGREEMENT, "--by", "effective")))
+    d1 = [(r["revision"], r["decided"]) for r in listed if r["item"] == "D1"]
+    assert d1 == [("1 of 2", "2024-09-01"), ("2 of 2 (revises 1)", "2024-09-20")]  # the first is never hidden
 
 
 def test_trail_money_shows_every_money_stage_and_money_corrections(seeded: Run) -> None:

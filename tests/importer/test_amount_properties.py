@@ -13,7 +13,7 @@ from ledger.domain.errors import InvalidAmountError
 from ledger.domain.money import parse_amount, parse_document_amount
 from ledger.importer.clauses import AMOUNT
 
-CENTS = st.integers(min_value=0, max_value=10**13).map(lambda c: Decimal(c).scaleb(-2))
+CENTS = st.integers(min_value=0, max_value=99_999_999_999).map(lambda c: Decimal(c).scaleb(-2))  # to the ceiling
 SUFFIXES = st.sampled_from(["", " Euro", " EUR", " €", "€", " euro"])
 ONE_GROUP_NO_DECIMALS = re.compile(r"^\d{1,3}\.\d{3}$")
 
@@ -56,7 +56,7 @@ def test_amounts_in_plain_notation_parse_exactly(value: Decimal, decimals: bool,
 
 
 @given(
-    st.integers(min_value=0, max_value=10**9), st.sampled_from([" Mio. Euro", " Mio. €", " Millionen Euro"])
+    st.integers(min_value=0, max_value=999_999_999), st.sampled_from([" Mio. Euro", " Mio. €", " Millionen Euro"])
 )
 def test_amounts_in_millions_parse_exactly(millionths: int, suffix: str) -> None:
     value = Decimal(millionths).scaleb(-6)
@@ -73,3 +73,9 @@ def test_the_importer_finds_every_german_amount_in_a_sentence(
     assert found is not None
     assert found.group(0) == written
     assert parse_document_amount(found.group(0)) == value
+
+
+@given(st.integers(min_value=100_000_000_000, max_value=10**40).map(lambda c: Decimal(c).scaleb(-2)))
+def test_an_amount_above_the_ceiling_is_refused_not_rounded(value: Decimal) -> None:
+    with pytest.raises(InvalidAmountError, match="above the ceiling of 999,999,999.99 EUR"):
+        parse_amount(f"{value:.2f}")

@@ -68,12 +68,31 @@ def test_an_anchor_of_an_intact_ledger_verifies_with_the_pinned_key(db_url: str,
     assert json.loads(result.stdout)[0]["signature"] == "valid"
 
 
-def test_a_full_rewrite_passes_verify_but_fails_against_an_earlier_anchor(pg_ledger: str, key: Path,
-                                                                          tmp_path: Path) -> None:
+def test_a_full_rewrite_fails_verify_against_the_stored_anchor_and_reads_say_so(pg_ledger: str, key: Path,
+                                                                               tmp_path: Path) -> None:
     anchor(pg_ledger, key, tmp_path / "before.json")
     rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
                              f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
-    assert verify_json(pg_ledger)[0] == 0
+    code, _ = verify_json(pg_ledger)
+    assert code == 10
+    result = run_cli(pg_ledger, "verify")
+    assert result.stderr.startswith("error: the chain verifies, but 1 anchor(s) stored in the ledger do not hold")
+    status = run_cli(pg_ledger, "status", "AQB-2024-06532")
+    assert status.exit_code == 10
+    assert "is not the one its anchor signed" in status.stderr
+
+
+def test_a_rewrite_that_also_removes_the_stored_anchors_fails_against_the_kept_file(pg_ledger: str, key: Path,
+                                                                                   tmp_path: Path) -> None:
+    anchor(pg_ledger, key, tmp_path / "before.json")
+    rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
+    with psycopg.connect(admin_of(pg_ledger), autocommit=True) as conn:
+        table = f'"{schema_of(pg_ledger)}".aqb_anchors'
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    assert verify_json(pg_ledger)[0] == 0  # nothing inside the database can tell any more
     result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "before.json"), "--format", "json")
     assert result.exit_code == 10
     assert json.loads(result.stdout)[0]["on_chain"] is False

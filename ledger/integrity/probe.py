@@ -1,0 +1,60 @@
+"""The quick integrity check of a read: before figures are shown, the rows they come from are
+checked against their chain links, and the ledger's last stored anchor against the chain as it
+stands. It costs a handful of reads per command (not a full `aqb verify`), and it finds:
+
+- a row that was changed (or whose link was changed) behind the ledger's back, among the rows read;
+- a chain whose link at the last anchor's position is no longer the one the anchor signed (every
+  later link recomputed to hide a change: only a full verify says where);
+- an anchor whose signature does not verify.
+
+It also counts the events recorded since the last anchor (not yet anchored). What it cannot see
+is stated by `aqb verify`, which walks the whole chain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ledger.integrity import anchoring, anchors, link
+from ledger.integrity.rows import open_reader
+from ledger.persistence.config import Database
+
+
+@dataclass(frozen=True)
+class Probe:
+    breaks: tuple[str, ...]  # each a sentence naming a position
+    anchored_at: int | None  # the last anchor's position (None: the ledger has no anchor)
+    unanchored: int  # events recorded after the last anchor
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
+    breaks: list[str] = []
+    kept = anchoring.stored(db)
+    last = max(kept, key=lambda a: a.position) if kept else None
+    wanted = [*positions, *([last.position] if last else [])]
+    with open_reader(db) as reader:
+        rows = reader.at(wanted)
+    link_of = link.hasher()
+    for position in sorted(set(positions)):
+        found = rows.get(position)
+        if found is None:
+            breaks.append(f"position {position} was read but its chain row is missing")
+            continue
+        row, before = found
+        computed = link_of(before or link.GENESIS, row.position, row.originator_id, row.version, row.topic,
+                           row.recorded_us or 0, row.state, row.recorded_by)
+        if computed != row.event_hash or row.prev_hash != (before or link.GENESIS):
+            breaks.append(f"the row at position {position} does not match its chain link (changed after it "
+                          "was recorded)")
+    if last is not None:
+        if not anchors.signature_valid(last, None):
+            breaks.append(f"the signature of the anchor at position {last.position} does not verify")
+        at = rows.get(last.position)
+        if at is None or at[0].event_hash is None or at[0].event_hash.hex() != last.head_hash:
+            breaks.append(f"the chain link at position {last.position} is not the one its anchor signed "
+                          "(rows up to it were changed and re-linked)")
+    return Probe(tuple(breaks), last.position if last else None, head - last.position if last else 0)
