@@ -19,8 +19,6 @@ from ledger.domain.clocks import Clock
 from ledger.domain.errors import IntegrityBreakError
 from ledger.lateness import Lateness
 
-SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
-
 
 @click.group()
 def report() -> None:

@@ -160,7 +160,7 @@ class NotAuthorisedError(AuthorityError):
     pass
 
 
-# --- rules (DOMAIN.md §7) ---------------------------------------------------------------------
+# --- rules (docs/domain.md) ---------------------------------------------------------------------
 class NegativeAmountError(RuleViolationError):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} must not be negative", "amounts are zero or more")
