@@ -29,7 +29,8 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
     return {
         "agreement": d.agreement_id, "party": past.party_name, "year": past.year,
         "assessment": {"id": a.assessment_id, "verdict": a.verdict.value, "rationale": a.rationale,
-                       "assessor": str(a.envelope.actor), "recorded": a.timestamp, "position": d.assessment_position,
+                       "assessor": str(a.envelope.actor), "login": a.envelope.login, "mandate": a.envelope.mandate,
+                       "recorded": a.timestamp, "position": d.assessment_position,
                        "made_on": a.envelope.effective, "due": calendar.judgement_deadline(past.year),
                        "on_time": a.envelope.effective <= calendar.judgement_deadline(past.year),
                        "supersedes": a.supersedes, "superseded_by": d.superseded_by,
@@ -81,7 +82,10 @@ def render_dossier(d: Dossier, fmt: str) -> None:
 def _rich(data: dict[str, Any]) -> None:
     out, a = console(), data["assessment"]
     out.print(Panel(f"[bold]{escape(a['verdict'])}[/bold] — {escape(a['rationale'])}\n"
-                    f"assessed by {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC); "
+                    f"assessed by {escape(a['assessor'])}"
+                    + (f" (login {escape(a['login'])})" if a["login"] else " (declared)")
+                    + (f" under mandate {escape(a['mandate'])}" if a["mandate"] else "")
+                    + f" at position {a['position']} ({cell(a['recorded'])} UTC); "
                     f"signed off by {a['signed_off_by'] or '[red]nobody yet[/red]'}"
                     + (f" on {a['signed_off_on']}" if a["signed_off_on"] else "")
                     + f"\nmade on {a['made_on']}, due {a['due']}: "
@@ -130,7 +134,9 @@ def markdown(data: dict[str, Any]) -> str:
     a, ev, c = data["assessment"], data["evidence"], data["checks"]
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
-             f"- **Assessed by** {a['assessor']} at position {a['position']} ({cell(a['recorded'])} UTC)",
+             f"- **Assessed by** {a['assessor']}" + (f" (login {a['login']})" if a["login"] else " (declared)")
+             + (f" under mandate {a['mandate']}" if a["mandate"] else "")
+             + f" at position {a['position']} ({cell(a['recorded'])} UTC)",
              f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}"
              + (f" on {a['signed_off_on']}" if a["signed_off_on"] else ""),
              f"- **Made on** {a['made_on']}, due {a['due']}: "

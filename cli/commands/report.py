@@ -52,7 +52,8 @@ def compliance(year: int | None, party: str | None, clock: Clock) -> None:
     eyes = settings.four_eyes()
     reports = s.ledger().compliance_year(year or clock.day.year, clock, four_eyes=eyes, party=party)
     caption = (f"judged on {clock.day}: {clock.describe()}; sign-off {'required' if eyes else 'not required'} "
-               "(AQB_FOUR_EYES); PENDING = not yet due")
+               "(AQB_FOUR_EYES); PENDING = not yet due"
+               + ("" if s.ledger().authenticated else "; actors declared, not authenticated (embedded SQLite ledger)"))
     if s.fmt == "json":
         click.echo(json.dumps(plain([_as_dict(r) for r in reports]), indent=2, ensure_ascii=False))
     elif s.fmt == "csv":
