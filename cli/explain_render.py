@@ -31,7 +31,8 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
     return {
         "agreement": d.agreement_id, "party": past.party_name, "year": past.year,
         "assessment": {"id": a.assessment_id, "verdict": a.verdict.value, "rationale": a.rationale,
-                       "assessor": str(a.envelope.actor), "recorded": a.timestamp, "position": d.assessment_position,
+                       "assessor": str(a.envelope.actor), "login": a.envelope.login, "mandate": a.envelope.mandate,
+                       "recorded": a.timestamp, "position": d.assessment_position,
                        "made_on": a.envelope.effective, "due": calendar.judgement_deadline(past.year),
                        "on_time": a.envelope.effective <= calendar.judgement_deadline(past.year),
                        "supersedes": a.supersedes, "superseded_by": d.superseded_by,
@@ -93,8 +94,10 @@ def render_dossier(d: Dossier, fmt: str, *, locale: str | None = None, output: P
 def _rich(data: dict[str, Any], locale: Locale) -> None:
     out, a = console(), data["assessment"]
     out.print(Panel(f"[bold]{markup_safe(a['verdict'])}[/bold] — {markup_safe(a['rationale'])}\n"
-                    f"assessed by {markup_safe(a['assessor'])} at position {a['position']} "
-                    f"({text(a['recorded'], locale)} UTC); signed off by "
+                    f"assessed by {markup_safe(a['assessor'])}"
+                    + (f" (login {markup_safe(a['login'])})" if a["login"] else " (declared)")
+                    + (f" under mandate {markup_safe(a['mandate'])}" if a["mandate"] else "")
+                    + f" at position {a['position']} ({text(a['recorded'], locale)} UTC); signed off by "
                     f"{markup_safe(a['signed_off_by']) if a['signed_off_by'] else '[red]nobody yet[/red]'}"
                     + (f" on {text(a['signed_off_on'], locale)}" if a["signed_off_on"] else "")
                     + f"\nmade on {text(a['made_on'], locale)}, due {text(a['due'], locale)}: "
@@ -145,7 +148,8 @@ def explain_document(d: Dossier, data: dict[str, Any], head: Header) -> Document
     verdict = dossiers.key_values("Judgement", [
         ("agreement", data["agreement"]), ("party", data["party"]), ("year", data["year"]),
         ("assessment", a["id"]), ("verdict", a["verdict"]), ("rationale", a["rationale"]),
-        ("assessed by", a["assessor"]), ("recorded", a["recorded"]), ("at position", a["position"]),
+        ("assessed by", a["assessor"]), ("login", a["login"] or "(declared)"), ("mandate", a["mandate"]),
+        ("recorded", a["recorded"]), ("at position", a["position"]),
         ("made on", a["made_on"]), ("due", a["due"]), ("on time", a["on_time"]),
         ("signed off by", a["signed_off_by"] or "nobody yet"), ("signed off on", a["signed_off_on"]),
         ("superseded by", a["superseded_by"])])
@@ -168,7 +172,9 @@ def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
     a, ev, c = data["assessment"], data["evidence"], data["checks"]
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
-             f"- **Assessed by** {a['assessor']} at position {a['position']} ({text(a['recorded'], locale)} UTC)",
+             f"- **Assessed by** {a['assessor']}" + (f" (login {a['login']})" if a["login"] else " (declared)")
+             + (f" under mandate {a['mandate']}" if a["mandate"] else "")
+             + f" at position {a['position']} ({text(a['recorded'], locale)} UTC)",
              f"- **Signed off by** {a['signed_off_by'] or 'nobody yet'}"
              + (f" on {text(a['signed_off_on'], locale)}" if a["signed_off_on"] else ""),
              f"- **Made on** {text(a['made_on'], locale)}, due {text(a['due'], locale)}: "

@@ -7,6 +7,7 @@ runs (or its help is shown): `aqb --version` loads click and nothing of the ledg
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -94,6 +95,25 @@ class AqbGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's main, with a usage error (unknown option, bad choice, missing argument) as one
+        line on stderr — what was wrong and where the help is — and exit code 2."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except errors.OWN_LINE as exc:  # a refused output, a compliance FAIL: already one line with its hint
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            context = getattr(exc, "ctx", None)
+            where = " ".join(["aqb", *context.command_path.split()[1:]]) if context is not None else "aqb"
+            errors.usage(exc.format_message(), f"see '{where} --help'", exc.exit_code)
+        except click.Abort:
+            errors.usage("aborted", "nothing was written", 1)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+        return code
+
     def invoke(self, ctx: click.Context) -> Any:
         from cli.session import Session  # noqa: PLC0415 (not needed for --version and --help)
 
@@ -104,11 +124,18 @@ class AqbGroup(click.Group):
                 found.check_read()
             return result
         except LedgerError as exc:
-            errors.fail(exc)
+            found = ctx.find_object(Session)
+            errors.fail(exc, found.where() if found is not None else None)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            sys.stdout = None  # the reader went away (aqb trail … | head): nothing more to say
+            sys.exit(0)
         except Exception as exc:
             found = ctx.find_object(Session)
+            known = errors.environmental(exc)
+            if known is not None:
+                errors.fail(known, found.where() if found is not None else None)
             errors.crash(exc, debug=bool(found and found.debug))
         finally:
             found = ctx.find_object(Session)

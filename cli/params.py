@@ -3,7 +3,6 @@ the same one-line message and exit code everywhere."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import click
 
+from ledger import inputs
 from ledger.domain import validate
 from ledger.domain.dates import parse_date
 from ledger.domain.errors import InvalidInputError, InvalidValueError
@@ -96,12 +96,8 @@ CASH_YEAR = KeyAmountType(key_is_year=True)
 PLAN_LINE = KeyAmountType()
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def file_sha256(path: Path, what: str = "source document") -> str:
+    return inputs.sha256_of(path, what)
 
 
 def document_ref(reference: str | None, file: Path | None) -> DocumentRef | None:

@@ -74,6 +74,10 @@ class Session:
         self.wrote = True
         return Meta(self.actor, effective, reason, document, self.correlation_id)
 
+    def where(self) -> str | None:
+        """The ledger this command opened, described without its password."""
+        return self._ledger.db.describe() if self._ledger is not None else None
+
     def check_read(self) -> None:
         """After a read: were the rows it showed intact, and does the last anchor still hold? A break
         is an error (exit 10) after the output; events not yet anchored are a note."""
@@ -88,8 +92,10 @@ class Session:
             raise IntegrityBreakError(f"the ledger is not intact: {found.breaks[0]}{more}; the figures above "
                                       "cannot be trusted", "run 'aqb verify' to see every break")
         if found.anchored_at is not None and found.unanchored > 0:
-            click.echo(f"note: {found.unanchored} events since the last anchor (position {found.anchored_at}) "
-                       "are not anchored yet ('aqb anchor create')", err=True)
+            events = "1 event" if found.unanchored == 1 else f"{found.unanchored:,} events"
+            verb = "is" if found.unanchored == 1 else "are"
+            click.echo(f"note: {events} since the last anchor (position {found.anchored_at:,}) {verb} not "
+                       "anchored yet ('aqb anchor create')", err=True)
 
     def close(self) -> None:
         if self._ledger is not None:

@@ -1,6 +1,6 @@
 """Budget status per agreement: where does this budget stand?
 
-Answers, per agreement: the money stages of DOMAIN.md §1 (announced, agreed §4, requested,
+Answers, per agreement: the money stages of docs/domain.md (announced, agreed §4, requested,
 granted, amended, disbursed, proven, reclaimed, refunded) per budget line and cash year; per
 category and project the planned amount, what was reallocated in and out, and what is current;
 the deviations with their decision state; and what remains unallocated and undrawn.

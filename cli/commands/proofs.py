@@ -8,12 +8,13 @@ from typing import Any
 
 import click
 
-from cli.output.files import write_new
+from cli.output.files import check_new, write_new
 from cli.output.neutral import markup_safe
 from cli.params import whole
 from cli.render import console, emit_object, emit_receipt, emit_text
 from cli.session import format_option, receipt_option, session
-from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotFoundError
+from ledger import inputs
+from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotInLedgerError
 from ledger.domain.principal import principal_id
 from ledger.integrity import anchors, bundle, proof
 
@@ -40,7 +41,7 @@ def proof_command(position: int, held_path: Path | None) -> None:
       aqb proof 30 --anchor anchors/2024-06-30.json --output proof-30.json
       aqb proof 30 --format csv
     """
-    s = session()
+    s = session()  # --output was checked before: it is new, or --force replaces it
     held = anchors.read_file(held_path) if held_path else None
     made = proof.build(s.ledger().db, position, held)
     if s.fmt != "json":
@@ -88,16 +89,17 @@ def bundle_command(items: tuple[str, ...], year: int | None, key_path: Path, for
     """
     if len(items) != (1 if year else 2):
         raise InvalidInputError("give AGREEMENT_ID FILE, or --year YEAR FILE", "see 'aqb export bundle --help'")
+    path = Path(items[-1])
+    check_new(path, force=force)  # before anything is read or signed
     ledger = session().ledger()
     key = anchors.load_private(key_path)
     subjects = [a.id for a in ledger.agreements() if a.year == year] if year else [items[0]]
     if not subjects:
-        raise NotFoundError(f"no agreement of {year} in this ledger", "see them with 'aqb agreement list'")
+        raise NotInLedgerError(f"no agreement of {year} in this ledger", "see them with 'aqb agreement list'")
     streams = list(dict.fromkeys(i for s in subjects for i in ledger.trail_ids(s)))
     registry = [principal_id(login) for login in ledger.principal_logins()]
     made = bundle.export(ledger.db, f"year {year}" if year else items[0].strip(), streams, registry, key,
                          ledger.login or "(declared, embedded SQLite ledger)")
-    path = Path(items[-1])
     write_new(path, bundle.to_json(made).encode(), force=force)
     count = made["manifest"]["events"]
     emit_receipt(session().fmt, f"Wrote {count} events of {len(streams)} streams and the registry, anchored up "
@@ -109,8 +111,8 @@ def show_bundle_check(path: Path, public_path: Path | None, fmt: str, *, locale:
                       output: Path | None = None) -> None:
     """`aqb verify --bundle FILE`: the offline check, what it proves and what it cannot."""
     try:
-        data = json.loads(path.read_bytes())
-    except (ValueError, OSError) as exc:
+        data = json.loads(inputs.read_bytes(path, "bundle"))
+    except ValueError as exc:
         raise InvalidInputError(f"{path} is not an aqb audit bundle: {exc}", "give a file of 'aqb export bundle'"
                                 ) from None
     pinned = anchors.load_public(public_path) if public_path else None

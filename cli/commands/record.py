@@ -225,7 +225,7 @@ def publication(agreement_id: str, url: str, published_on: date, published_file:
           --url https://arbeitswelt.hessen.de/zv-2024-ldk.pdf --date 2024-08-15 \\
           --file zielvereinbarung-2024-lahn-dill-kreis.pdf
     """
-    digest = file_sha256(published_file) if published_file else (sha256.lower() if sha256 else None)
+    digest = file_sha256(published_file, "published file") if published_file else sha256
     receipt = session().ledger().publish(_meta(**env), agreement_id, url, published_on, digest)
     _done("publication", receipt)
 

@@ -24,8 +24,6 @@ from ledger.domain.clocks import Clock
 from ledger.domain.errors import IntegrityBreakError
 from ledger.lateness import Lateness
 
-SYMBOL = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.PENDING: "PENDING", Status.NA: "N/A"}
-
 
 @click.group()
 def report() -> None:
@@ -65,7 +63,8 @@ def compliance(year: int | None, party: str | None, exit_code: bool, clock: Cloc
     eyes = settings.four_eyes()
     reports = s.ledger().compliance_year(year or clock.day.year, clock, four_eyes=eyes, party=party)
     caption = (f"judged on {clock.day}: {clock.describe()}; sign-off {'required' if eyes else 'not required'} "
-               "(AQB_FOUR_EYES); PENDING = not yet due")
+               "(AQB_FOUR_EYES); PENDING = not yet due"
+               + ("" if s.ledger().authenticated else "; actors declared, not authenticated (embedded SQLite ledger)"))
     if s.fmt in DOCUMENTS:
         dossiers.write(compliance_document(s, reports, year or clock.day.year, clock, caption), s.fmt,
                        locale=s.locale, output=s.output)

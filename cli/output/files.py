@@ -41,7 +41,12 @@ def deliver(data: bytes, output: str | os.PathLike[str] | None, *, fmt: str, str
 
 
 def check_new(path: Path, *, force: bool = False) -> None:
-    """A file the user named may be written: it does not exist (nor as a symlink) unless `force`."""
+    """A file the user named may be written: it does not exist (nor as a symlink) unless `force`;
+    and `force` replaces only a regular file or a symlink itself — never a device, a directory or
+    another special file."""
+    if path.exists() and not path.is_symlink() and not path.is_file():
+        raise InvalidInputError(f"{path} is not a regular file (a device, directory or other special file)",
+                                "name a regular file to write")
     if not force and (path.exists() or path.is_symlink()):
         what = "a symbolic link" if path.is_symlink() else "a file"
         raise InvalidInputError(f"{path} is already {what}: it is not overwritten",

@@ -60,7 +60,7 @@ class Agreement(LedgerAggregate):
     class Event(LedgerEvent):
         TOPIC = "aqb:Agreement.Event"
 
-    # --- events (DOMAIN.md §6) ----------------------------------------------------------------
+    # --- events (docs/domain.md) ----------------------------------------------------------------
     class ContentEvent(Event):
         """Base of the events that state the agreed content of a version (§4 lines, §5 measures)."""
 

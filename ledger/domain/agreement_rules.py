@@ -1,4 +1,4 @@
-"""The Agreement's identifiers, and its rules (DOMAIN.md §7 and what the catalogue implies), each a
+"""The Agreement's identifiers, and its rules (docs/domain.md and what the catalogue implies), each a
 named guard with a message that says what to do."""
 
 from __future__ import annotations

@@ -20,6 +20,11 @@ class LedgerError(Exception):
 class NotFoundError(LedgerError):
     exit_code = 3
     code = "not-found"
+    in_ledger = False  # looked for in the ledger (the CLI then names the ledger it looked in)
+
+
+class NotInLedgerError(NotFoundError):
+    in_ledger = True
 
 
 class InvalidInputError(LedgerError):
@@ -86,7 +91,7 @@ class InvalidValueError(InvalidInputError):
 
 
 # --- not found --------------------------------------------------------------------------------
-class AgreementNotFoundError(NotFoundError):
+class AgreementNotFoundError(NotInLedgerError):
     def __init__(self, agreement_id: str) -> None:
         super().__init__(
             f"no agreement '{agreement_id}' in this ledger",
@@ -94,7 +99,7 @@ class AgreementNotFoundError(NotFoundError):
         )
 
 
-class GrantNotFoundError(NotFoundError):
+class GrantNotFoundError(NotInLedgerError):
     def __init__(self, file_number: str) -> None:
         super().__init__(
             f"no grant with file number '{file_number}' in this ledger",
@@ -102,7 +107,7 @@ class GrantNotFoundError(NotFoundError):
         )
 
 
-class StreamNotFoundError(NotFoundError):
+class StreamNotFoundError(NotInLedgerError):
     def __init__(self, stream_id: str) -> None:
         super().__init__(
             f"nothing recorded under '{stream_id}'",
@@ -110,7 +115,7 @@ class StreamNotFoundError(NotFoundError):
         )
 
 
-class ProjectNotFoundError(NotFoundError):
+class ProjectNotFoundError(NotInLedgerError):
     def __init__(self, agreement_id: str, project_id: str) -> None:
         super().__init__(
             f"agreement {agreement_id} has no project '{project_id}'",
@@ -118,7 +123,7 @@ class ProjectNotFoundError(NotFoundError):
         )
 
 
-class DeviationNotFoundError(NotFoundError):
+class DeviationNotFoundError(NotInLedgerError):
     def __init__(self, agreement_id: str, deviation_id: str) -> None:
         super().__init__(
             f"agreement {agreement_id} has no deviation '{deviation_id}'",
@@ -126,7 +131,7 @@ class DeviationNotFoundError(NotFoundError):
         )
 
 
-class AssessmentNotFoundError(NotFoundError):
+class AssessmentNotFoundError(NotInLedgerError):
     def __init__(self, agreement_id: str, assessment_id: str) -> None:
         super().__init__(
             f"agreement {agreement_id} has no assessment '{assessment_id}'",
@@ -134,7 +139,7 @@ class AssessmentNotFoundError(NotFoundError):
         )
 
 
-class EventNotFoundError(NotFoundError):
+class EventNotFoundError(NotInLedgerError):
     def __init__(self, stream_id: str, version: int) -> None:
         super().__init__(
             f"{stream_id} has no entry number {version}",
@@ -155,7 +160,7 @@ class NotAuthorisedError(AuthorityError):
     pass
 
 
-# --- rules (DOMAIN.md §7) ---------------------------------------------------------------------
+# --- rules (docs/domain.md) ---------------------------------------------------------------------
 class NegativeAmountError(RuleViolationError):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} must not be negative", "amounts are zero or more")

@@ -1,5 +1,5 @@
 """The figures of an agreement with its grants, computed once from the aggregates' state (with
-corrections laid over): the money stages of DOMAIN.md §1 and the cash years. Views, reports, the
+corrections laid over): the money stages of docs/domain.md and the cash years. Views, reports, the
 §6 dossier and the CLI show these; none of them sums money of its own.
 
 A stage that was never reached is None ("not reached"), which is not 0.00.

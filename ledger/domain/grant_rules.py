@@ -1,4 +1,4 @@
-"""The Grant's rules (DOMAIN.md §7 and what the grant process implies), each a named guard with a
+"""The Grant's rules (docs/domain.md and what the grant process implies), each a named guard with a
 message that says what to do."""
 
 from __future__ import annotations

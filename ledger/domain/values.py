@@ -209,7 +209,7 @@ class Authority:
 
 @dataclass(frozen=True)
 class Envelope:
-    """What every event carries besides its own facts (DOMAIN.md §5). The recorded time is the
+    """What every event carries besides its own facts (docs/domain.md). The recorded time is the
     database's `recorded_at` of the row, not the event's own `timestamp`.
 
     `login` is the authenticated database login that recorded the event (on PostgreSQL stamped

@@ -16,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from ledger import inputs
 from ledger.domain.errors import DocumentRefusedError
 from ledger.importer.model import SourceFile
 
@@ -44,14 +45,7 @@ def read_source(path: Path) -> SourceFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise DocumentRefusedError(
-            f"{path.name}: cannot be read ({reason.lower()})",
-            f"check that {path} exists and is readable",
-        ) from None
+    data = inputs.read_bytes(path, "document")
     if not data.strip():
         raise DocumentRefusedError(f"{path.name}: the file is empty", "give the complete agreement document")
     return data

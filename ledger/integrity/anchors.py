@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ledger import inputs
 from ledger.domain.errors import InvalidInputError, NotFoundError
 
 FORMAT = "aqb-anchor/1"
@@ -129,7 +130,7 @@ def parse(text: str, source: str) -> Anchor:
 
 
 def read_file(path: Path) -> Anchor:
-    return parse(_read(path, "anchor file").decode("utf-8", errors="replace"), str(path))
+    return parse(inputs.read_bytes(path, "anchor file").decode("utf-8", errors="replace"), str(path))
 
 
 def _first(exc: BaseException) -> str:
@@ -139,7 +140,7 @@ def _first(exc: BaseException) -> str:
 
 def _read(path: Path, what: str) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise NotFoundError(f"cannot read the {what} {path}: {exc.strerror}",
+        return inputs.read_bytes(path, "key")
+    except NotFoundError:
+        raise NotFoundError(f"cannot read the {what} {path}: no such file",
                             "check the path (--key, AQB_ANCHOR_KEY, --public-key)") from None

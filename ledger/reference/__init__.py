@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 MINISTRY = "HMSI"
 GRANT_AUTHORITY = "RPKS"
-AGS_PATTERN = re.compile(r"^06\d{3}$")
 
 
 @dataclass(frozen=True)

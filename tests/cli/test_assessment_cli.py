@@ -66,5 +66,5 @@ def test_explain_an_unknown_assessment(tmp_path: Path) -> None:
     run = demo_runner(tmp_path)
     result = run("explain", f"{ID}/A9")
     assert (result.exit_code, result.stderr) == (
-        3, "error: agreement AQB-2024-06532 has no assessment 'A9' (see its assessments with "
-           "'aqb trail AQB-2024-06532 --type assess')\n")
+        3, f"error: agreement AQB-2024-06532 has no assessment 'A9' in the ledger sqlite://{tmp_path}/demo.sqlite3 "
+           "(see its assessments with 'aqb trail AQB-2024-06532 --type assess')\n")

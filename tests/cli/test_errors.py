@@ -59,10 +59,11 @@ def test_a_malformed_date_is_refused(seeded: Run) -> None:
         4, "error: invalid date '31.02.2024' (give a date as 2024-07-10 or 10.07.2024)\n")
 
 
-def test_an_unknown_agreement_is_named(run: Run) -> None:
+def test_an_unknown_agreement_is_named_with_the_ledger_it_was_looked_for_in(run: Run, sqlite_url: str) -> None:
     result = run("record", "meeting", "AQB-2024-06533", "--date", "2024-10-22")
     assert (result.exit_code, result.stderr) == (
-        3, "error: no agreement 'AQB-2024-06533' in this ledger (list the agreements with 'aqb agreement list')\n")
+        3, f"error: no agreement 'AQB-2024-06533' in the ledger {sqlite_url} "
+           "(list the agreements with 'aqb agreement list')\n")
 
 
 def test_an_invalid_agreement_id_is_explained(run: Run) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from ledger.domain.errors import DocumentRefusedError
+from ledger.domain.errors import DocumentRefusedError, NotFoundError
 from ledger.importer.read import read_source
 
 
@@ -40,10 +40,10 @@ def test_refuses_an_unsupported_file_type_naming_the_file(tmp_path: Path) -> Non
 
 
 def test_refuses_a_file_that_does_not_exist(tmp_path: Path) -> None:
-    with pytest.raises(DocumentRefusedError) as refused:
+    with pytest.raises(NotFoundError) as refused:
         read_source(tmp_path / "missing.txt")
-    assert refused.value.message.startswith("missing.txt: cannot be read")
-    assert "exists" in refused.value.hint
+    assert refused.value.message == f"no document at {tmp_path / 'missing.txt'}"
+    assert refused.value.exit_code == 3
 
 
 def test_refuses_an_empty_file(tmp_path: Path) -> None:
