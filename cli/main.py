@@ -148,9 +148,11 @@ class AqbGroup(click.Group):
 @click.option("--database", "url", envvar="AQB_DATABASE_URL", metavar="URL",
               help="postgresql://USER[:PASSWORD]@HOST:PORT/DB[?schema=S] or sqlite:///ABSOLUTE/PATH "
                    "[env AQB_DATABASE_URL; default: an SQLite file in your data directory].")
-@click.option("--actor", envvar="AQB_ACTOR", metavar="NAME@ORG",
-              help="Who records: a user at HMSI, RPKS or a party's AGS, e.g. m.weber@HMSI "
-                   "[env AQB_ACTOR; required to write].")
+@click.option("--actor", envvar="AQB_ACTOR", metavar="LOGIN[@ORG]",
+              help="Who records. On SQLite (single user) the registered principal you declare, e.g. "
+                   "a.schneider or a.schneider@HMSI (required to write). On PostgreSQL the recorder is "
+                   "the authenticated login: leave it out, or name the login itself, or — for a service "
+                   "login — the person it records for [env AQB_ACTOR].")
 @click.option("--format", "fmt", type=click.Choice(ALL), default=None, metavar="FORMAT",
               help=f"Output format of commands that show data: {', '.join(ALL)} [default: table]; each "
                    "command's --help says which it writes, and one that cannot write a format refuses it.")
