@@ -18,6 +18,7 @@ from ledger.integrity import roles
 from ledger.persistence.config import database_from_url
 from tests import pg_cluster
 from tests.cast import Acting, prepare
+from tests.output.browser import Browser
 
 BACKENDS = ["postgres", "sqlite"]
 
@@ -94,3 +95,20 @@ def ledger(db_url: str) -> Iterator[Acting]:
     app = Acting(db_url)
     yield app
     app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, one per test module."""
+    opened = Browser()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots and page images go: $AQB_SCREENSHOTS (to look at them), else a temporary folder."""
+    wanted = os.environ.get("AQB_SCREENSHOTS")
+    folder = Path(wanted) if wanted else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

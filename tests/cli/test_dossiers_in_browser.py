@@ -5,42 +5,18 @@ PDF pages turned into pictures (poppler). $AQB_SCREENSHOTS keeps the pictures.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from pypdf import PdfReader
 
 from tests.cli.conftest import Run
 from tests.cli.test_dossier_commands import DOSSIERS, dossier
-from tests.output.browser import Browser, binary
+from tests.output.browser import Browser, binary, inked
 
 CHARTS = ("JSON.stringify([...document.querySelectorAll('svg.chart')].map(s => {"
           "const r = s.getBoundingClientRect(); return [s.id, Math.round(r.width), Math.round(r.height)]; }))")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    opened = Browser()
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("AQB_SCREENSHOTS")
-    folder = Path(wanted) if wanted else tmp_path / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def inked(picture: Path) -> float:
-    """The share of pixels that are not (nearly) white."""
-    grey = Image.open(picture).convert("L")
-    return sum(n for level, n in enumerate(grey.histogram()) if level < 240) / (grey.width * grey.height)
 
 
 @pytest.mark.parametrize("name", list(DOSSIERS))

@@ -167,3 +167,11 @@ class Page:
         path.write_bytes(base64.b64decode(shot["data"]))
         self._drain()
         return path
+
+
+def inked(picture: Path) -> float:
+    """The share of a picture's pixels that are not (nearly) white: a blank page is close to 0."""
+    from PIL import Image
+
+    grey = Image.open(picture).convert("L")
+    return sum(n for level, n in enumerate(grey.histogram()) if level < 240) / (grey.width * grey.height)

@@ -6,10 +6,8 @@ temporary directory. A missing browser or poppler fails the test and names the p
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,33 +17,11 @@ from pypdf import PdfReader
 from cli.output.document import Chart
 from cli.output.files import document_bytes
 from tests.output import samples
-from tests.output.browser import Browser, binary
+from tests.output.browser import Browser, binary, inked
 
 SVG_SIZES = ("JSON.stringify([...document.querySelectorAll('svg.chart')].map(s => {"
              "const r = s.getBoundingClientRect(); return [s.id, Math.round(r.width), Math.round(r.height)]; }))")
 PAGES = {"budget": (1, 3), "timeline": (1, 2), "compliance": (2, 6)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    opened = Browser()
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("AQB_SCREENSHOTS")
-    folder = Path(wanted) if wanted else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _not_blank(path: Path) -> float:
-    """The share of pixels that are not (nearly) white."""
-    grey = Image.open(path).convert("L")
-    inked = sum(count for level, count in enumerate(grey.histogram()) if level < 240)
-    return inked / (grey.width * grey.height)
 
 
 def _read(browser: Browser, page_path: Path) -> tuple[list[str], list[list[object]]]:
@@ -69,7 +45,7 @@ def test_each_dossier_renders_in_chromium_without_errors(kind: str, browser: Bro
     assert 400 <= width <= 1100 and 150 <= height <= 1000, charts
     image = Image.open(shot)
     assert image.width == 1200 and image.height >= 900
-    assert _not_blank(shot) > 0.03
+    assert inked(shot) > 0.03
     assert len(image.convert("RGB").getcolors(2**20) or []) > 20  # charts and text, not a flat page
 
 
@@ -97,7 +73,7 @@ def test_each_pdf_has_its_pages_and_none_is_blank(kind: str, shots: Path) -> Non
     assert low <= len(pages) <= high
     assert len(pages) == len(PdfReader(pdf).pages)
     for picture in pages:
-        assert _not_blank(picture) > 0.005, f"{picture.name} is blank"
+        assert inked(picture) > 0.005, f"{picture.name} is blank"
 
 
 def test_missing_binaries_fail_with_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
