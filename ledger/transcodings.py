@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, cast
 
+import orjson
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -122,7 +123,29 @@ def register_all(transcoder: JSONTranscoder) -> None:
 
 
 class FastJSONTranscoder(JSONTranscoder):
-    """The library's transcoder with a leaner hook for tagged objects (called for every dict)."""
+    """The library's transcoder with a leaner hook for tagged objects (called for every dict),
+    reading JSON with orjson (about twice as fast as the standard module with a hook). Encoding
+    stays the library's (orjson would write enums and dates untagged). Text orjson refuses
+    (NaN, integers beyond 64 bits) is read by the standard module as before."""
+
+    def decode(self, data: bytes) -> Any:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return super().decode(data)
+        return self._tagged(parsed)
+
+    def _tagged(self, value: Any) -> Any:
+        """Tagged objects decoded bottom-up, as the standard decoder's object hook does."""
+        if type(value) is list:
+            return [self._tagged(item) if type(item) is dict or type(item) is list else item for item in value]
+        for key, item in value.items():
+            if type(item) is dict or type(item) is list:
+                value[key] = self._tagged(item)
+        if len(value) == 2 and "_type_" in value and "_data_" in value:
+            transcoding = self.names.get(value["_type_"])
+            return super()._decode_obj(value) if transcoding is None else transcoding.decode(value["_data_"])
+        return value
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:

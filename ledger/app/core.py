@@ -307,13 +307,9 @@ class LedgerCore(Application[str]):
         return [self.agreement(i) for i in self.stream_ids_with(Agreement.Recorded.TOPIC)]
 
     def grant_ids_of(self, agreement_id: str) -> list[str]:
-        """File numbers of the grants linked to an agreement, read from their applications."""
-        found = []
-        for row in self.reads.all(topics=[Grant.ApplicationSubmitted.TOPIC]):
-            event = self.decoder.event(row)
-            if isinstance(event, Grant.ApplicationSubmitted) and event.agreement_id == agreement_id:
-                found.append(event.originator_id)
-        return found
+        """File numbers of the grants linked to an agreement, read from their applications (one
+        lookup in the index of the links, never a read of every application)."""
+        return [grant for grant, _ in self.reads.grants_of([agreement_id])]
 
     def entries(self, stream_ids: Sequence[str]) -> list[Entry]:
         """The events of these streams with their positions and recorded times, in order."""
@@ -325,13 +321,54 @@ class LedgerCore(Application[str]):
     def trail_ids(self, stream_id: str) -> list[str]:
         """The streams an audit trail of this id covers: the stream, and for an agreement its
         grants and the documents it was imported from."""
-        stream_id = stream_id.strip()
-        if not self.exists(stream_id):
+        own = self._own_entries(stream_id.strip())
+        return [stream_id.strip(), *self._covered(own)]
+
+    def trail(self, stream_id: str) -> list[Entry]:
+        """The entries of the streams `trail_ids` names, in global order; each row read and
+        decoded once."""
+        own = self._own_entries(stream_id.strip())
+        others = self._covered(own)
+        if not others:
+            return own
+        return sorted([*own, *self.entries(others)], key=lambda e: e.position)
+
+    def agreement_trail(self, agreement_id: str) -> list[Entry]:
+        """An agreement's trail (with its grants and documents); an unknown id is refused as such."""
+        parse_agreement_id(agreement_id)
+        try:
+            entries = self.trail(agreement_id)
+        except StreamNotFoundError:
+            raise AgreementNotFoundError(agreement_id.strip()) from None
+        if not isinstance(entries[0].event, Agreement.Recorded):
+            raise AgreementNotFoundError(agreement_id.strip())
+        return entries
+
+    def agreement_with_entries(self, agreement_id: str) -> tuple[Agreement, list[Entry]]:
+        """The agreement and its own entries, from one read of its stream."""
+        parse_agreement_id(agreement_id)
+        stream = agreement_id.strip()
+        rows = self.reads.streams([stream])
+        return self._loaded(Agreement, stream, rows), [self.decoder.entry(r) for r in rows]
+
+    def compliance_ids(self, year: int) -> list[str]:
+        """The agreements of a year that are recorded, in the order of the parties."""
+        from ledger import reference  # noqa: PLC0415 (the parties' reference data, only here)
+        from ledger.domain.agreement import agreement_id as make_id  # noqa: PLC0415
+
+        return self.reads.existing([make_id(year, ags) for ags in reference.parties()])
+
+    def _own_entries(self, stream_id: str) -> list[Entry]:
+        own = self.entries([stream_id])
+        if not own:
             raise StreamNotFoundError(stream_id)
-        ids = [stream_id]
-        entries = self.entries([stream_id])
-        ids += sorted({d for e in entries if (d := _document_stream(e.event))} - {stream_id})
-        if isinstance(entries[0].event, Agreement.Recorded):
+        return own
+
+    def _covered(self, own: Sequence[Entry]) -> list[str]:
+        """The other streams a trail covers: the documents its events came from, its grants."""
+        stream_id = own[0].event.originator_id
+        ids = sorted({d for e in own if (d := _document_stream(e.event))} - {stream_id})
+        if isinstance(own[0].event, Agreement.Recorded):
             ids += self.grant_ids_of(stream_id)
         return ids
 

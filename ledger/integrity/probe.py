@@ -12,11 +12,11 @@ is stated by `aqb verify`, which walks the whole chain."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger.integrity import anchoring, anchors, link
-from ledger.integrity.rows import open_reader
+from ledger.integrity.rows import ChainRow, open_reader
 from ledger.persistence.config import Database
 
 
@@ -31,6 +31,34 @@ class Probe:
         return not self.breaks
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    """A row read that does not match its chain link (row None: its chain row is missing)."""
+
+    position: int
+    row: ChainRow | None
+    prev: bytes  # the stored link of the row before it
+    computed: bytes | None
+
+
+def mismatches(rows: Mapping[int, tuple[ChainRow, bytes | None]], positions: Sequence[int]) -> list[Mismatch]:
+    """Each of these positions whose row is missing, or whose link does not recompute from its
+    fields and the stored link of the row before it (`ChainReader.at` gives the rows)."""
+    link_of, found = link.hasher(), []
+    for position in sorted(set(positions)):
+        at = rows.get(position)
+        if at is None:
+            found.append(Mismatch(position, None, link.GENESIS, None))
+            continue
+        row, before = at
+        prev = before or link.GENESIS
+        computed = link_of(prev, row.position, row.originator_id, row.version, row.topic, row.recorded_us or 0,
+                           row.state, row.recorded_by)
+        if computed != row.event_hash or row.prev_hash != prev:
+            found.append(Mismatch(position, row, prev, computed))
+    return found
+
+
 def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
     breaks: list[str] = []
     kept = anchoring.stored(db)
@@ -38,18 +66,10 @@ def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
     wanted = [*positions, *([last.position] if last else [])]
     with open_reader(db) as reader:
         rows = reader.at(wanted)
-    link_of = link.hasher()
-    for position in sorted(set(positions)):
-        found = rows.get(position)
-        if found is None:
-            breaks.append(f"position {position} was read but its chain row is missing")
-            continue
-        row, before = found
-        computed = link_of(before or link.GENESIS, row.position, row.originator_id, row.version, row.topic,
-                           row.recorded_us or 0, row.state, row.recorded_by)
-        if computed != row.event_hash or row.prev_hash != (before or link.GENESIS):
-            breaks.append(f"the row at position {position} does not match its chain link (changed after it "
-                          "was recorded)")
+    for bad in mismatches(rows, positions):
+        breaks.append(f"position {bad.position} was read but its chain row is missing" if bad.row is None else
+                      f"the row at position {bad.position} does not match its chain link (changed after it "
+                      "was recorded)")
     if last is not None:
         if not anchors.signature_valid(last, None):
             breaks.append(f"the signature of the anchor at position {last.position} does not verify")

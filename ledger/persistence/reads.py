@@ -19,6 +19,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.integrity.link import from_epoch_us
+from ledger.persistence import grant_links
 
 PG_COLUMNS = "notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by"
 SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL "
@@ -45,6 +46,7 @@ class EventReads:
         self.pg = isinstance(recorder, PostgresApplicationRecorder)
         if self.pg:
             assert isinstance(recorder, PostgresApplicationRecorder)
+            self.schema = recorder.datastore.schema
             self.table = f'"{recorder.datastore.schema}".{recorder.events_table_name}'
             self.sequence = f'"{recorder.datastore.schema}".{recorder.events_table_name}_notification_id_seq'
 
@@ -65,6 +67,31 @@ class EventReads:
         self.seen.update(r.id for r in rows)
         return rows
 
+    def grants_of(self, agreement_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(grant id, agreement id) of every grant applied for under one of these agreements, in
+        order of application: one lookup in the index of the applications' links (migration 5)."""
+        if not agreement_ids:
+            return []
+        if self.pg:
+            rows = self._fetch(grant_links.pg_select(self.schema, self.table), (list(agreement_ids),))
+        else:
+            rows = self._fetch(grant_links.sqlite_select(len(agreement_ids)), list(agreement_ids))
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def existing(self, stream_ids: Sequence[str]) -> list[str]:
+        """Those of these streams that exist (their first event is stored), in the order given."""
+        if not stream_ids:
+            return []
+        if self.pg:
+            rows = self._fetch(f"SELECT originator_id FROM {self.table} WHERE originator_id = ANY(%s) "
+                               "AND originator_version = 1", (list(stream_ids),))
+        else:
+            marks = ",".join("?" * len(stream_ids))
+            rows = self._fetch(f"SELECT originator_id FROM stored_events WHERE originator_id IN ({marks}) "
+                               "AND originator_version = 1", list(stream_ids))
+        found = {str(r[0]) for r in rows}
+        return [i for i in stream_ids if i in found]
+
     def head(self) -> int:
         if self.pg:
             rows = self._fetch(f"SELECT max(notification_id) FROM {self.table} "
@@ -81,7 +108,10 @@ class EventReads:
             if stop is not None:
                 where.append("notification_id <= %s")
                 params.append(stop)
-            if topics:
+            if len(topics) == 1:  # the (topic, position) index gives these rows in order
+                where.append("topic = %s")
+                params.append(topics[0])  # type: ignore[arg-type]
+            elif topics:
                 where.append("topic = ANY(%s)")
                 params.append(list(topics))  # type: ignore[arg-type]
             return self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE {' AND '.join(where)} "
