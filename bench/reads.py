@@ -102,14 +102,14 @@ def floor_rows(url: str, streams: list[str]) -> int:
 
 def checked(ledger: Ledger) -> None:
     """What the CLI does after every read: the probe of the rows read."""
-    found = probe(ledger.db, sorted(ledger.reads.seen), ledger.reads.head())
+    found = probe(ledger.db, ledger.reads.seen, ledger.reads.head())
     assert found.intact, found.breaks
     ledger.reads.seen.clear()
 
 
 def in_process(ledger: Ledger, agreement_id: str, year: int) -> dict[str, Callable[[], Any]]:
     def trail() -> None:
-        entries = ledger.entries(ledger.trail_ids(agreement_id))
+        entries = ledger.trail(agreement_id)
         links_at(ledger.db, [e.position for e in entries])
         checked(ledger)
 

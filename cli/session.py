@@ -56,7 +56,7 @@ class Session:
         from ledger.integrity.probe import probe  # noqa: PLC0415 (only commands that opened a ledger)
 
         ledger = self._ledger
-        found = probe(ledger.db, sorted(ledger.reads.seen), ledger.reads.head())
+        found = probe(ledger.db, ledger.reads.seen, ledger.reads.head())
         if found.breaks:
             more = f" (and {len(found.breaks) - 1} more)" if len(found.breaks) > 1 else ""
             raise IntegrityBreakError(f"the ledger is not intact: {found.breaks[0]}{more}; the figures above "

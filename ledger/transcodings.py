@@ -19,9 +19,11 @@ from eventsourcing.persistence import (
     DecimalAsStr,
     JSONTranscoder,
     Mapper,
+    MapperDeserialisationError,
     StoredEvent,
     Transcoding,
 )
+from eventsourcing.utils import resolve_topic
 
 from ledger.domain import values
 
@@ -133,19 +135,28 @@ class FastJSONTranscoder(JSONTranscoder):
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError:
             return super().decode(data)
-        return self._tagged(parsed)
+        return self._item(parsed) if type(parsed) is dict or type(parsed) is list else parsed
 
-    def _tagged(self, value: Any) -> Any:
-        """Tagged objects decoded bottom-up, as the standard decoder's object hook does."""
+    def _inner(self, value: Any) -> Any:
+        """A dict's or list's members decoded (tagged objects bottom-up, as the standard
+        decoder's object hook does), in place."""
         if type(value) is list:
-            return [self._tagged(item) if type(item) is dict or type(item) is list else item for item in value]
+            return [self._item(item) if type(item) is dict or type(item) is list else item for item in value]
         for key, item in value.items():
             if type(item) is dict or type(item) is list:
-                value[key] = self._tagged(item)
-        if len(value) == 2 and "_type_" in value and "_data_" in value:
-            transcoding = self.names.get(value["_type_"])
-            return super()._decode_obj(value) if transcoding is None else transcoding.decode(value["_data_"])
+                value[key] = self._item(item)
         return value
+
+    def _item(self, item: Any) -> Any:
+        if type(item) is dict and len(item) == 2 and "_type_" in item and "_data_" in item:
+            transcoding = self.names.get(item["_type_"])
+            if transcoding is None:
+                return super()._decode_obj(item)  # the library's error for an unknown type
+            data = item["_data_"]
+            if type(data) is dict or type(data) is list:
+                data = self._inner(data)
+            return transcoding.decode(data)
+        return self._inner(item)
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:
@@ -166,12 +177,32 @@ def new_transcoder() -> JSONTranscoder:
 
 
 class TupleMapper(Mapper[str]):
-    """The library's mapper, with lists at the top level of an event read back as tuples."""
+    """The library's mapper, with lists at the top level of an event read back as tuples, and a
+    shorter way from a stored event to a domain event (the library's steps, without cipher or
+    compressor, which the ledger uses neither of)."""
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        state = vars(event)
+        if self.cipher or self.compressor:
+            event = super().to_domain_event(stored_event)
+            state = vars(event)
+        else:
+            cls = resolve_topic(stored_event.topic)
+            try:
+                state = self.transcoder.decode(stored_event.state)
+            except Exception as exc:
+                raise MapperDeserialisationError(
+                    f"Failed to deserialise state of stored event with topic '{stored_event.topic}', originator_id "
+                    f"'{stored_event.originator_id}' and originator_version {stored_event.originator_version}: {exc}"
+                ) from exc
+            state["originator_id"] = stored_event.originator_id
+            state["originator_version"] = stored_event.originator_version
+            version, wanted = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+            while version < wanted:
+                getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+                version += 1
+            event = object.__new__(cls)
+            object.__setattr__(event, "__dict__", state)
         for key, value in state.items():
-            if isinstance(value, list):
+            if type(value) is list:
                 state[key] = as_tuples(value)
         return event

@@ -52,7 +52,7 @@ class LedgerSource:
 def batches(ledger: LedgerCore, start: int, stop: int, size: int = BATCH) -> Iterator[list[Positioned]]:
     """Events after `start` up to `stop`, read through the checked decoder, in lists of `size`."""
     for page in prefetched_pages(ledger, start, stop, size):
-        yield [ledger.decoder.entry(row) for row in page]
+        yield ledger.decoder.entries(page)
 
 
 def prefetched_pages(ledger: LedgerCore, start: int, stop: int, size: int) -> Iterator[Sequence[Row]]:

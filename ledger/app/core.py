@@ -256,11 +256,15 @@ class LedgerCore(Application[str]):
     # --- reads --------------------------------------------------------------------------------
     def replay(self, rows: Sequence[Row]) -> LedgerAggregate | None:
         """An aggregate from its stored rows (each read through the checked decoder)."""
+        return self.fold(self.decoder.entries(rows))
+
+    def fold(self, entries: Sequence[Entry]) -> LedgerAggregate | None:
+        """An aggregate from the decoded entries of its stream, whose versions must follow on."""
         aggregate: Any = None
-        for row in rows:
-            event = self.decoder.event(row)
-            if row.originator_version != (aggregate.version + 1 if aggregate is not None else 1):
-                raise BrokenStreamError(row.originator_id, row.id, row.originator_version,
+        for entry in entries:
+            event = entry.event
+            if event.originator_version != (aggregate.version + 1 if aggregate is not None else 1):
+                raise BrokenStreamError(event.originator_id, entry.position, event.originator_version,
                                         aggregate.version if aggregate is not None else 0)
             aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, LedgerAggregate) else None
@@ -313,7 +317,7 @@ class LedgerCore(Application[str]):
 
     def entries(self, stream_ids: Sequence[str]) -> list[Entry]:
         """The events of these streams with their positions and recorded times, in order."""
-        return [self.decoder.entry(r) for r in self.reads.streams(stream_ids)]
+        return self.decoder.entries(self.reads.streams(stream_ids))
 
     def entry(self, row: Row) -> Entry:
         return self.decoder.entry(row)
@@ -349,7 +353,11 @@ class LedgerCore(Application[str]):
         parse_agreement_id(agreement_id)
         stream = agreement_id.strip()
         rows = self.reads.streams([stream])
-        return self._loaded(Agreement, stream, rows), [self.decoder.entry(r) for r in rows]
+        entries = self.decoder.entries(rows)
+        aggregate = self.fold(entries)
+        if not isinstance(aggregate, Agreement):
+            raise AgreementNotFoundError(stream)
+        return aggregate, entries
 
     def compliance_ids(self, year: int) -> list[str]:
         """The agreements of a year that are recorded, in the order of the parties."""

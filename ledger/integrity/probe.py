@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger.integrity import anchoring, anchors, link
-from ledger.integrity.rows import ChainRow, open_reader
+from ledger.integrity.rows import ChainReader, ChainRow, open_reader
 from ledger.persistence.config import Database
+from ledger.persistence.reads import Row
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,17 @@ def mismatches(rows: Mapping[int, tuple[ChainRow, bytes | None]], positions: Seq
     return found
 
 
-def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
+def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> Probe:
+    """Check the rows a command read (as it read them, with their stored chain columns; or, given
+    only positions, as they stand now) and the last anchor."""
     breaks: list[str] = []
     kept = anchoring.stored(db)
     last = max(kept, key=lambda a: a.position) if kept else None
-    wanted = [*positions, *([last.position] if last else [])]
+    given = read if isinstance(read, Mapping) else {}
+    positions = sorted(read)
     with open_reader(db) as reader:
-        rows = reader.at(wanted)
+        rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
+        rows.update(_as_read(given, reader))
     for bad in mismatches(rows, positions):
         breaks.append(f"position {bad.position} was read but its chain row is missing" if bad.row is None else
                       f"the row at position {bad.position} does not match its chain link (changed after it "
@@ -78,3 +83,17 @@ def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
             breaks.append(f"the chain link at position {last.position} is not the one its anchor signed "
                           "(rows up to it were changed and re-linked)")
     return Probe(tuple(breaks), last.position if last else None, head - last.position if last else 0)
+
+
+def _as_read(given: Mapping[int, Row], reader: ChainReader) -> dict[int, tuple[ChainRow, bytes | None]]:
+    """The rows as the command read them, each with the stored link of the row before it: known
+    when that row was read too, else looked up (one query for all of them)."""
+    before = reader.links_before([p for p in given if p - 1 not in given])
+    out: dict[int, tuple[ChainRow, bytes | None]] = {}
+    for position, row in given.items():
+        previous = given.get(position - 1)
+        link_before = previous.event_hash if previous is not None else before.get(position)
+        recorded = link.epoch_us(row.recorded_at) if row.recorded_at is not None else None
+        out[position] = (ChainRow(position, row.originator_id, row.originator_version, row.topic, row.state,
+                                  recorded, row.prev_hash, row.event_hash, row.recorded_by), link_before)
+    return out

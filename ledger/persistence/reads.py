@@ -21,9 +21,10 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from ledger.integrity.link import from_epoch_us
 from ledger.persistence import grant_links
 
-PG_COLUMNS = "notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by"
-SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL "
-                  "FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid")
+PG_COLUMNS = ("notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by, "
+              "prev_hash, event_hash")
+SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL, "
+                  "l.prev_hash, l.event_hash FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid")
 PAGE = 5000
 
 
@@ -37,12 +38,14 @@ class Row(NamedTuple):
     state: bytes
     recorded_at: datetime | None
     recorded_by: str | None
+    prev_hash: bytes | None = None  # the chain columns as stored (for the probe of what was read)
+    event_hash: bytes | None = None
 
 
 class EventReads:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
-        self.seen: set[int] = set()  # every position a stream read returned (checked by ledger.integrity.probe)
+        self.seen: dict[int, Row] = {}  # every row a stream read returned (checked by ledger.integrity.probe)
         self.pg = isinstance(recorder, PostgresApplicationRecorder)
         if self.pg:
             assert isinstance(recorder, PostgresApplicationRecorder)
@@ -64,7 +67,7 @@ class EventReads:
             bound = "" if upto is None else " AND e.rowid <= ?"
             rows = self._lite(f"SELECT {SQLITE_COLUMNS} WHERE e.originator_id IN ({marks}){bound} ORDER BY e.rowid",
                               ids if upto is None else [*ids, upto])
-        self.seen.update(r.id for r in rows)
+        self.seen.update((r.id, r) for r in rows)
         return rows
 
     def grants_of(self, agreement_ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -137,11 +140,12 @@ class EventReads:
             start = batch[-1].id + 1
 
     def _pg(self, query: str, params: Sequence[Any]) -> list[Row]:
-        return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6]) for r in self._fetch(query, params)]
+        return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6], _opt(r[7]), _opt(r[8]))
+                for r in self._fetch(query, params)]
 
     def _lite(self, query: str, params: Sequence[Any]) -> list[Row]:
-        return [Row(r[0], r[1], r[2], r[3], _bytes(r[4]), None if r[5] is None else from_epoch_us(r[5]), None)
-                for r in self._fetch(query, params)]
+        return [Row(r[0], r[1], r[2], r[3], _bytes(r[4]), None if r[5] is None else from_epoch_us(r[5]), None,
+                    _opt(r[7]), _opt(r[8])) for r in self._fetch(query, params)]
 
     def _fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         recorder = self.recorder
@@ -157,3 +161,7 @@ class EventReads:
 def _bytes(state: Any) -> bytes:
     """The stored state; a row whose state was stored as TEXT (past the application) reads as its UTF-8."""
     return state.encode() if isinstance(state, str) else bytes(state)
+
+
+def _opt(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)
