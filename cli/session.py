@@ -28,6 +28,7 @@ class Session:
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     _ledger: Ledger | None = None
     wrote: bool = False  # set by meta(): every write asks for the caller's envelope
+    batch: bool = False  # the commands run as lines of a batch (each reports nothing itself)
 
     def ledger(self, *, create: bool = False) -> Ledger:
         if self._ledger is None:

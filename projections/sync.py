@@ -18,7 +18,7 @@ from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerEvent
 from ledger.domain.grant import Grant
 from ledger.persistence.reads import Row
-from projections.engine import VIEWS, Positioned, Projector, ViewSpec
+from projections.engine import VIEWS, Positioned, Projector, ViewSpec, sharing
 from projections.store import StaleViewError, ViewStore
 
 BATCH = 5000
@@ -105,9 +105,11 @@ def run_batches(
     (with `defer`, their agreements' rows still to be flushed)."""
     source = LedgerSource(ledger)
     projectors = [Projector(spec, source, start) for spec in specs]
+    order = sharing(projectors)
     position = start
     for batch in batches(ledger, start, stop, size):
-        changes = [p.batch(batch, defer=defer) for p in projectors]
+        made = {id(p): p.batch(batch, defer=defer) for p in order}
+        changes = [made[id(p)] for p in projectors]
         stop_at = batch[-1].position
         with store.transaction() as curs:
             for spec, key, change in zip(specs, keys, changes, strict=True):

@@ -15,10 +15,10 @@ import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, PersistenceError, RecordConflictError, Transcoder
@@ -108,8 +108,22 @@ class Attempt:
     expect: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Batch:
+    """Commands applied one after the other to aggregates held in memory, saved together at the
+    end in one transaction (`LedgerCore.batch` … `save_batch`): all or nothing. `marker` is the
+    correlation id of every event of the batch, by which a re-run finds it was recorded."""
+
+    marker: str
+    aggregates: dict[str, LedgerAggregate] = field(default_factory=dict)
+    resolved: dict[str | None, Who] = field(default_factory=dict)
+    expect: dict[str, int] = field(default_factory=dict)
+    recorded_before: int | None = None  # the position of an event of an earlier run of this batch
+
+
 class LedgerCore(Application[str]):
     name = APP_NAME
+    batch: Batch | None = None
 
     def __init__(self, db: Database, login: str | None = None) -> None:
         self.db = db
@@ -212,6 +226,8 @@ class LedgerCore(Application[str]):
     # --- the write path -----------------------------------------------------------------------
     def create(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
         """Save new aggregates (and changes to others) in one transaction."""
+        if self.batch is not None:
+            return self._keep(aggregate, *others)
         try:
             recordings = self._save(aggregate, *others)
         except RecordConflictError:
@@ -225,6 +241,8 @@ class LedgerCore(Application[str]):
     def change(self, cls: type[A], stream_id: str, meta: Meta, command: Callable[[A], T]) -> tuple[T, Receipt]:
         """Load (the aggregate and the recording principal's registry stream in one read), run
         the command, save; on a concurrent write, reload and run it again."""
+        if self.batch is not None:
+            return self._change_in_batch(cls, stream_id, meta, command)
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not crypto)
@@ -241,6 +259,77 @@ class LedgerCore(Application[str]):
             position = recordings[-1].notification.id if recordings else self.reads.head()
             return result, Receipt(stream_id, position, len(recordings), result if isinstance(result, str) else None)
         raise ConcurrentWriteError(stream_id, MAX_ATTEMPTS)
+
+    # --- batches: many commands, one transaction -------------------------------------------------
+    @contextlib.contextmanager
+    def batched(self, marker: str) -> Iterator[Batch]:
+        """Commands inside are applied in memory, in order, each checked by the rules as if it
+        were run alone (it sees what the earlier ones did); `save_batch` records them."""
+        self.batch = Batch(marker)
+        try:
+            yield self.batch
+        finally:
+            self.batch = None
+            self.attempt = Attempt()
+
+    def save_batch(self) -> list[int]:
+        """Every event of the batch in one transaction (with the check that the recording
+        principals' registry streams did not change); their positions."""
+        batch = self.batch
+        assert batch is not None
+        self.attempt = Attempt(expect=dict(batch.expect))
+        pending = [a for a in batch.aggregates.values() if a.pending_events]
+        if not pending:
+            return []
+        try:
+            recordings = self._save(*pending)
+        except RecordConflictError:
+            raise ConflictError("another writer changed a stream of this batch while it was checked",
+                                "nothing was written; run the batch again") from None
+        return [r.notification.id for r in recordings]
+
+    def _change_in_batch(self, cls: type[A], stream_id: str, meta: Meta,
+                         command: Callable[[A], T]) -> tuple[T, Receipt]:
+        batch = self.batch
+        assert batch is not None
+        self.attempt = Attempt(resolved=batch.resolved, expect=batch.expect)
+        aggregate = batch.aggregates.get(stream_id)
+        if aggregate is None:
+            self.prefetch([stream_id, *self._registry_streams(meta)])
+            rows = self.attempt.rows[stream_id]
+            self._note_marker(rows)
+            aggregate = self._loaded(cls, stream_id, rows)
+            batch.aggregates[stream_id] = aggregate
+        if batch.recorded_before is not None:  # an earlier run recorded this batch: run nothing more
+            return cast(T, None), Receipt(stream_id, 0, 0)
+        if not isinstance(aggregate, cls):
+            raise _not_found(cls, stream_id)
+        before = len(aggregate.pending_events)
+        result = command(aggregate)
+        events = len(aggregate.pending_events) - before
+        return result, Receipt(stream_id, 0, events, result if isinstance(result, str) else None)
+
+    def _keep(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
+        batch = self.batch
+        assert batch is not None
+        for one in (aggregate, *others):
+            held = batch.aggregates.get(one.id)
+            new = one.version == len(one.pending_events)
+            if (held is not None and held is not one) or (held is None and new and self.exists(one.id)):
+                self._note_marker(self.reads.streams([one.id]))
+                if batch.recorded_before is not None:  # created by an earlier run of this batch
+                    return Receipt(aggregate.id, 0, 0)
+                raise AlreadyExistsError(f"{one.id} already exists in this ledger", f"see it with 'aqb trail {one.id}'")
+            batch.aggregates[one.id] = one
+        return Receipt(aggregate.id, 0, len(aggregate.pending_events))
+
+    def _note_marker(self, rows: Sequence[Row]) -> None:
+        """Remember whether a stream read for the batch holds an event of an earlier run of it."""
+        batch = self.batch
+        if batch is None or batch.recorded_before is not None:
+            return
+        needle = f'"correlation_id":"{batch.marker}"'.encode()
+        batch.recorded_before = next((r.id for r in rows if needle in r.state), None)
 
     def _save(self, *aggregates: LedgerAggregate) -> Any:
         try:
