@@ -4,6 +4,7 @@ no batch size that hangs — on PostgreSQL (the login records) and SQLite (the a
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +87,14 @@ def test_a_bad_line_is_named_and_nothing_of_the_batch_is_recorded(run: Run, db_u
 
 
 def test_a_line_is_checked_by_the_commands_own_options(run: Run, db_url: str, tmp_path: Path) -> None:
+    before = head(db_url)
     for line, message in (({**LINES[0], "amount": "zwölf"}, "line 2: invalid amount 'zwölf'"),
                           ({**LINES[0], "colour": "blue"}, "line 2: 'project' has no option 'colour'"),
                           ({"command": "payout"}, "line 2: unknown command 'payout'")):
         result = run("record", "batch", str(journal(tmp_path, [LINES[0], line])))
         assert result.exit_code == 4, result.stderr
         assert message in result.stderr
-    assert head(db_url) == head(db_url)
+    assert head(db_url) == before
 
 
 def test_the_same_batch_run_again_records_nothing(run: Run, db_url: str, tmp_path: Path) -> None:
@@ -125,11 +127,11 @@ def test_a_large_batch_is_recorded_in_bounded_statements(run: Run, db_url: str, 
 
 def test_one_insert_of_many_megabytes_does_not_hang(pg_server_url: str) -> None:
     """The save that stalled in the pipeline (about 11,000 events): now sent in bounded statements."""
-    url = f"{pg_server_url}{'&' if '?' in pg_server_url else '?'}schema=t_bigsave"
-    db = database_from_url(url)
-    with psycopg.connect(pg_server_url.split("?")[0], autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS t_bigsave CASCADE")
-        conn.execute("CREATE SCHEMA t_bigsave")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    db = database_from_url(f"{pg_server_url}{'&' if '?' in pg_server_url else '?'}schema={schema}")
+    admin = pg_server_url.split("?", maxsplit=1)[0]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {0}").format(sql.Identifier(schema)))
         migrations.MIGRATIONS[0].postgres(db, conn, None)  # type: ignore[arg-type]
     store = datastore(db)
     try:
@@ -138,5 +140,5 @@ def test_one_insert_of_many_megabytes_does_not_hang(pg_server_url: str) -> None:
         assert ids is not None and len(ids) == 20_000 and ids == sorted(ids)
     finally:
         store.close()
-        with psycopg.connect(pg_server_url.split("?")[0], autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {0} CASCADE").format(sql.Identifier("t_bigsave")))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {0} CASCADE").format(sql.Identifier(schema)))
