@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import itertools
 import os
 import pstats
 import statistics
@@ -114,7 +113,7 @@ def agreement_case(ledger: Ledger, year: int, ags: str) -> Iterator[Receipt]:
     """One agreement and its grant, one command (one event, one transaction) per step."""
     aid, file_number = f"AQB-{year}-{ags}", f"RPKS 57-{year}-{ags}"
     party = Meta(cast.party_login(ags), reason="Meldung des Trägers")
-    day = date(2024, 3, 1)
+    day = date(year, 3, 1)
     yield ledger.create_agreement(
         MINISTRY, aid, [("AQB", Decimal("1185000.00"))],
         measures=[("AV", "Ausbildungsvorbereitung", ["Projekt A"]), ("QUAL", "Qualifizierung", ["Projekt B"])],
@@ -135,7 +134,7 @@ def agreement_case(ledger: Ledger, year: int, ags: str) -> Iterator[Receipt]:
     yield ledger.issue_notice(RP, file_number, day, Decimal("1185000.00"), date(year, 1, 1), date(year, 12, 31),
                               cash_schedule=[(year, Decimal("1185000.00"))], conditions=["ANBest-P"])
     for month in (4, 7, 10):
-        yield ledger.disburse(RP, file_number, date(2024, month, 1), Decimal("300000.00"))
+        yield ledger.disburse(RP, file_number, date(year, month, 1), Decimal("300000.00"))
     yield ledger.submit_proof(party, file_number, "interim", day, Decimal("0.00"), Decimal("900000.00"),
                               [("AV", Decimal("180000.00"))])
     yield ledger.review_proof(RP, file_number, "interim", "accepted", purpose_achieved=True)
@@ -145,7 +144,7 @@ class Workload:
     """Commands interleaved over LIVE_CASES agreements; a finished one is replaced by a new one."""
 
     def __init__(self, ledger: Ledger) -> None:
-        ids = ((year, ags) for year in itertools.count(2000) for ags in sorted(reference.parties()))
+        ids = ((year, ags) for year in range(2000, date.today().year) for ags in sorted(reference.parties()))
         self.new_case: Callable[[], Iterator[Receipt]] = lambda: agreement_case(ledger, *next(ids))
         self.cases = [self.new_case() for _ in range(LIVE_CASES)]
         self.turn = 0

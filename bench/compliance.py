@@ -21,29 +21,28 @@ import time
 import uuid
 from datetime import date
 
-import psycopg
-
-from bench.rebuild import SERVER, new_pair, one_round
+from bench import cast, statewide
+from bench.rebuild import SERVER
 from ledger import reference
-from ledger.application import Ledger, migrate, open_ledger
-from ledger.persistence.config import database_from_url
+from ledger.application import Ledger, open_ledger
+from ledger.domain.clocks import Clock
 
 YEAR = 2024
 ON = date(2025, 4, 1)
 
 
 def generate(ledger: Ledger, rounds: int) -> int:
-    pairs = [new_pair(YEAR, ags) for ags in sorted(reference.parties())]
-    for a, g in pairs:  # one save per party: a single multi-megabyte save stalls (see bench/README.md)
+    env = statewide.Envelopes(ledger)
+    for ags in sorted(reference.parties()):
+        a, g = statewide.new_pair(env, YEAR, ags)
         for i in range(rounds):
-            one_round(a, g, i)
+            statewide.one_round(env, a, g, i)
         ledger.save(a, g)
     return ledger.reads.head()
 
 
 def floor_seconds(ledger: Ledger) -> float:
-    ids = list(ledger.stream_ids_with_prefix(f"AQB-{YEAR}-"))
-    ids += [f"RPKS-57-{YEAR}-{ags}" for ags in reference.parties()]
+    ids = [s for a in ledger.compliance_ids(YEAR) for s in ledger.trail_ids(a)]
     started = time.perf_counter()
     ledger.reads.streams(ids)
     return time.perf_counter() - started
@@ -51,7 +50,7 @@ def floor_seconds(ledger: Ledger) -> float:
 
 def report_seconds(ledger: Ledger) -> float:
     started = time.perf_counter()
-    reports = ledger.compliance_year(YEAR, ON, four_eyes=True)
+    reports = ledger.compliance_year(YEAR, Clock(on=ON), four_eyes=True)
     assert len(reports) == 26
     return time.perf_counter() - started
 
@@ -61,12 +60,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="rounds of in-year events per party")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    url = f"{SERVER}{'&' if '?' in SERVER else '?'}schema={schema}"
-    migrate(database_from_url(url))
+    url = f"{SERVER}{'&' if '?' in SERVER else '?'}schema=bench_{uuid.uuid4().hex[:8]}"
+    writer = cast.ledger_for(url)
     ledger = open_ledger(url)
     try:
-        events = generate(ledger, args.rounds)
+        events = generate(writer, args.rounds)
         floor = statistics.median(floor_seconds(ledger) for _ in range(args.runs))
         report = statistics.median(report_seconds(ledger) for _ in range(args.runs))
         print(f"statewide year {YEAR}: 26 parties, {events:,} events")
@@ -74,9 +72,9 @@ def main() -> None:
         print(f"compliance report (26 checklists × 9 obligations): {report * 1000:,.0f} ms "
               f"= {report / floor:.1f} × the floor (target: within a second or two)")
     finally:
+        writer.close()
         ledger.close()
-        with psycopg.connect(SERVER.split("?")[0], autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        cast.drop(url)
 
 
 if __name__ == "__main__":

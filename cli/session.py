@@ -42,6 +42,7 @@ class Session:
     locale_given: str | None = None  # --locale, else AQB_LOCALE decides
     output: Path | None = None  # --output FILE
     force: bool = False  # --force: replace FILE
+    batch: bool = False  # the commands run as lines of a batch (each reports nothing itself)
 
     @property
     def locale(self) -> Locale:
@@ -86,7 +87,7 @@ class Session:
         from ledger.integrity.probe import probe  # noqa: PLC0415 (only commands that opened a ledger)
 
         ledger = self._ledger
-        found = probe(ledger.db, sorted(ledger.reads.seen), ledger.reads.head())
+        found = probe(ledger.db, ledger.reads.seen, ledger.reads.head())
         if found.breaks:
             more = f" (and {len(found.breaks) - 1} more)" if len(found.breaks) > 1 else ""
             raise IntegrityBreakError(f"the ledger is not intact: {found.breaks[0]}{more}; the figures above "

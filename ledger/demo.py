@@ -25,7 +25,6 @@ from ledger.app.principals import MandateSpec
 from ledger.application import Ledger, open_ledger
 from ledger.domain.errors import RuleViolationError
 from ledger.domain.values import DocumentRef
-from ledger.importer.read import read_source, seed_document_path
 from ledger.integrity import roles
 from ledger.persistence import postgres
 from ledger.persistence.config import Database
@@ -136,7 +135,7 @@ def play_year(team: Team, *, judge: bool = True) -> str:
     """Import the real agreement from the copy shipped in the package, then record its year (with
     the §6 judgement and a late correction unless `judge` is false)."""
     team.ledger(MINISTRY).import_documents(team.meta(MINISTRY, "2024-07-10", "Zielvereinbarung 2024 eingegangen"),
-                                           [read_source(seed_document_path())])
+                                           [_seed_document()])
     _budget_and_application(team)
     _deviations_and_meeting(team)
     _payments_and_publication(team)
@@ -203,7 +202,7 @@ def _payments_and_publication(team: Team) -> None:
                                      ("2024-11-04", 150_000, "3/2024")):
         rp.disburse(say(RP_KASSEL, value_date, f"Mittelabruf {call}", f"Auszahlungsanordnung {call}"),
                     GRANT, date.fromisoformat(value_date), eur(amount))
-    published = read_source(seed_document_path())  # the portal's file is the signed document
+    published = _seed_document()  # the portal's file is the signed document
     ministry.publish(say(MINISTRY, "2024-08-15", "Veröffentlichung nach § 7"), AGREEMENT,
                      "https://arbeitswelt.hessen.de/zielvereinbarungen/2024/lahn-dill-kreis.pdf",
                      date(2024, 8, 15), published.sha256)
@@ -230,3 +229,10 @@ def _judgement_and_late_correction(team: Team) -> None:
         say(MINISTRY, "2025-03-12", "Teilnehmerzahl laut Trägerbericht vom 10.03.2025 war 12, nicht 11",
             "Trägerbericht Jump in vom 10.03.2025"), AGREEMENT, reported, [("actual", "11", "12")],
         "Referatsleitung II 3")
+
+
+def _seed_document() -> Any:
+    """The AQB template agreement shipped with the importer (its PDF reader loaded only here)."""
+    from ledger.importer.read import read_source, seed_document_path  # noqa: PLC0415
+
+    return read_source(seed_document_path())

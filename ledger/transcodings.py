@@ -13,14 +13,17 @@ from datetime import date
 from enum import Enum
 from typing import Any, cast
 
+import orjson
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
     Mapper,
+    MapperDeserialisationError,
     StoredEvent,
     Transcoding,
 )
+from eventsourcing.utils import resolve_topic
 
 from ledger.domain import values
 
@@ -122,7 +125,38 @@ def register_all(transcoder: JSONTranscoder) -> None:
 
 
 class FastJSONTranscoder(JSONTranscoder):
-    """The library's transcoder with a leaner hook for tagged objects (called for every dict)."""
+    """The library's transcoder with a leaner hook for tagged objects (called for every dict),
+    reading JSON with orjson (about twice as fast as the standard module with a hook). Encoding
+    stays the library's (orjson would write enums and dates untagged). Text orjson refuses
+    (NaN, integers beyond 64 bits) is read by the standard module as before."""
+
+    def decode(self, data: bytes) -> Any:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return super().decode(data)
+        return self._item(parsed) if type(parsed) is dict or type(parsed) is list else parsed
+
+    def _inner(self, value: Any) -> Any:
+        """A dict's or list's members decoded (tagged objects bottom-up, as the standard
+        decoder's object hook does), in place."""
+        if type(value) is list:
+            return [self._item(item) if type(item) is dict or type(item) is list else item for item in value]
+        for key, item in value.items():
+            if type(item) is dict or type(item) is list:
+                value[key] = self._item(item)
+        return value
+
+    def _item(self, item: Any) -> Any:
+        if type(item) is dict and len(item) == 2 and "_type_" in item and "_data_" in item:
+            transcoding = self.names.get(item["_type_"])
+            if transcoding is None:
+                return super()._decode_obj(item)  # the library's error for an unknown type
+            data = item["_data_"]
+            if type(data) is dict or type(data) is list:
+                data = self._inner(data)
+            return transcoding.decode(data)
+        return self._inner(item)
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:
@@ -143,12 +177,32 @@ def new_transcoder() -> JSONTranscoder:
 
 
 class TupleMapper(Mapper[str]):
-    """The library's mapper, with lists at the top level of an event read back as tuples."""
+    """The library's mapper, with lists at the top level of an event read back as tuples, and a
+    shorter way from a stored event to a domain event (the library's steps, without cipher or
+    compressor, which the ledger uses neither of)."""
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        state = vars(event)
+        if self.cipher or self.compressor:
+            event = super().to_domain_event(stored_event)
+            state = vars(event)
+        else:
+            cls = resolve_topic(stored_event.topic)
+            try:
+                state = self.transcoder.decode(stored_event.state)
+            except Exception as exc:
+                raise MapperDeserialisationError(
+                    f"Failed to deserialise state of stored event with topic '{stored_event.topic}', originator_id "
+                    f"'{stored_event.originator_id}' and originator_version {stored_event.originator_version}: {exc}"
+                ) from exc
+            state["originator_id"] = stored_event.originator_id
+            state["originator_version"] = stored_event.originator_version
+            version, wanted = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+            while version < wanted:
+                getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+                version += 1
+            event = object.__new__(cls)
+            object.__setattr__(event, "__dict__", state)
         for key, value in state.items():
-            if isinstance(value, list):
+            if type(value) is list:
                 state[key] = as_tuples(value)
         return event

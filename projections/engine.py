@@ -73,6 +73,14 @@ class Projector:
         self.rendered: dict[str, dict[str, dict[Row, Row]]] = {}  # agreement -> table -> key -> row
         self.tables = {t.name: t for t in spec.tables}
         self.dirty: set[str] = set()
+        self.advances = True  # False: another projector folds the events into the shared aggregates
+
+    def share(self, leader: Projector) -> None:
+        """Use the leader's folds (aggregates and grant links) instead of folding the same events
+        again: the leader must see each batch first."""
+        self.links = leader._links()
+        if self.spec.render is not None and leader.spec.render is not None:
+            self.aggregates, self.advances = leader.aggregates, False
 
     def batch(self, events: Iterable[Positioned], *, defer: bool = False) -> Changes:
         """The changes of these events; with `defer`, agreements' rows wait for `flush` (a
@@ -99,9 +107,9 @@ class Projector:
     def feed(self, position: int, event: LedgerEvent) -> str | None:
         """Advance the aggregate of the event's stream; return the agreement it concerns."""
         links = self._links()
-        if isinstance(event, Grant.ApplicationSubmitted):
+        if self.advances and isinstance(event, Grant.ApplicationSubmitted):
             links[event.originator_id] = event.agreement_id
-        if self.spec.render is not None and isinstance(event, Agreement.Event | Grant.Event):
+        if self.advances and self.spec.render is not None and isinstance(event, Agreement.Event | Grant.Event):
             self._advance(position, event)
         self.position = position
         if isinstance(event, Agreement.Event):
@@ -160,3 +168,16 @@ class Projector:
             if aggregate is not None:
                 self.aggregates[stream_id] = aggregate
         return aggregate
+
+
+def sharing(projectors: Sequence[Projector]) -> list[Projector]:
+    """The projectors in the order to feed them, the first that renders leading: the others share
+    its folds, so that every event is folded once for all views."""
+    leaders = [p for p in projectors if p.spec.render is not None]
+    if not leaders:
+        return list(projectors)
+    leader = leaders[0]
+    for other in projectors:
+        if other is not leader:
+            other.share(leader)
+    return [leader, *(p for p in projectors if p is not leader)]

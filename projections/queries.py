@@ -51,8 +51,7 @@ def status_now(ledger: LedgerCore, agreement_id: str) -> Status:
 
 
 def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Status:
-    ledger.agreement(agreement_id)  # refuses unknown ids with the usual error
-    shot = snapshot(ledger, agreement_id, clock)
+    shot = snapshot(ledger, agreement_id, clock)  # one read of the trail; an unknown id is refused as such
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
     return Status(agreement_id, tables, shot.position, ledger.reads.head(), shot.basis)
 

@@ -31,7 +31,7 @@ class Snapshot:
 
 
 def state(ledger: LedgerCore, agreement_id: str, clock: Clock) -> State:
-    return state_under(ledger.entries(ledger.trail_ids(agreement_id)), agreement_id, clock)
+    return state_under(ledger.agreement_trail(agreement_id), agreement_id, clock)
 
 
 def snapshot(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Snapshot:

@@ -18,7 +18,7 @@ from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerEvent
 from ledger.domain.grant import Grant
 from ledger.persistence.reads import Row
-from projections.engine import VIEWS, Positioned, Projector, ViewSpec
+from projections.engine import VIEWS, Positioned, Projector, ViewSpec, sharing
 from projections.store import StaleViewError, ViewStore
 
 BATCH = 5000
@@ -52,7 +52,7 @@ class LedgerSource:
 def batches(ledger: LedgerCore, start: int, stop: int, size: int = BATCH) -> Iterator[list[Positioned]]:
     """Events after `start` up to `stop`, read through the checked decoder, in lists of `size`."""
     for page in prefetched_pages(ledger, start, stop, size):
-        yield [ledger.decoder.entry(row) for row in page]
+        yield ledger.decoder.entries(page)
 
 
 def prefetched_pages(ledger: LedgerCore, start: int, stop: int, size: int) -> Iterator[Sequence[Row]]:
@@ -105,9 +105,11 @@ def run_batches(
     (with `defer`, their agreements' rows still to be flushed)."""
     source = LedgerSource(ledger)
     projectors = [Projector(spec, source, start) for spec in specs]
+    order = sharing(projectors)
     position = start
     for batch in batches(ledger, start, stop, size):
-        changes = [p.batch(batch, defer=defer) for p in projectors]
+        made = {id(p): p.batch(batch, defer=defer) for p in order}
+        changes = [made[id(p)] for p in projectors]
         stop_at = batch[-1].position
         with store.transaction() as curs:
             for spec, key, change in zip(specs, keys, changes, strict=True):

@@ -36,8 +36,7 @@ def decisions(agreement_id: str, by: str) -> None:
     """
     s = session()
     ledger, agreement_id = s.ledger(), agreement_id.strip()
-    agreement, lateness = ledger.agreement(agreement_id), Lateness.configured()
-    entries = ledger.entries([agreement_id])
+    (agreement, entries), lateness = ledger.agreement_with_entries(agreement_id), Lateness.configured()
     rows = [asdict(r) for r in decision_rows(agreement, entries, lateness, by=by)]
     caption = (f"order: by effective dates; order_as_recorded: by ledger positions; late: recorded more than "
                f"{lateness.days} days after the effective date")

@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from cli.batch import MARKER, batch_id, command_of, parse, read_lines, run_line
 from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256, whole
+from cli.progress import progress_bar
 from cli.render import emit_receipt
 from cli.session import receipt_option, session
 from ledger.application import Receipt
@@ -27,15 +29,101 @@ def _meta(reason: str | None, effective: date | None, document: str | None, docu
 
 
 def _done(what: str, receipt: Receipt) -> None:
+    if session().batch:
+        return  # a line of a batch: the batch reports once, after it was saved
     item = f" {receipt.item_id}" if receipt.item_id else ""
     emit_receipt(session().fmt, f"Recorded {what}{item} on {receipt.stream_id} at position {receipt.position}.",
                  stream=receipt.stream_id, id=receipt.item_id, position=receipt.position, event=what)
 
 
-@click.group()
-def record() -> None:
+BATCH_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+BATCH_ID_HELP = "The batch's id (default: the SHA-256 of the file): a batch is recorded once."
+
+
+@click.group(invoke_without_command=True)
+@click.option("--batch", "batch_file", type=BATCH_FILE, metavar="FILE",
+              help="Record a journal of commands, one per line, all or nothing (see 'aqb record batch').")
+@click.option("--batch-id", help=BATCH_ID_HELP)
+@click.pass_context
+def record(ctx: click.Context, batch_file: Path | None, batch_id: str | None) -> None:
     """Record an event on an agreement: allocation, project, reallocation, deviation, decision,
-    signature, meeting, publication, activity, participation or correction."""
+    signature, meeting, publication, activity, participation or correction; or, with --batch,
+    a whole journal of them.
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 record deviation AQB-2024-06532 --kind underspend \
+          --cause "Träger-Personalwechsel" --effective 2024-11-04
+      aqb --actor j.weber@06532 record --batch journal-2024-09.jsonl
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if batch_file is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    record_batch(batch_file, batch_id)
+
+
+@record.command("batch")
+@click.argument("file", type=BATCH_FILE)
+@click.option("--batch-id", help=BATCH_ID_HELP)
+@receipt_option
+def batch_command(file: Path, batch_id: str | None) -> None:
+    """Record a journal of commands, one per line, in one transaction: all or nothing. A line is
+    a JSON object (JSON lines) or a CSV row under a header; `command` names a command of 'aqb
+    record' or 'aqb grant' (as 'grant payment'), the other keys its arguments and options by name
+    (`agreement`, `from`, `kind`, …; a list for a repeated option, true for a flag; `actor` for who
+    records the line). Each line is checked exactly like the single command, after the lines
+    before it; an error names its line and nothing is recorded. Running the same batch again
+    records nothing (its id is the correlation id of its events). Lines such as:
+
+    \b
+      {"command": "deviation", "agreement": "AQB-2024-06532", "kind": "underspend", "cause": "Personal",
+       "effective": "2024-11-04"}
+      {"command": "grant payment", "file_number": "RPKS-57-AQB-2024-017", "date": "2025-03-03",
+       "amount": "30000", "reason": "Abruf März", "actor": "k.becker@RPKS"}
+
+    \b
+    Example:
+      aqb --actor j.weber@06532 record batch journal-2024-09.jsonl
+      aqb --actor k.becker@RPKS record batch payments.csv --batch-id RPKS-2025-03
+    """
+    record_batch(file, batch_id)
+
+
+def record_batch(path: Path, given_id: str | None) -> None:
+    s = session()
+    lines = read_lines(path)
+    marker = MARKER + batch_id(path, given_id)
+    ledger = s.ledger()
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
+    groups = [record, root]
+    actor, s.batch = s.actor, True
+    try:
+        with ledger.batched(marker) as batch, progress_bar(f"checking {path.name}", len(lines)) as advance:
+            for done, line in enumerate(lines, start=1):
+                s.actor = str(line.fields["actor"]) if line.fields.get("actor") else actor
+                command, argv = command_of(groups, line)
+                run_line(command, parse(command, argv, line, click.get_current_context()), line, marker)
+                if batch.recorded_before is not None:
+                    break
+                advance(done)
+            positions = [] if batch.recorded_before is not None else ledger.save_batch()
+    finally:
+        s.actor, s.batch = actor, False
+    _batch_done(s.fmt, path, marker, len(lines), positions, batch.recorded_before)
+
+
+def _batch_done(fmt: str, path: Path, marker: str, lines: int, positions: list[int], before: int | None) -> None:
+    if before is not None:
+        emit_receipt(fmt, f"Batch {marker} was recorded before (its events stand from position {before}): "
+                          "nothing recorded.", batch=marker, recorded=0, position=before)
+        return
+    span = f"positions {positions[0]}–{positions[-1]}" if positions else "no positions"
+    last = positions[-1] if positions else None
+    emit_receipt(fmt, f"Recorded {len(positions)} events from {lines} lines of {path.name} as batch {marker} "
+                      f"({span}).", batch=marker, recorded=len(positions), position=last)
 
 
 @record.command()

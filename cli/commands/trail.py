@@ -61,7 +61,7 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
     s = session()
     ledger = s.ledger()
     lateness = Lateness.configured()
-    entries = [e for e in ledger.entries(ledger.trail_ids(stream_id))
+    entries = [e for e in ledger.trail(stream_id)
                if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))
                and (not only_late or lateness.late(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"

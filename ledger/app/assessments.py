@@ -52,8 +52,7 @@ class AssessmentCommands(LedgerCore):
         agreement's trail when the caller has already read it."""
         stream = agreement_id.strip()
         if trail is None:
-            self.agreement(stream)  # an unknown agreement is named as such
-            trail = self.entries(self.trail_ids(stream))
+            trail = self.agreement_trail(stream)  # an unknown agreement is named as such
         found = state_under(trail, stream, Clock(at=position))
         if found.agreement is None:
             raise EvidenceBeyondHeadError(f"{stream} was not yet recorded at position {position}",

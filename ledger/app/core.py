@@ -15,10 +15,10 @@ import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, PersistenceError, RecordConflictError, Transcoder
@@ -108,8 +108,22 @@ class Attempt:
     expect: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Batch:
+    """Commands applied one after the other to aggregates held in memory, saved together at the
+    end in one transaction (`LedgerCore.batch` … `save_batch`): all or nothing. `marker` is the
+    correlation id of every event of the batch, by which a re-run finds it was recorded."""
+
+    marker: str
+    aggregates: dict[str, LedgerAggregate] = field(default_factory=dict)
+    resolved: dict[str | None, Who] = field(default_factory=dict)
+    expect: dict[str, int] = field(default_factory=dict)
+    recorded_before: int | None = None  # the position of an event of an earlier run of this batch
+
+
 class LedgerCore(Application[str]):
     name = APP_NAME
+    batch: Batch | None = None
 
     def __init__(self, db: Database, login: str | None = None) -> None:
         self.db = db
@@ -212,6 +226,8 @@ class LedgerCore(Application[str]):
     # --- the write path -----------------------------------------------------------------------
     def create(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
         """Save new aggregates (and changes to others) in one transaction."""
+        if self.batch is not None:
+            return self._keep(aggregate, *others)
         try:
             recordings = self._save(aggregate, *others)
         except RecordConflictError:
@@ -225,6 +241,8 @@ class LedgerCore(Application[str]):
     def change(self, cls: type[A], stream_id: str, meta: Meta, command: Callable[[A], T]) -> tuple[T, Receipt]:
         """Load (the aggregate and the recording principal's registry stream in one read), run
         the command, save; on a concurrent write, reload and run it again."""
+        if self.batch is not None:
+            return self._change_in_batch(cls, stream_id, meta, command)
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not crypto)
@@ -242,6 +260,77 @@ class LedgerCore(Application[str]):
             return result, Receipt(stream_id, position, len(recordings), result if isinstance(result, str) else None)
         raise ConcurrentWriteError(stream_id, MAX_ATTEMPTS)
 
+    # --- batches: many commands, one transaction -------------------------------------------------
+    @contextlib.contextmanager
+    def batched(self, marker: str) -> Iterator[Batch]:
+        """Commands inside are applied in memory, in order, each checked by the rules as if it
+        were run alone (it sees what the earlier ones did); `save_batch` records them."""
+        self.batch = Batch(marker)
+        try:
+            yield self.batch
+        finally:
+            self.batch = None
+            self.attempt = Attempt()
+
+    def save_batch(self) -> list[int]:
+        """Every event of the batch in one transaction (with the check that the recording
+        principals' registry streams did not change); their positions."""
+        batch = self.batch
+        assert batch is not None
+        self.attempt = Attempt(expect=dict(batch.expect))
+        pending = [a for a in batch.aggregates.values() if a.pending_events]
+        if not pending:
+            return []
+        try:
+            recordings = self._save(*pending)
+        except RecordConflictError:
+            raise ConflictError("another writer changed a stream of this batch while it was checked",
+                                "nothing was written; run the batch again") from None
+        return [r.notification.id for r in recordings]
+
+    def _change_in_batch(self, cls: type[A], stream_id: str, meta: Meta,
+                         command: Callable[[A], T]) -> tuple[T, Receipt]:
+        batch = self.batch
+        assert batch is not None
+        self.attempt = Attempt(resolved=batch.resolved, expect=batch.expect)
+        aggregate = batch.aggregates.get(stream_id)
+        if aggregate is None:
+            self.prefetch([stream_id, *self._registry_streams(meta)])
+            rows = self.attempt.rows[stream_id]
+            self._note_marker(rows)
+            aggregate = self._loaded(cls, stream_id, rows)
+            batch.aggregates[stream_id] = aggregate
+        if batch.recorded_before is not None:  # an earlier run recorded this batch: run nothing more
+            return cast(T, None), Receipt(stream_id, 0, 0)
+        if not isinstance(aggregate, cls):
+            raise _not_found(cls, stream_id)
+        before = len(aggregate.pending_events)
+        result = command(aggregate)
+        events = len(aggregate.pending_events) - before
+        return result, Receipt(stream_id, 0, events, result if isinstance(result, str) else None)
+
+    def _keep(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
+        batch = self.batch
+        assert batch is not None
+        for one in (aggregate, *others):
+            held = batch.aggregates.get(one.id)
+            new = one.version == len(one.pending_events)
+            if (held is not None and held is not one) or (held is None and new and self.exists(one.id)):
+                self._note_marker(self.reads.streams([one.id]))
+                if batch.recorded_before is not None:  # created by an earlier run of this batch
+                    return Receipt(aggregate.id, 0, 0)
+                raise AlreadyExistsError(f"{one.id} already exists in this ledger", f"see it with 'aqb trail {one.id}'")
+            batch.aggregates[one.id] = one
+        return Receipt(aggregate.id, 0, len(aggregate.pending_events))
+
+    def _note_marker(self, rows: Sequence[Row]) -> None:
+        """Remember whether a stream read for the batch holds an event of an earlier run of it."""
+        batch = self.batch
+        if batch is None or batch.recorded_before is not None:
+            return
+        needle = f'"correlation_id":"{batch.marker}"'.encode()
+        batch.recorded_before = next((r.id for r in rows if needle in r.state), None)
+
     def _save(self, *aggregates: LedgerAggregate) -> Any:
         try:
             return self.save(*aggregates, expect=dict(self.attempt.expect))
@@ -256,11 +345,15 @@ class LedgerCore(Application[str]):
     # --- reads --------------------------------------------------------------------------------
     def replay(self, rows: Sequence[Row]) -> LedgerAggregate | None:
         """An aggregate from its stored rows (each read through the checked decoder)."""
+        return self.fold(self.decoder.entries(rows))
+
+    def fold(self, entries: Sequence[Entry]) -> LedgerAggregate | None:
+        """An aggregate from the decoded entries of its stream, whose versions must follow on."""
         aggregate: Any = None
-        for row in rows:
-            event = self.decoder.event(row)
-            if row.originator_version != (aggregate.version + 1 if aggregate is not None else 1):
-                raise BrokenStreamError(row.originator_id, row.id, row.originator_version,
+        for entry in entries:
+            event = entry.event
+            if event.originator_version != (aggregate.version + 1 if aggregate is not None else 1):
+                raise BrokenStreamError(event.originator_id, entry.position, event.originator_version,
                                         aggregate.version if aggregate is not None else 0)
             aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, LedgerAggregate) else None
@@ -307,17 +400,13 @@ class LedgerCore(Application[str]):
         return [self.agreement(i) for i in self.stream_ids_with(Agreement.Recorded.TOPIC)]
 
     def grant_ids_of(self, agreement_id: str) -> list[str]:
-        """File numbers of the grants linked to an agreement, read from their applications."""
-        found = []
-        for row in self.reads.all(topics=[Grant.ApplicationSubmitted.TOPIC]):
-            event = self.decoder.event(row)
-            if isinstance(event, Grant.ApplicationSubmitted) and event.agreement_id == agreement_id:
-                found.append(event.originator_id)
-        return found
+        """File numbers of the grants linked to an agreement, read from their applications (one
+        lookup in the index of the links, never a read of every application)."""
+        return [grant for grant, _ in self.reads.grants_of([agreement_id])]
 
     def entries(self, stream_ids: Sequence[str]) -> list[Entry]:
         """The events of these streams with their positions and recorded times, in order."""
-        return [self.decoder.entry(r) for r in self.reads.streams(stream_ids)]
+        return self.decoder.entries(self.reads.streams(stream_ids))
 
     def entry(self, row: Row) -> Entry:
         return self.decoder.entry(row)
@@ -325,13 +414,58 @@ class LedgerCore(Application[str]):
     def trail_ids(self, stream_id: str) -> list[str]:
         """The streams an audit trail of this id covers: the stream, and for an agreement its
         grants and the documents it was imported from."""
-        stream_id = stream_id.strip()
-        if not self.exists(stream_id):
+        own = self._own_entries(stream_id.strip())
+        return [stream_id.strip(), *self._covered(own)]
+
+    def trail(self, stream_id: str) -> list[Entry]:
+        """The entries of the streams `trail_ids` names, in global order; each row read and
+        decoded once."""
+        own = self._own_entries(stream_id.strip())
+        others = self._covered(own)
+        if not others:
+            return own
+        return sorted([*own, *self.entries(others)], key=lambda e: e.position)
+
+    def agreement_trail(self, agreement_id: str) -> list[Entry]:
+        """An agreement's trail (with its grants and documents); an unknown id is refused as such."""
+        parse_agreement_id(agreement_id)
+        try:
+            entries = self.trail(agreement_id)
+        except StreamNotFoundError:
+            raise AgreementNotFoundError(agreement_id.strip()) from None
+        if not isinstance(entries[0].event, Agreement.Recorded):
+            raise AgreementNotFoundError(agreement_id.strip())
+        return entries
+
+    def agreement_with_entries(self, agreement_id: str) -> tuple[Agreement, list[Entry]]:
+        """The agreement and its own entries, from one read of its stream."""
+        parse_agreement_id(agreement_id)
+        stream = agreement_id.strip()
+        rows = self.reads.streams([stream])
+        entries = self.decoder.entries(rows)
+        aggregate = self.fold(entries)
+        if not isinstance(aggregate, Agreement):
+            raise AgreementNotFoundError(stream)
+        return aggregate, entries
+
+    def compliance_ids(self, year: int) -> list[str]:
+        """The agreements of a year that are recorded, in the order of the parties."""
+        from ledger import reference  # noqa: PLC0415 (the parties' reference data, only here)
+        from ledger.domain.agreement import agreement_id as make_id  # noqa: PLC0415
+
+        return self.reads.existing([make_id(year, ags) for ags in reference.parties()])
+
+    def _own_entries(self, stream_id: str) -> list[Entry]:
+        own = self.entries([stream_id])
+        if not own:
             raise StreamNotFoundError(stream_id)
-        ids = [stream_id]
-        entries = self.entries([stream_id])
-        ids += sorted({d for e in entries if (d := _document_stream(e.event))} - {stream_id})
-        if isinstance(entries[0].event, Agreement.Recorded):
+        return own
+
+    def _covered(self, own: Sequence[Entry]) -> list[str]:
+        """The other streams a trail covers: the documents its events came from, its grants."""
+        stream_id = own[0].event.originator_id
+        ids = sorted({d for e in own if (d := _document_stream(e.event))} - {stream_id})
+        if isinstance(own[0].event, Agreement.Recorded):
             ids += self.grant_ids_of(stream_id)
         return ids
 

@@ -4,7 +4,7 @@ signatures in one transaction, all pointing at the file by its SHA-256."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from eventsourcing.persistence import RecordConflictError
 
@@ -16,9 +16,10 @@ from ledger.domain.base import LedgerAggregate
 from ledger.domain.document import Document, document_id
 from ledger.domain.errors import AlreadyExistsError, ConflictError
 from ledger.domain.values import Budget, BudgetLine, Category, DocumentRef, Measure
-from ledger.importer.model import ParsedDocument, ParsedSignature, SourceFile
-from ledger.importer.parse import parse_document
 from ledger.importer.refusals import batch_refusal, refusal
+
+if TYPE_CHECKING:  # the parser is loaded by the commands that import (not by every command)
+    from ledger.importer.model import ParsedDocument, ParsedSignature, SourceFile
 
 __all__ = ["IMPORTER_VERSION", "ImportCommands", "ImportResult", "refusal"]
 
@@ -38,6 +39,8 @@ class ImportResult:
 
 class ImportCommands(AgreementCommands):
     def parse_sources(self, sources: list[SourceFile]) -> list[tuple[SourceFile, ParsedDocument]]:
+        from ledger.importer.parse import parse_document  # noqa: PLC0415 (only when importing)
+
         return [(source, parse_document(source.text)) for source in sources]
 
     def import_documents(

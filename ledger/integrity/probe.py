@@ -12,12 +12,13 @@ is stated by `aqb verify`, which walks the whole chain."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger.integrity import anchoring, anchors, link
-from ledger.integrity.rows import open_reader
+from ledger.integrity.rows import ChainReader, ChainRow, open_reader
 from ledger.persistence.config import Database
+from ledger.persistence.reads import Row
 
 
 @dataclass(frozen=True)
@@ -31,25 +32,49 @@ class Probe:
         return not self.breaks
 
 
-def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
+@dataclass(frozen=True)
+class Mismatch:
+    """A row read that does not match its chain link (row None: its chain row is missing)."""
+
+    position: int
+    row: ChainRow | None
+    prev: bytes  # the stored link of the row before it
+    computed: bytes | None
+
+
+def mismatches(rows: Mapping[int, tuple[ChainRow, bytes | None]], positions: Sequence[int]) -> list[Mismatch]:
+    """Each of these positions whose row is missing, or whose link does not recompute from its
+    fields and the stored link of the row before it (`ChainReader.at` gives the rows)."""
+    link_of, found = link.hasher(), []
+    for position in sorted(set(positions)):
+        at = rows.get(position)
+        if at is None:
+            found.append(Mismatch(position, None, link.GENESIS, None))
+            continue
+        row, before = at
+        prev = before or link.GENESIS
+        computed = link_of(prev, row.position, row.originator_id, row.version, row.topic, row.recorded_us or 0,
+                           row.state, row.recorded_by)
+        if computed != row.event_hash or row.prev_hash != prev:
+            found.append(Mismatch(position, row, prev, computed))
+    return found
+
+
+def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> Probe:
+    """Check the rows a command read (as it read them, with their stored chain columns; or, given
+    only positions, as they stand now) and the last anchor."""
     breaks: list[str] = []
     kept = anchoring.stored(db)
     last = max(kept, key=lambda a: a.position) if kept else None
-    wanted = [*positions, *([last.position] if last else [])]
+    given = read if isinstance(read, Mapping) else {}
+    positions = sorted(read)
     with open_reader(db) as reader:
-        rows = reader.at(wanted)
-    link_of = link.hasher()
-    for position in sorted(set(positions)):
-        found = rows.get(position)
-        if found is None:
-            breaks.append(f"position {position} was read but its chain row is missing")
-            continue
-        row, before = found
-        computed = link_of(before or link.GENESIS, row.position, row.originator_id, row.version, row.topic,
-                           row.recorded_us or 0, row.state, row.recorded_by)
-        if computed != row.event_hash or row.prev_hash != (before or link.GENESIS):
-            breaks.append(f"the row at position {position} does not match its chain link (changed after it "
-                          "was recorded)")
+        rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
+        rows.update(_as_read(given, reader))
+    for bad in mismatches(rows, positions):
+        breaks.append(f"position {bad.position} was read but its chain row is missing" if bad.row is None else
+                      f"the row at position {bad.position} does not match its chain link (changed after it "
+                      "was recorded)")
     if last is not None:
         if not anchors.signature_valid(last, None):
             breaks.append(f"the signature of the anchor at position {last.position} does not verify")
@@ -58,3 +83,17 @@ def probe(db: Database, positions: Sequence[int], head: int) -> Probe:
             breaks.append(f"the chain link at position {last.position} is not the one its anchor signed "
                           "(rows up to it were changed and re-linked)")
     return Probe(tuple(breaks), last.position if last else None, head - last.position if last else 0)
+
+
+def _as_read(given: Mapping[int, Row], reader: ChainReader) -> dict[int, tuple[ChainRow, bytes | None]]:
+    """The rows as the command read them, each with the stored link of the row before it: known
+    when that row was read too, else looked up (one query for all of them)."""
+    before = reader.links_before([p for p in given if p - 1 not in given])
+    out: dict[int, tuple[ChainRow, bytes | None]] = {}
+    for position, row in given.items():
+        previous = given.get(position - 1)
+        link_before = previous.event_hash if previous is not None else before.get(position)
+        recorded = link.epoch_us(row.recorded_at) if row.recorded_at is not None else None
+        out[position] = (ChainRow(position, row.originator_id, row.originator_version, row.topic, row.state,
+                                  recorded, row.prev_hash, row.event_hash, row.recorded_by), link_before)
+    return out

@@ -87,6 +87,38 @@ class ChainReader:
                 + f"WHERE e.rowid IN ({marks})", wanted).fetchall()
         return {int(r[0]): (chain_row(r[:9]), None if r[9] is None else bytes(r[9])) for r in found}
 
+    def links_before(self, positions: Sequence[int]) -> dict[int, bytes | None]:
+        """For each position, the stored link of the row before it (None: no row before)."""
+        wanted = sorted(set(positions))
+        if not wanted:
+            return {}
+        if self.pg:
+            query = sql.SQL("SELECT p, (SELECT b.event_hash FROM {0} b WHERE b.notification_id < p "
+                            "ORDER BY b.notification_id DESC LIMIT 1) FROM unnest(%s::bigint[]) AS p"
+                            ).format(postgres.events_table(self.db))
+            found = self.conn.execute(query, (wanted,)).fetchall()
+        else:
+            values = ",".join(["(?)"] * len(wanted))
+            found = self.conn.execute(f"WITH w(p) AS (VALUES {values}) SELECT p, (SELECT b.event_hash FROM "  # noqa: S608
+                                      "event_chain b WHERE b.position < p ORDER BY b.position DESC LIMIT 1) FROM w",
+                                      wanted).fetchall()
+        return {int(r[0]): None if r[1] is None else bytes(r[1]) for r in found}
+
+    def links(self, positions: Sequence[int]) -> dict[int, bytes]:
+        """The stored chain link of each of these positions (those that have one)."""
+        wanted = sorted(set(positions))
+        if not wanted:
+            return {}
+        if self.pg:
+            query = sql.SQL("SELECT notification_id, event_hash FROM {0} WHERE notification_id = ANY(%s) "
+                            "AND event_hash IS NOT NULL").format(postgres.events_table(self.db))
+            found = self.conn.execute(query, (wanted,)).fetchall()
+        else:
+            marks = ",".join("?" * len(wanted))
+            found = self.conn.execute(f"SELECT position, event_hash FROM event_chain WHERE position IN ({marks})",  # noqa: S608
+                                      wanted).fetchall()
+        return {int(r[0]): bytes(r[1]) for r in found}
+
     def of_streams(self, streams: Sequence[str]) -> list[ChainRow]:
         """Every row of these streams, in global order."""
         if self.pg:
@@ -186,4 +218,4 @@ def open_reader(db: Database) -> Iterator[ChainReader]:
 def links_at(db: Database, positions: list[int]) -> dict[int, bytes]:
     """The stored chain link of each of these positions (for display; `verify` recomputes them)."""
     with open_reader(db) as reader:
-        return {p: row.event_hash for p, (row, _) in reader.at(positions).items() if row.event_hash is not None}
+        return reader.links(positions)

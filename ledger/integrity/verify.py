@@ -21,7 +21,7 @@ from ledger.domain.principal import Principal
 from ledger.integrity import link
 from ledger.integrity.authorship import Authorship, Violation
 from ledger.integrity.rows import NO_START, ChainReader, ChainRow
-from ledger.persistence.decode import Decoder
+from ledger.persistence.decode import Decoder, paused_gc
 from ledger.persistence.reads import Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
@@ -87,11 +87,12 @@ def verify(reader: ChainReader, start: int = NO_START, progress: Progress | None
         _learn_registry(reader, start, decoder, report.authorship)
     link_of = link.hasher()
     for page in reader.pages(start, stop):
-        for row in page:
-            _check_row(reader, row, walk, report, link_of, strict_start=start == NO_START)
-            if links is not None:
-                links.append((row.position, walk.strict))
-            _read_event(row, decoder, report)
+        with paused_gc():
+            for row in page:
+                _check_row(reader, row, walk, report, link_of, strict_start=start == NO_START)
+                if links is not None:
+                    links.append((row.position, walk.strict))
+                _read_event(row, decoder, report)
         report.checked += len(page)
         report.head_position = page[-1].position
         if progress:

@@ -4,6 +4,9 @@ damaged JSON, missing fields, no envelope) is an integrity break of its own, nam
 from __future__ import annotations
 
 import dataclasses
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -37,6 +40,26 @@ class Decoder:
 
     def entry(self, row: Row) -> Entry:
         return Entry(row.id, self.event(row), row.recorded_at or EPOCH, row.recorded_by)
+
+    def entries(self, rows: Sequence[Row]) -> list[Entry]:
+        """Many rows at once. Decoding makes many small dicts and no reference cycles, so the
+        cyclic garbage collector, which runs after every few hundred new objects, is held off
+        meanwhile (it would otherwise take about a third of the time)."""
+        with paused_gc(len(rows) > 100):
+            return [Entry(r.id, self.event(r), r.recorded_at or EPOCH, r.recorded_by) for r in rows]
+
+
+@contextmanager
+def paused_gc(pause: bool = True) -> Iterator[None]:
+    """The cyclic garbage collector held off inside (if it was on)."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @cache

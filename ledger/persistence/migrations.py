@@ -17,7 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
 
 from ledger.integrity import pg_guard, pg_schema, roles, sqlite_chain
-from ledger.persistence import postgres
+from ledger.persistence import grant_links, postgres
 from ledger.persistence.config import EVENTS_TABLE, Database
 
 ANCHORS = "aqb_anchors"
@@ -57,6 +57,17 @@ def _sqlite_events(curs: Any) -> None:
     curs.execute("CREATE INDEX IF NOT EXISTS stored_events_topic_idx ON stored_events (topic)")
 
 
+def _pg_grant_links(db: Database, conn: Any, names: roles.Roles) -> None:
+    for statement in grant_links.pg_statements(db.schema, f'"{db.schema}".{EVENTS_TABLE}'):
+        conn.execute(statement)
+    conn.execute(sql.SQL("ALTER FUNCTION {0}.{1}(bytea) OWNER TO {2}").format(
+        sql.Identifier(db.schema), sql.Identifier(grant_links.FUNCTION), sql.Identifier(names.owner)))
+
+
+def _sqlite_grant_links(curs: Any) -> None:
+    curs.execute(grant_links.SQLITE_INDEX)
+
+
 def _pg_views(db: Database, conn: Any, _: roles.Roles) -> None:
     from projections import schema  # noqa: PLC0415 (the read side's tables; no import cycle)
 
@@ -80,6 +91,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "projection views (two slots each) and their tracking", _pg_views, _sqlite_views),
     Migration(4, "stamped logins (link layout 2), positions from the sequence, write lock, per-ledger roles",
               pg_guard.migrate, _nothing),
+    Migration(5, "index of the grants' links to their agreements", _pg_grant_links, _sqlite_grant_links),
 )
 
 

@@ -8,12 +8,18 @@
 - A save may name streams it read but does not write (the recording principal's registry
   stream): after the insert, under the write lock, their versions must still be the ones read,
   or the save fails as a conflict and the command is run again on fresh state.
+- No save can hang on its size. psycopg's pipeline mode flushes libpq's output buffer once per
+  queued command and then waits for results: a statement larger than the socket takes at that
+  moment stays partly unsent, while the server waits for its end (`ClientRead`) — a deadlock
+  (reproduced with one INSERT of ~11,000 events, several megabytes). So only a small save (one
+  command's events) is pipelined; a larger one is sent in ordinary round trips, in statements of
+  at most `STATEMENT_EVENTS` events and about `STATEMENT_BYTES` bytes, all in one transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -28,6 +34,9 @@ from ledger.persistence.config import CONNINFO, EVENTS_TABLE, Database, hide_sec
 LOCK_TABLE = "aqb_write_lock"
 CHECK_VERSIONS = "aqb_check_versions"
 Expect = Mapping[str, int]
+PIPELINED_BYTES = 16 * 1024  # a save up to this size goes in one pipelined round trip
+STATEMENT_EVENTS = 1000  # the most events in one INSERT of a larger save
+STATEMENT_BYTES = 1 << 20  # and about the most bytes of state
 
 
 class WriteLockTimeoutError(ConflictError):
@@ -82,12 +91,14 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             raise
 
     def _insert(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert and check in one pipelined transaction. A failure leaves the transaction as an
-        exception, so that it is rolled back: whichever statement's result brings the error (the
-        insert's, the check's or the sync), nothing is committed, and the first error is the one
-        raised (not a later "pipeline aborted" from a COMMIT sent after it)."""
+        """Insert and check in one transaction. A failure leaves the transaction as an exception,
+        so that it is rolled back: whichever statement's result brings the error (the insert's,
+        the check's or the sync), nothing is committed, and the first error is the one raised
+        (not a later "pipeline aborted" from a COMMIT sent after it)."""
         if not stored_events:
             return None
+        if sum(len(e.state) for e in stored_events) > PIPELINED_BYTES:
+            return self._insert_in_statements(stored_events, kwargs.get("expect") or {})
         with (self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction(),
               conn.cursor() as curs, conn.cursor() as check):
             self._insert_stored_events(curs, stored_events, **kwargs)
@@ -95,9 +106,34 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             pipeline.sync()
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
+    def _insert_in_statements(self, stored_events: Sequence[StoredEvent], expect: Expect) -> list[int]:
+        """A large save without the pipeline: bounded INSERT statements in one transaction."""
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for chunk in statements(stored_events):
+                rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                        for e in chunk]
+                curs.execute(self.insert_events_statement, (rows,))
+                ids += [row["notification_id"] for row in curs.fetchall()]
+            self._check_expected(curs, expect)
+        return ids
+
     def _check_expected(self, curs: Any, expect: Expect) -> None:
         if expect:
             curs.execute(self.check_versions, (list(expect), list(expect.values())))
+
+
+def statements(stored_events: Sequence[StoredEvent]) -> Iterator[Sequence[StoredEvent]]:
+    """The events in runs of at most STATEMENT_EVENTS events and about STATEMENT_BYTES bytes each."""
+    start, size = 0, 0
+    for end, event in enumerate(stored_events):
+        if end > start and (end - start >= STATEMENT_EVENTS or size + len(event.state) > STATEMENT_BYTES):
+            yield stored_events[start:end]
+            start, size = end, 0
+        size += len(event.state)
+    yield stored_events[start:]
 
 
 def connect(db: Database, **overrides: Any) -> psycopg.Connection[Any]:

@@ -19,10 +19,12 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.integrity.link import from_epoch_us
+from ledger.persistence import grant_links
 
-PG_COLUMNS = "notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by"
-SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL "
-                  "FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid")
+PG_COLUMNS = ("notification_id, originator_id, originator_version, topic, state, recorded_at, recorded_by, "
+              "prev_hash, event_hash")
+SQLITE_COLUMNS = ("e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, NULL, "
+                  "l.prev_hash, l.event_hash FROM stored_events e LEFT JOIN event_chain l ON l.position = e.rowid")
 PAGE = 5000
 
 
@@ -36,15 +38,18 @@ class Row(NamedTuple):
     state: bytes
     recorded_at: datetime | None
     recorded_by: str | None
+    prev_hash: bytes | None = None  # the chain columns as stored (for the probe of what was read)
+    event_hash: bytes | None = None
 
 
 class EventReads:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
-        self.seen: set[int] = set()  # every position a stream read returned (checked by ledger.integrity.probe)
+        self.seen: dict[int, Row] = {}  # every row a stream read returned (checked by ledger.integrity.probe)
         self.pg = isinstance(recorder, PostgresApplicationRecorder)
         if self.pg:
             assert isinstance(recorder, PostgresApplicationRecorder)
+            self.schema = recorder.datastore.schema
             self.table = f'"{recorder.datastore.schema}".{recorder.events_table_name}'
             self.sequence = f'"{recorder.datastore.schema}".{recorder.events_table_name}_notification_id_seq'
 
@@ -62,8 +67,33 @@ class EventReads:
             bound = "" if upto is None else " AND e.rowid <= ?"
             rows = self._lite(f"SELECT {SQLITE_COLUMNS} WHERE e.originator_id IN ({marks}){bound} ORDER BY e.rowid",
                               ids if upto is None else [*ids, upto])
-        self.seen.update(r.id for r in rows)
+        self.seen.update((r.id, r) for r in rows)
         return rows
+
+    def grants_of(self, agreement_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(grant id, agreement id) of every grant applied for under one of these agreements, in
+        order of application: one lookup in the index of the applications' links (migration 5)."""
+        if not agreement_ids:
+            return []
+        if self.pg:
+            rows = self._fetch(grant_links.pg_select(self.schema, self.table), (list(agreement_ids),))
+        else:
+            rows = self._fetch(grant_links.sqlite_select(len(agreement_ids)), list(agreement_ids))
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def existing(self, stream_ids: Sequence[str]) -> list[str]:
+        """Those of these streams that exist (their first event is stored), in the order given."""
+        if not stream_ids:
+            return []
+        if self.pg:
+            rows = self._fetch(f"SELECT originator_id FROM {self.table} WHERE originator_id = ANY(%s) "
+                               "AND originator_version = 1", (list(stream_ids),))
+        else:
+            marks = ",".join("?" * len(stream_ids))
+            rows = self._fetch(f"SELECT originator_id FROM stored_events WHERE originator_id IN ({marks}) "
+                               "AND originator_version = 1", list(stream_ids))
+        found = {str(r[0]) for r in rows}
+        return [i for i in stream_ids if i in found]
 
     def head(self) -> int:
         if self.pg:
@@ -81,7 +111,10 @@ class EventReads:
             if stop is not None:
                 where.append("notification_id <= %s")
                 params.append(stop)
-            if topics:
+            if len(topics) == 1:  # the (topic, position) index gives these rows in order
+                where.append("topic = %s")
+                params.append(topics[0])  # type: ignore[arg-type]
+            elif topics:
                 where.append("topic = ANY(%s)")
                 params.append(list(topics))  # type: ignore[arg-type]
             return self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE {' AND '.join(where)} "
@@ -107,11 +140,12 @@ class EventReads:
             start = batch[-1].id + 1
 
     def _pg(self, query: str, params: Sequence[Any]) -> list[Row]:
-        return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6]) for r in self._fetch(query, params)]
+        return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6], _opt(r[7]), _opt(r[8]))
+                for r in self._fetch(query, params)]
 
     def _lite(self, query: str, params: Sequence[Any]) -> list[Row]:
-        return [Row(r[0], r[1], r[2], r[3], _bytes(r[4]), None if r[5] is None else from_epoch_us(r[5]), None)
-                for r in self._fetch(query, params)]
+        return [Row(r[0], r[1], r[2], r[3], _bytes(r[4]), None if r[5] is None else from_epoch_us(r[5]), None,
+                    _opt(r[7]), _opt(r[8])) for r in self._fetch(query, params)]
 
     def _fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         recorder = self.recorder
@@ -127,3 +161,7 @@ class EventReads:
 def _bytes(state: Any) -> bytes:
     """The stored state; a row whose state was stored as TEXT (past the application) reads as its UTF-8."""
     return state.encode() if isinstance(state, str) else bytes(state)
+
+
+def _opt(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)

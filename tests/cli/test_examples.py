@@ -54,6 +54,14 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(base / "ledger.anchor.json", base / "anchors" / "2024-06-30.json")
     shutil.copy(seed_document_path(), base / seed_document_path().name)
     shutil.copy(PDF, base / PDF.name)
+    (base / "journal-2024-09.jsonl").write_text(
+        '{"command": "deviation", "agreement": "AQB-2024-06532", "kind": "underspend", "cause": "Personal", '
+        '"effective": "2024-11-04"}\n'
+        '{"command": "grant payment", "file_number": "RPKS-57-AQB-2024-017", "date": "2025-03-03", '
+        '"amount": "30000", "reason": "Abruf März", "actor": "k.becker@RPKS"}\n', encoding="utf-8")
+    (base / "payments.csv").write_text("command,file_number,date,amount,reason\n"
+                                       "grant payment,RPKS-57-AQB-2024-017,2025-03-04,1000,Abruf März\n",
+                                       encoding="utf-8")
     (base / "ledger" / "importer" / "seed").mkdir(parents=True)
     shutil.copy(seed_document_path(), base / "ledger" / "importer" / "seed" / seed_document_path().name)
     return base

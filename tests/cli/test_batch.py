@@ -1,0 +1,144 @@
+"""`aqb record batch`: a journal recorded all or nothing, errors by line, a batch recorded once, and
+no batch size that hangs — on PostgreSQL (the login records) and SQLite (the actor is declared)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.persistence import StoredEvent
+from psycopg import sql
+
+from cli.batch import MARKER
+from ledger.application import open_ledger
+from ledger.persistence import migrations
+from ledger.persistence.config import database_from_url
+from ledger.persistence.postgres import AdvisoryLockRecorder, datastore
+from tests.cast import login_url
+from tests.cli.conftest import AGREEMENT, Run, make_runner
+
+LINES = [
+    {"command": "project", "agreement": AGREEMENT, "name": "Jump in", "category": "QUAL", "amount": "135000",
+     "places": 18, "reason": "Plan"},
+    {"command": "project", "agreement": AGREEMENT, "name": "Lernwerkstatt", "category": "QUAL",
+     "amount": "160.000,00", "reason": "Plan"},
+    {"command": "reallocation", "agreement": AGREEMENT, "from": "P1", "to": "P2", "amount": "5000",
+     "approval": "HMSI II3/2024-17", "reason": "Umschichtung"},
+    {"command": "deviation", "agreement": AGREEMENT, "kind": "underspend", "cause": "Personal", "scope": "project",
+     "ref": "Jump in"},
+]
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:
+    """The CLI on both backends, as a.schneider (on PostgreSQL through that login), with the agreement."""
+    db = database_from_url(db_url)
+    url = login_url(db, "a.schneider") if db.backend == "postgresql" else db_url
+    invoke = make_runner(url)
+    created = invoke("agreement", "create", "--year", "2024", "--party", "06532", "--amount", "1.185.000",
+                     "--reason", "ZV")
+    assert created.exit_code == 0, created.stderr
+    return invoke
+
+
+def journal(tmp_path: Path, lines: list[dict[str, Any]], name: str = "journal.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def head(db_url: str) -> int:
+    ledger = open_ledger(db_url)
+    try:
+        return ledger.reads.head()
+    finally:
+        ledger.close()
+
+
+def test_a_journal_is_recorded_in_order_each_line_seeing_the_ones_before(run: Run, db_url: str,
+                                                                         tmp_path: Path) -> None:
+    before = head(db_url)
+    result = run("--format", "json", "record", "batch", str(journal(tmp_path, LINES)))
+    assert result.exit_code == 0, result.stderr
+    receipt = json.loads(result.stdout)
+    assert receipt["recorded"] == 4 and receipt["batch"].startswith(MARKER)
+    ledger = open_ledger(db_url)
+    try:
+        agreement = ledger.agreement(AGREEMENT)
+        entries = ledger.entries([AGREEMENT])
+    finally:
+        ledger.close()
+    assert [p.current for p in agreement.projects.values()] == [130000, 165000]
+    assert list(agreement.deviations) == ["D1"]
+    assert {e.event.envelope.correlation_id for e in entries if e.position > before} == {receipt["batch"]}
+
+
+def test_a_bad_line_is_named_and_nothing_of_the_batch_is_recorded(run: Run, db_url: str, tmp_path: Path) -> None:
+    bad = [*LINES[:2], {**LINES[2], "amount": "500000"}, LINES[3]]
+    before = head(db_url)
+    result = run("record", "--batch", str(journal(tmp_path, bad)))
+    assert result.exit_code == 5
+    assert result.stderr.startswith("error: line 3: cannot move 500,000.00 EUR from P1")
+    assert head(db_url) == before
+
+
+def test_a_line_is_checked_by_the_commands_own_options(run: Run, db_url: str, tmp_path: Path) -> None:
+    before = head(db_url)
+    for line, message in (({**LINES[0], "amount": "zwölf"}, "line 2: invalid amount 'zwölf'"),
+                          ({**LINES[0], "colour": "blue"}, "line 2: 'project' has no option 'colour'"),
+                          ({"command": "payout"}, "line 2: unknown command 'payout'")):
+        result = run("record", "batch", str(journal(tmp_path, [LINES[0], line])))
+        assert result.exit_code == 4, result.stderr
+        assert message in result.stderr
+    assert head(db_url) == before
+
+
+def test_the_same_batch_run_again_records_nothing(run: Run, db_url: str, tmp_path: Path) -> None:
+    path = journal(tmp_path, LINES)
+    assert run("record", "batch", str(path)).exit_code == 0
+    before = head(db_url)
+    again = run("record", "batch", str(path))
+    assert again.exit_code == 0, again.stderr
+    assert "was recorded before" in again.stdout and "nothing recorded" in again.stdout
+    assert head(db_url) == before
+
+
+def test_a_csv_journal_with_a_header(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "journal.csv"
+    path.write_text("command,agreement,name,category,amount,reason\n"
+                    f"project,{AGREEMENT},Jump in,QUAL,135000,Plan\n"
+                    f"project,{AGREEMENT},Lernwerkstatt,QUAL,160000,Plan\n", encoding="utf-8")
+    result = run("--format", "json", "record", "batch", str(path), "--batch-id", "plan-2024")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["recorded"] == 2
+
+
+def test_a_large_batch_is_recorded_in_bounded_statements(run: Run, db_url: str, tmp_path: Path) -> None:
+    lines = [LINES[0], *({"command": "deviation", "agreement": AGREEMENT, "kind": "underspend",
+                          "cause": f"Abweichung {n}", "scope": "project", "ref": "P1"} for n in range(2500))]
+    result = run("--format", "json", "record", "batch", str(journal(tmp_path, lines)))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["recorded"] == 2501
+
+
+def test_one_insert_of_many_megabytes_does_not_hang(pg_server_url: str) -> None:
+    """The save that stalled in the pipeline (about 11,000 events): now sent in bounded statements."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    db = database_from_url(f"{pg_server_url}{'&' if '?' in pg_server_url else '?'}schema={schema}")
+    admin = pg_server_url.split("?", maxsplit=1)[0]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {0}").format(sql.Identifier(schema)))
+        migrations.MIGRATIONS[0].postgres(db, conn, None)  # type: ignore[arg-type]
+    store = datastore(db)
+    try:
+        events = [StoredEvent(f"S-{n // 10}", n % 10 + 1, "aqb:Bench.Happened:v1", b"x" * 900) for n in range(20_000)]
+        ids = AdvisoryLockRecorder(store).insert_events(events)
+        assert ids is not None and len(ids) == 20_000 and ids == sorted(ids)
+    finally:
+        store.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {0} CASCADE").format(sql.Identifier(schema)))
