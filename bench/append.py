@@ -12,9 +12,10 @@ app, ...; medians reported):
   agreements and their grants (record, allocation, projects, deviation and decision, reallocation,
   activity, publication, grant application, notice, payments, proof and review), recorded by a
   service login on behalf of the officers (bench/cast.py).
-* with `--compare-stamping`, the same commands again against a schema whose chain trigger does
-  is the ledger's own without its stamping (positions, order and isolation checks and the chain
-  as before, with layout-1 links: no login stamped, no author checked): the append cost of the stamping, A/B in alternating rounds.
+* with `--compare-stamping`, the same commands again against a schema whose chain trigger is the
+  ledger's own without its stamping (positions, order and isolation checks and the chain as
+  before, with layout-1 links: no login stamped, no author checked): the append cost of the
+  stamping, A/B in alternating rounds.
 
 Example:
     .venv/bin/python -m bench.append --seconds 10 --rounds 3
