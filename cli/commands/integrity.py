@@ -37,7 +37,8 @@ PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBL
 def verify_command(start: int | None, bundle: Path | None, public_path: Path | None) -> None:
     """Recompute the hash chain over every row, name the first broken position and the kind of
     break (changed-row, missing-row, foreign-insert, reordered), check that every stream's
-    versions are gapless, read every event (undecodable), and re-check who recorded each one:
+    versions are gapless, read every event (undecodable), check its values as a new event's are
+    checked (invalid-value: inserted past the application), and re-check who recorded each one:
     the stamped login, a registered principal, the mandate it names held at that position
     (unauthorised); then check every anchor stored in the ledger against the recomputed chain (a
     rewrite that re-linked every row after a change is caught here). Exits 10 on any of these.
@@ -89,7 +90,7 @@ def _sentence(report: Report) -> str:
            + (f", {a.declared:,} with declared actors" if a.declared else "")
            + (f", {a.before_registry:,} before the registry began" if a.before_registry else ""))
     if report.ok:
-        return f"Chain intact: {span}; no version gaps; every event readable; {who}, no violation. " \
+        return f"Chain intact: {span}; no version gaps; every event readable and valid; {who}, no violation. " \
                f"Head link {report.head_hash.hex()}."
     lines = [f"BROKEN: {span}; {who}."]
     if report.first_break:
@@ -99,6 +100,7 @@ def _sentence(report: Report) -> str:
         lines.append("Further breaks at positions " + ", ".join(f"{p:,}" for p in report.later_breaks) + ".")
     lines += [f"Version gap at position {g.position:,}: {g.detail}." for g in report.gaps]
     lines += [f"Undecodable at position {u.position:,}: {u.detail}." for u in report.undecodable]
+    lines += [f"Invalid value at position {i.position:,}: {i.detail}." for i in report.invalid]
     lines += [f"Unauthorised at position {v.position:,}: {v.detail}." for v in report.violations[:MAX_LISTED]]
     return "\n".join(lines)
 

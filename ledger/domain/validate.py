@@ -193,3 +193,17 @@ def document_ref(ref: DocumentRef) -> DocumentRef:
         sha256=None if ref.sha256 is None else sha256(ref.sha256, "document sha256"),
         section=None if ref.section is None else text(ref.section, "document section"),
     )
+
+
+EVENT_METADATA = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+
+
+def refusal(event: Any) -> str | None:
+    """Why the validation layer would refuse a stored event's values (None: it would not) — for
+    `aqb verify`, which finds events inserted past the application (with psql, say)."""
+    fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name not in EVENT_METADATA}
+    try:
+        event_fields(type(event), fields)
+    except InvalidValueError as exc:
+        return f"{exc.message} ({type(event).__qualname__}); the application would have refused it"
+    return None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.domain import validate
 from ledger.domain.errors import UndecodableEventError
 from ledger.domain.grant import Grant
 from ledger.domain.principal import Principal
@@ -26,7 +27,7 @@ from ledger.persistence.reads import Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
 CHANGED, MISSING, FOREIGN, REORDERED = "changed-row", "missing-row", "foreign-insert", "reordered"
-GAP, UNDECODABLE = "version-gap", "undecodable"
+GAP, UNDECODABLE, INVALID = "version-gap", "undecodable", "invalid-value"
 MAX_LISTED = 20
 Progress = Callable[[int], None]
 
@@ -48,6 +49,7 @@ class Report:
     later_breaks: list[int] = field(default_factory=list)
     gaps: list[Break] = field(default_factory=list)
     undecodable: list[Break] = field(default_factory=list)
+    invalid: list[Break] = field(default_factory=list)  # values the ledger would refuse (inserted past it)
     authorship: Authorship = field(default_factory=Authorship)
 
     @property
@@ -56,11 +58,12 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return self.first_break is None and not self.gaps and not self.undecodable and not self.violations
+        return (self.first_break is None and not self.gaps and not self.undecodable and not self.invalid
+                and not self.violations)
 
     def problems(self) -> list[Break]:
         """Every problem found, first the chain's, in the order of their positions."""
-        found = [*([self.first_break] if self.first_break else []), *self.gaps, *self.undecodable,
+        found = [*([self.first_break] if self.first_break else []), *self.gaps, *self.undecodable, *self.invalid,
                  *(Break(v.position, v.kind, v.detail) for v in self.violations)]
         return sorted(found, key=lambda b: b.position)
 
@@ -130,6 +133,9 @@ def _read_event(row: ChainRow, decoder: Decoder, report: Report) -> None:
         return
     report.authorship.check(row.position, event, stored.recorded_at, row.recorded_by,
                             stamped=row.recorded_by is not None)
+    problem = validate.refusal(event)
+    if problem is not None and len(report.invalid) < MAX_LISTED:
+        report.invalid.append(Break(row.position, INVALID, problem))
 
 
 def _learn_registry(reader: ChainReader, start: int, decoder: Decoder, authorship: Authorship) -> None:
@@ -206,6 +212,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "later_breaks": report.later_breaks,
         "version_gaps": [{"position": g.position, "detail": g.detail} for g in report.gaps],
         "undecodable": [{"position": u.position, "detail": u.detail} for u in report.undecodable],
+        "invalid_values": [{"position": i.position, "detail": i.detail} for i in report.invalid],
         "authorship": {"checked": a.checked, "before_registry": a.before_registry, "declared": a.declared,
                        "violations": [{"position": v.position, "kind": v.kind, "detail": v.detail}
                                       for v in a.violations]},

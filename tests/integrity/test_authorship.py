@@ -16,7 +16,7 @@ from ledger.app.principals import MandateSpec
 from ledger.application import Meta, open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.errors import NotAuthorisedError
-from ledger.domain.values import Actor, Decision, Envelope, Role
+from ledger.domain.values import Actor, Budget, Decision, DeviationKind, Envelope, Role, Scope
 from ledger.persistence.config import database_from_url
 from tests.cast import ADMIN, Acting, ensure_logins, login_url
 from tests.integrity.conftest import FIRST, admin_of, as_login, schema_of, verify_json
@@ -84,6 +84,39 @@ def test_a_district_deciding_its_own_deviation_is_refused_and_its_psql_insert_re
     assert report["authorship"]["violations"] == [{
         "position": position, "kind": "unauthorised",
         "detail": "j.weber@06532 may not record deviation decided: that needs the role grant-authority, ministry"}]
+    deviation.close()
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("reason", "Freigabe\x1b[2J", "holds the invisible character U+001B"),
+    ("cause", "a\u202eb", "holds the invisible character U+202E"),
+    ("amount", Decimal("-5.00"), "amounts are never negative"),
+])
+def test_a_writer_inserting_a_value_the_application_refuses_is_reported_by_verify(
+        deviation: Acting, field: str, value: object, words: str) -> None:
+    """The recording role with psql, its own login and mandate: the database lets the row in (it
+    knows who, not what is valid); `aqb verify` names the position and the value."""
+    env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
+    if field == "amount":
+        event: Any = Agreement.AllocationAnnounced(
+            originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC), envelope=env, budget=Budget.AQB,
+            amount=value, cash_schedule=())
+    elif field == "reason":
+        event = Agreement.DeviationReported(
+            originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC),
+            envelope=dataclasses.replace(env, reason=str(value)), deviation_id="D2", kind=DeviationKind.OTHER,
+            scope=Scope.AGREEMENT, scope_ref=None, metric=None, planned=None, actual=None, cause="Ursache")
+    else:
+        event = Agreement.DeviationReported(
+            originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC), envelope=env, deviation_id="D2",
+            kind=DeviationKind.OTHER, scope=Scope.AGREEMENT, scope_ref=None, metric=None, planned=None, actual=None,
+            cause=str(value))
+    insert_as(deviation.url, "j.weber", event)
+    position = deviation.reads.head()
+    code, report = verify_json(deviation.url)
+    assert code == 10
+    [found] = report["invalid_values"]
+    assert found["position"] == position and words in found["detail"]
     deviation.close()
 
 
