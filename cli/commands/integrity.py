@@ -38,7 +38,8 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
     """Recompute the hash chain over every row, name the first broken position and the kind of
     break (changed-row, missing-row, foreign-insert, reordered), check that every stream's
     versions are gapless, read every event (undecodable), check its values as a new event's are
-    checked (invalid-value: inserted past the application), and re-check who recorded each one:
+    checked (invalid-value) and the rules its agreement's or grant's state must keep (rule-broken:
+    both would mean an insert past the application), and re-check who recorded each one:
     the stamped login, a registered principal, the mandate it names held at that position
     (unauthorised); then check every anchor stored in the ledger against the recomputed chain (a
     rewrite that re-linked every row after a change is caught here). Exits 10 on any of these.
@@ -100,7 +101,8 @@ def _sentence(report: Report) -> str:
         lines.append("Further breaks at positions " + ", ".join(f"{p:,}" for p in report.later_breaks) + ".")
     lines += [f"Version gap at position {g.position:,}: {g.detail}." for g in report.gaps]
     lines += [f"Undecodable at position {u.position:,}: {u.detail}." for u in report.undecodable]
-    lines += [f"Invalid value at position {i.position:,}: {i.detail}." for i in report.invalid]
+    lines += [f"{'Invalid value' if i.kind == 'invalid-value' else 'Rule broken'} at position {i.position:,}: "
+              f"{i.detail}." for i in report.invalid]
     lines += [f"Unauthorised at position {v.position:,}: {v.detail}." for v in report.violations[:MAX_LISTED]]
     return "\n".join(lines)
 

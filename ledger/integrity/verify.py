@@ -22,12 +22,13 @@ from ledger.domain.principal import Principal
 from ledger.integrity import link
 from ledger.integrity.authorship import Authorship, Violation
 from ledger.integrity.rows import NO_START, ChainReader, ChainRow
+from ledger.integrity.rules_check import RuleCheck
 from ledger.persistence.decode import Decoder, paused_gc
 from ledger.persistence.reads import Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
 CHANGED, MISSING, FOREIGN, REORDERED = "changed-row", "missing-row", "foreign-insert", "reordered"
-GAP, UNDECODABLE, INVALID = "version-gap", "undecodable", "invalid-value"
+GAP, UNDECODABLE, INVALID, RULE = "version-gap", "undecodable", "invalid-value", "rule-broken"
 MAX_LISTED = 20
 Progress = Callable[[int], None]
 
@@ -49,7 +50,8 @@ class Report:
     later_breaks: list[int] = field(default_factory=list)
     gaps: list[Break] = field(default_factory=list)
     undecodable: list[Break] = field(default_factory=list)
-    invalid: list[Break] = field(default_factory=list)  # values the ledger would refuse (inserted past it)
+    invalid: list[Break] = field(default_factory=list)  # values or rules the ledger would refuse (inserted past it)
+    rules: RuleCheck = field(default_factory=RuleCheck, repr=False)
     authorship: Authorship = field(default_factory=Authorship)
 
     @property
@@ -136,6 +138,9 @@ def _read_event(row: ChainRow, decoder: Decoder, report: Report) -> None:
     problem = validate.refusal(event)
     if problem is not None and len(report.invalid) < MAX_LISTED:
         report.invalid.append(Break(row.position, INVALID, problem))
+    broken = report.rules.check(event)
+    if broken is not None and len(report.invalid) < MAX_LISTED:
+        report.invalid.append(Break(row.position, RULE, broken))
 
 
 def _learn_registry(reader: ChainReader, start: int, decoder: Decoder, authorship: Authorship) -> None:
@@ -212,7 +217,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "later_breaks": report.later_breaks,
         "version_gaps": [{"position": g.position, "detail": g.detail} for g in report.gaps],
         "undecodable": [{"position": u.position, "detail": u.detail} for u in report.undecodable],
-        "invalid_values": [{"position": i.position, "detail": i.detail} for i in report.invalid],
+        "invalid_values": [{"position": i.position, "kind": i.kind, "detail": i.detail} for i in report.invalid],
         "authorship": {"checked": a.checked, "before_registry": a.before_registry, "declared": a.declared,
                        "violations": [{"position": v.position, "kind": v.kind, "detail": v.detail}
                                       for v in a.violations]},

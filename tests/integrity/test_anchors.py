@@ -72,7 +72,7 @@ def test_a_full_rewrite_fails_verify_against_the_stored_anchor_and_reads_say_so(
                                                                                tmp_path: Path) -> None:
     anchor(pg_ledger, key, tmp_path / "before.json")
     rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
-                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
+                             f"'135000', '134000'), 'UTF8') WHERE notification_id = {at(3)}")
     code, _ = verify_json(pg_ledger)
     assert code == 10
     result = run_cli(pg_ledger, "verify")
@@ -86,7 +86,7 @@ def test_a_rewrite_that_also_removes_the_stored_anchors_fails_against_the_kept_f
                                                                                    tmp_path: Path) -> None:
     anchor(pg_ledger, key, tmp_path / "before.json")
     rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
-                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
+                             f"'135000', '134000'), 'UTF8') WHERE notification_id = {at(3)}")
     with psycopg.connect(admin_of(pg_ledger), autocommit=True) as conn:
         table = f'"{schema_of(pg_ledger)}".aqb_anchors'
         conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
@@ -132,3 +132,14 @@ def test_anchoring_a_broken_chain_is_refused(pg_ledger: str, key: Path, tmp_path
     result = run_cli(pg_ledger, "anchor", "create", "--key", str(key), "--out", str(tmp_path / "a.json"))
     assert result.exit_code == 10
     assert not (tmp_path / "a.json").exists()
+
+
+def test_a_full_rewrite_that_breaks_a_rule_is_caught_even_without_anchors(pg_ledger: str) -> None:
+    """A superuser re-links every row after raising a planned amount beyond the §4 budget: no
+    link betrays it, the rules re-checked along the walk do."""
+    rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
+    code, report = verify_json(pg_ledger)
+    assert code == 10 and report["first_break"] is None
+    [found] = report["invalid_values"]
+    assert found["kind"] == "rule-broken" and "above its §4 budget" in found["detail"]

@@ -16,6 +16,7 @@ from ledger.app.principals import MandateSpec
 from ledger.application import Meta, open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.errors import NotAuthorisedError
+from ledger.domain.grant import Grant
 from ledger.domain.values import Actor, Budget, Decision, DeviationKind, Envelope, Role, Scope
 from ledger.persistence.config import database_from_url
 from tests.cast import ADMIN, Acting, ensure_logins, login_url
@@ -116,8 +117,28 @@ def test_a_writer_inserting_a_value_the_application_refuses_is_reported_by_verif
     code, report = verify_json(deviation.url)
     assert code == 10
     [found] = report["invalid_values"]
-    assert found["position"] == position and words in found["detail"]
+    assert found["position"] == position and words in found["detail"] and found["kind"] == "invalid-value"
     deviation.close()
+
+
+def test_a_payment_beyond_the_grant_inserted_with_psql_is_reported_by_verify(pg_url: str) -> None:
+    """RP Kassel's login with a valid mandate pays, through psql, more than the notice grants."""
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    ledger.apply_for_grant(Meta("j.weber", reason="Antrag"), FIRST, "RPKS-57-T-1", date(2024, 3, 1), Decimal(1000))
+    ledger.issue_notice(Meta("k.becker", reason="Bescheid"), "RPKS-57-T-1", date(2024, 5, 1), Decimal(1000),
+                        date(2024, 1, 1), date(2024, 12, 31))
+    env = envelope("k.becker", "RPKS", Role.GRANT_AUTHORITY, "k.becker", "k.becker/M1")
+    paid = Grant.FundsDisbursed(originator_id="RPKS-57-T-1", originator_version=3, timestamp=datetime.now(UTC),
+                                envelope=dataclasses.replace(env, reason="Abruf"), value_date=date(2024, 6, 1),
+                                amount=Decimal("1000.01"), cash_year=2024)
+    insert_as(pg_url, "k.becker", paid)
+    code, report = verify_json(pg_url)
+    assert code == 10 and report["authorship"]["violations"] == []
+    [found] = report["invalid_values"]
+    assert (found["position"], found["kind"]) == (ledger.reads.head(), "rule-broken")
+    assert "above the granted 1,000.00 EUR" in found["detail"]
+    ledger.close()
 
 
 def test_one_login_cannot_make_four_eyes_and_two_logins_can(pg_url: str) -> None:
