@@ -111,6 +111,7 @@ class Grant(LedgerAggregate):
 
         def on(self, agg: Grant) -> None:
             agg.payments.append(PaymentState(self.value_date, self.amount, self.cash_year, self.originator_version))
+            agg.paid_by_year[self.cash_year] = agg.paid_by_year.get(self.cash_year, ZERO) + self.amount
 
     class ProofOfUseSubmitted(Event):
         TOPIC = "aqb:Grant.ProofOfUseSubmitted:v1"
@@ -182,6 +183,7 @@ class Grant(LedgerAggregate):
         self.notice_schedule: tuple[CashYear, ...] = ()
         self.amended_schedule: tuple[CashYear, ...] = ()
         self.payments: list[PaymentState] = []
+        self.paid_by_year: dict[int, Decimal] = {}  # the payments summed per cash year, kept as they come
         self.proof_due: dict[ProofKind, date | None] = {}
         self.proofs: dict[ProofKind, ProofState] = {}
         self.reviews: dict[ProofKind, ReviewState] = {}
@@ -207,10 +209,10 @@ class Grant(LedgerAggregate):
 
     @property
     def disbursed(self) -> Decimal:
-        return sum((p.amount for p in self.payments), ZERO)
+        return sum(self.paid_by_year.values(), ZERO)
 
     def paid_in(self, year: int) -> Decimal:
-        return sum((p.amount for p in self.payments if p.cash_year == year), ZERO)
+        return self.paid_by_year.get(year, ZERO)
 
     @property
     def proven(self) -> Decimal | None:
@@ -222,7 +224,7 @@ class Grant(LedgerAggregate):
     def cash_years(self) -> list[CashYearFigures]:
         """Every cash year scheduled or paid in, with what is scheduled and what was paid."""
         schedule = {c.year: c.amount for c in self.cash_schedule}
-        years = sorted(set(schedule) | {p.cash_year for p in self.payments})
+        years = sorted(set(schedule) | set(self.paid_by_year))
         return [CashYearFigures(y, schedule.get(y, ZERO) if schedule else None, self.paid_in(y)) for y in years]
 
     def check_invariants(self) -> None:
