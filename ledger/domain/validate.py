@@ -31,9 +31,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ledger.domain.errors import InvalidValueError
+from ledger.domain.money import MAX
 from ledger.domain.values import DocumentRef, Envelope
 
-MAX_MONEY = Decimal("999999999.99")
+MAX_MONEY = MAX  # the ceiling parse_amount enforces too
 MAX_COUNT = 10_000_000
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -68,3 +68,13 @@ def demo(demo_original: Path, tmp_path: Path) -> Run:
     def invoke(*args: str, actor: str | None = None) -> Result:
         return runner(*args, actor=actor)
     return invoke
+
+
+@pytest.fixture(scope="module")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger (`aqb demo` on a new SQLite file), made once per test module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    result = CliRunner().invoke(cli, ["--database", f"sqlite://{path}", "demo", "--format", "json"],
+                                env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
+    assert result.exit_code == 0, result.output
+    return path

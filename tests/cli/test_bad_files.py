@@ -19,15 +19,6 @@ from ledger.domain.errors import AuthorityError, StorageError
 A = "AQB-2024-06532"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("files") / "demo.sqlite3"
-    result = CliRunner().invoke(cli, ["--database", f"sqlite://{path}", "demo", "--format", "json"],
-                                env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
-    assert result.exit_code == 0, result.output
-    return path
-
-
 def aqb(ledger: Path, *args: str, actor: str = "a.schneider") -> Result:
     return CliRunner().invoke(cli, ["--database", f"sqlite://{ledger}", "--actor", actor, *args],
                               env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
@@ -39,67 +30,67 @@ def one_line(result: Result) -> str:
     return lines[0]
 
 
-def test_a_link_to_a_device_is_refused_before_a_byte_is_read(demo: Path, tmp_path: Path) -> None:
+def test_a_link_to_a_device_is_refused_before_a_byte_is_read(demo_sqlite: Path, tmp_path: Path) -> None:
     link = tmp_path / "agreement.txt"
     link.symlink_to("/dev/zero")
-    result = aqb(demo, "import", str(link))
+    result = aqb(demo_sqlite, "import", str(link))
     assert result.exit_code == 4
     assert "is not a regular file" in one_line(result)
 
 
-def test_a_pipe_as_the_published_file_does_not_hang(demo: Path, tmp_path: Path) -> None:
+def test_a_pipe_as_the_published_file_does_not_hang(demo_sqlite: Path, tmp_path: Path) -> None:
     pipe = tmp_path / "published.pdf"
     os.mkfifo(pipe)
-    result = aqb(demo, "record", "publication", A, "--url", "https://example.org/zv.pdf", "--date", "2024-08-01",
+    result = aqb(demo_sqlite, "record", "publication", A, "--url", "https://example.org/zv.pdf", "--date", "2024-08-01",
                  "--file", str(pipe))
     assert result.exit_code == 4
     assert "not a regular file" in one_line(result)
 
 
-def test_force_replaces_a_regular_file_but_never_a_special_one(demo: Path, tmp_path: Path) -> None:
+def test_force_replaces_a_regular_file_but_never_a_special_one(demo_sqlite: Path, tmp_path: Path) -> None:
     key = tmp_path / "anchor.key"
-    assert aqb(demo, "anchor", "keygen", "--key", str(key)).exit_code == 0
+    assert aqb(demo_sqlite, "anchor", "keygen", "--key", str(key)).exit_code == 0
     pipe = tmp_path / "bundle.json"
     os.mkfifo(pipe)
-    result = aqb(demo, "export", "bundle", A, str(pipe), "--key", str(key), "--force")
+    result = aqb(demo_sqlite, "export", "bundle", A, str(pipe), "--key", str(key), "--force")
     assert result.exit_code == 4, result.stderr
     assert "is not a regular file" in one_line(result)
     assert pipe.is_fifo()
 
 
-def test_an_oversized_document_is_refused_by_its_limit(demo: Path, tmp_path: Path,
+def test_an_oversized_document_is_refused_by_its_limit(demo_sqlite: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(inputs.LIMITS, "document", 1024)
     big = tmp_path / "big.txt"
     big.write_text("Zielvereinbarung " * 200, encoding="utf-8")
-    result = aqb(demo, "import", str(big))
+    result = aqb(demo_sqlite, "import", str(big))
     assert result.exit_code == 4
     assert "is larger than 1 KB" in one_line(result)
 
 
-def test_a_key_that_is_not_a_key_is_invalid_input(demo: Path, tmp_path: Path) -> None:
+def test_a_key_that_is_not_a_key_is_invalid_input(demo_sqlite: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.key"
     bad.write_bytes(b"not a key")
-    result = aqb(demo, "anchor", "create", "--key", str(bad))
+    result = aqb(demo_sqlite, "anchor", "create", "--key", str(bad))
     assert result.exit_code == 4
     assert "is not a readable Ed25519 private key" in one_line(result)
 
 
 def test_a_full_disk_under_the_sqlite_ledger_is_a_storage_error_and_writes_nothing(
-        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_sqlite: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ledger.integrity.sqlite_chain import ChainedSQLiteRecorder
 
     def full(*_: object, **__: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(ChainedSQLiteRecorder, "_insert_events", full)
-    before = aqb(demo, "--format", "json", "trail", A).stdout
-    result = aqb(demo, "record", "activity", A, "--kind", "survey", "--title", "Umfrage", "--date", "2024-11-01",
+    before = aqb(demo_sqlite, "--format", "json", "trail", A).stdout
+    result = aqb(demo_sqlite, "record", "activity", A, "--kind", "survey", "--title", "Umfrage", "--date", "2024-11-01",
                  actor="j.weber")
     assert result.exit_code == 8
     assert "database or disk is full" in one_line(result)
     monkeypatch.undo()
-    assert aqb(demo, "--format", "json", "trail", A).stdout == before
+    assert aqb(demo_sqlite, "--format", "json", "trail", A).stdout == before
 
 
 @pytest.mark.parametrize(("code", "kind", "words"), [

@@ -123,15 +123,6 @@ def mutations() -> Iterator[tuple[str, str, int, str]]:
 CASES = list(mutations())
 
 
-@pytest.fixture(scope="module")
-def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "demo.sqlite3"
-    result = CliRunner().invoke(cli, ["--database", f"sqlite://{path}", "demo", "--format", "json"],
-                                env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
-    assert result.exit_code == 0, result.output
-    return path
-
-
 def aqb(ledger: Path, actor: str, path: str, args: tuple[str, ...]) -> Result:
     return CliRunner().invoke(cli, ["--database", f"sqlite://{ledger}", "--actor", actor, *path.split(), *args],
                               env={"AQB_DATABASE_URL": None, "AQB_ACTOR": None})
@@ -146,10 +137,10 @@ def head(ledger: Path) -> int:
 
 
 @pytest.mark.parametrize("path", sorted(BASELINES))
-def test_every_baseline_is_a_valid_command(demo_ledger: Path, tmp_path: Path, path: str) -> None:
+def test_every_baseline_is_a_valid_command(demo_sqlite: Path, tmp_path: Path, path: str) -> None:
     """Without this, a mutation could be refused for a reason that is not its bad value."""
     copy = tmp_path / "copy.sqlite3"
-    shutil.copy(demo_ledger, copy)
+    shutil.copy(demo_sqlite, copy)
     actor, args = BASELINES[path]
     result = aqb(copy, actor, path, args)
     assert result.exit_code == 0, result.stderr
@@ -162,14 +153,14 @@ def test_the_fuzz_list_reaches_every_write_command() -> None:
 
 @pytest.mark.parametrize(("path", "option", "index", "value"), CASES,
                          ids=[f"{p}:{o}:{ascii(v)[:24]}" for p, o, _, v in CASES])
-def test_a_bad_value_is_refused_in_one_line_and_writes_nothing(demo_ledger: Path, path: str, option: str,
+def test_a_bad_value_is_refused_in_one_line_and_writes_nothing(demo_sqlite: Path, path: str, option: str,
                                                                 index: int, value: str) -> None:
     actor, args = BASELINES[path]
-    before = head(demo_ledger)
+    before = head(demo_sqlite)
     mutated = (*args[:index], value, *args[index + 1:])
-    result = aqb(demo_ledger, actor, path, mutated)
+    result = aqb(demo_sqlite, actor, path, mutated)
     assert result.exit_code in DOCUMENTED, (result.exit_code, result.stderr)
     lines = result.stderr.strip("\n").split("\n")
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr  # shown, never obeyed
-    assert head(demo_ledger) == before
+    assert head(demo_sqlite) == before
