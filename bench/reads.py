@@ -41,7 +41,6 @@ from ledger.app.core import Meta
 from ledger.application import Ledger, migrate, open_ledger
 from ledger.domain.clocks import Clock
 from ledger.integrity.probe import probe
-from ledger.integrity.rows import links_at
 from ledger.lateness import Lateness
 from ledger.persistence.config import database_from_url
 from projections.queries import status_now
@@ -110,7 +109,7 @@ def checked(ledger: Ledger) -> None:
 def in_process(ledger: Ledger, agreement_id: str, year: int) -> dict[str, Callable[[], Any]]:
     def trail() -> None:
         entries = ledger.trail(agreement_id)
-        links_at(ledger.db, [e.position for e in entries])
+        ledger.reads.links([e.position for e in entries])
         checked(ledger)
 
     def status() -> None:

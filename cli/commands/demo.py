@@ -23,7 +23,6 @@ from ledger.domain.clocks import Clock
 from ledger.domain.dates import today
 from ledger.domain.errors import LedgerNotEmptyError
 from ledger.integrity import anchoring, anchors
-from ledger.integrity.rows import links_at
 from ledger.lateness import Lateness
 from ledger.persistence.config import Database, database_from_url, default_sqlite_path
 from projections.queries import status_now
@@ -69,7 +68,7 @@ def demo() -> None:
         catch_up(ledger)  # the views, as a projector following live keeps them
         entries = ledger.entries(ledger.trail_ids(agreement_id))
         show_trail(entries, s.fmt, f"Audit trail of {agreement_id}", f"{len(entries)} events; times in UTC",
-                   links_at(database, [e.position for e in entries]), authenticated=ledger.authenticated,
+                   ledger.reads.links([e.position for e in entries]), authenticated=ledger.authenticated,
                    locale=s.locale, output=s.output)
         if s.fmt == "table":
             _epilogue(ledger, agreement_id, url, s.locale)

@@ -20,7 +20,6 @@ from cli.session import format_option, session
 from ledger.domain.base import CorrectionEvent
 from ledger.domain.entry import Entry
 from ledger.domain.values import Envelope
-from ledger.integrity.rows import links_at
 from ledger.lateness import Lateness, lag_days
 
 COLUMNS = ["position", "recorded", "effective", "lag_days", "late", "stream", "entry", "event", "actor", "login",
@@ -65,7 +64,7 @@ def trail(stream_id: str, event_type: str | None, actor_filter: str | None, sinc
                if _matches(e, event_type, actor_filter, since, until) and (not money or _states_money(e))
                and (not only_late or lateness.late(e))]
     caption = f"{len(entries)} events; ledger head at position {ledger.reads.head():,}; times in UTC"
-    links = links_at(ledger.db, [e.position for e in entries])
+    links = ledger.reads.links([e.position for e in entries])
     if s.fmt in DOCUMENTS:
         rows = trail_rows(entries, links)
         dossiers.write(dossiers.trail_document(ledger, entries, for_people(rows), PEOPLE_NUMERIC, stream_id.strip(),

@@ -14,7 +14,7 @@ from psycopg import sql
 from ledger.domain.errors import IntegrityBreakError, RuleViolationError
 from ledger.integrity import anchors, merkle
 from ledger.integrity.anchors import Anchor
-from ledger.integrity.rows import open_reader
+from ledger.integrity.rows import ChainReader, open_reader
 from ledger.integrity.verify import Progress, Report, verify
 from ledger.persistence import postgres
 from ledger.persistence.config import Database
@@ -98,11 +98,10 @@ def store(db: Database, anchor: Anchor) -> None:
 
 def stored(db: Database) -> list[Anchor]:
     """Every anchor in the ledger, oldest first."""
-    if db.backend == "postgresql":
-        query = sql.SQL("SELECT document FROM {0}.aqb_anchors ORDER BY anchor_id").format(sql.Identifier(db.schema))
-        with postgres.connect(db) as conn:
-            texts = [r[0] for r in conn.execute(query)]
-    else:
-        with closing(sqlite3.connect(db.sqlite_path)) as lite:
-            texts = [r[0] for r in lite.execute("SELECT document FROM aqb_anchors ORDER BY anchor_id")]
-    return [anchors.parse(t, "stored anchor") for t in texts]
+    with open_reader(db) as reader:
+        return stored_in(reader)
+
+
+def stored_in(reader: ChainReader) -> list[Anchor]:
+    """Every anchor in the reader's snapshot, oldest first."""
+    return [anchors.parse(t, "stored anchor") for t in reader.anchor_documents()]

@@ -64,11 +64,11 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
     """Check the rows a command read (as it read them, with their stored chain columns; or, given
     only positions, as they stand now) and the last anchor."""
     breaks: list[str] = []
-    kept = anchoring.stored(db)
-    last = max(kept, key=lambda a: a.position) if kept else None
     given = read if isinstance(read, Mapping) else {}
     positions = sorted(read)
-    with open_reader(db) as reader:
+    with open_reader(db) as reader:  # one snapshot (one connection) for the anchors and the rows
+        kept = anchoring.stored_in(reader)
+        last = max(kept, key=lambda a: a.position) if kept else None
         rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
         rows.update(_as_read(given, reader))
     for bad in mismatches(rows, positions):

@@ -104,21 +104,6 @@ class ChainReader:
                                       wanted).fetchall()
         return {int(r[0]): None if r[1] is None else bytes(r[1]) for r in found}
 
-    def links(self, positions: Sequence[int]) -> dict[int, bytes]:
-        """The stored chain link of each of these positions (those that have one)."""
-        wanted = sorted(set(positions))
-        if not wanted:
-            return {}
-        if self.pg:
-            query = sql.SQL("SELECT notification_id, event_hash FROM {0} WHERE notification_id = ANY(%s) "
-                            "AND event_hash IS NOT NULL").format(postgres.events_table(self.db))
-            found = self.conn.execute(query, (wanted,)).fetchall()
-        else:
-            marks = ",".join("?" * len(wanted))
-            found = self.conn.execute(f"SELECT position, event_hash FROM event_chain WHERE position IN ({marks})",  # noqa: S608
-                                      wanted).fetchall()
-        return {int(r[0]): bytes(r[1]) for r in found}
-
     def of_streams(self, streams: Sequence[str]) -> list[ChainRow]:
         """Every row of these streams, in global order."""
         if self.pg:
@@ -160,6 +145,14 @@ class ChainReader:
     def link_before(self, position: int) -> bytes | None:
         rows, _ = self.near(position, 1, 0)
         return rows[0].event_hash if rows else None
+
+    def anchor_documents(self) -> list[str]:
+        """The stored anchors' documents, oldest first."""
+        if self.pg:
+            query = sql.SQL("SELECT document FROM {0}.aqb_anchors ORDER BY anchor_id").format(
+                sql.Identifier(self.db.schema))
+            return [str(r[0]) for r in self.conn.execute(query)]
+        return [str(r[0]) for r in self.conn.execute("SELECT document FROM aqb_anchors ORDER BY anchor_id")]
 
     def head(self) -> int:
         if self.pg:
@@ -214,8 +207,3 @@ def open_reader(db: Database) -> Iterator[ChainReader]:
     finally:
         lite.close()
 
-
-def links_at(db: Database, positions: list[int]) -> dict[int, bytes]:
-    """The stored chain link of each of these positions (for display; `verify` recomputes them)."""
-    with open_reader(db) as reader:
-        return reader.links(positions)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.rows import tuple_row
 
 from ledger.integrity.link import from_epoch_us
 from ledger.persistence import grant_links
@@ -69,6 +70,11 @@ class EventReads:
                               ids if upto is None else [*ids, upto])
         self.seen.update((r.id, r) for r in rows)
         return rows
+
+    def links(self, positions: Sequence[int]) -> dict[int, bytes]:
+        """The stored chain link of each of these positions, as the stream reads returned them
+        (the probe after the command checks each against its recomputed link)."""
+        return {p: row.event_hash for p in positions if (row := self.seen.get(p)) and row.event_hash is not None}
 
     def grants_of(self, agreement_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(grant id, agreement id) of every grant applied for under one of these agreements, in
@@ -150,8 +156,9 @@ class EventReads:
     def _fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         recorder = self.recorder
         if isinstance(recorder, PostgresApplicationRecorder):  # one statement, autocommit: one round trip
-            with recorder.datastore.get_connection() as conn:
-                return [tuple(r.values()) for r in conn.execute(query, params).fetchall()]
+            with recorder.datastore.get_connection() as conn, conn.cursor(binary=True, row_factory=tuple_row) as cur:
+                # binary results, plain tuples: half the time of text rows turned into dicts
+                return cur.execute(query, params).fetchall()
         assert isinstance(recorder, SQLiteApplicationRecorder)
         with recorder.datastore.transaction(commit=False) as lite:
             lite.execute(query, params)
