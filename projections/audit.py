@@ -9,6 +9,7 @@ Rows are appended, never changed: a correction is its own row.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from ledger.domain.agreement import AGREEMENT_ID, Agreement
 from ledger.domain.base import LedgerEvent
@@ -46,13 +47,19 @@ def stream_type(event: LedgerEvent) -> str:
     return type(event).__qualname__.split(".")[0].lower()
 
 
-def audit_row(entry: Entry, agreement_id: str | None) -> Row:
+@lru_cache(maxsize=4096)
+def party_year(agreement_id: str | None) -> tuple[str | None, int | None]:
+    """The party and year an agreement id names (None, None: no agreement)."""
     found = AGREEMENT_ID.match(agreement_id or "")
+    return (found.group("ags"), int(found.group("year"))) if found else (None, None)
+
+
+def audit_row(entry: Entry, agreement_id: str | None) -> Row:
     event = entry.event
     envelope = event.envelope
+    party, year = party_year(agreement_id)
     return (
-        entry.position, event.originator_id, stream_type(event), agreement_id,
-        found.group("ags") if found else None, int(found.group("year")) if found else None,
+        entry.position, event.originator_id, stream_type(event), agreement_id, party, year,
         type(event).__qualname__, str(envelope.actor), entry.recorded_at, envelope.effective,
         amount_of(event),
     )

@@ -21,6 +21,8 @@ from ledger.domain.replay import advance, replay
 from projections import audit, budget, lifecycle
 from projections.tables import Row, Table
 
+FOLDED = (Agreement.Event, Grant.Event)  # the streams with a state to fold (built once, not per event)
+
 Positioned = Entry
 Render = Callable[[Agreement, Sequence[Grant]], dict[str, list[Row]]]
 
@@ -109,7 +111,7 @@ class Projector:
         links = self._links()
         if self.advances and isinstance(event, Grant.ApplicationSubmitted):
             links[event.originator_id] = event.agreement_id
-        if self.advances and self.spec.render is not None and isinstance(event, Agreement.Event | Grant.Event):
+        if self.advances and self.spec.render is not None and isinstance(event, FOLDED):
             self._advance(position, event)
         self.position = position
         if isinstance(event, Agreement.Event):

@@ -17,6 +17,7 @@ from ledger.app.core import LedgerCore
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerEvent
 from ledger.domain.grant import Grant
+from ledger.persistence.decode import long_fold_gc
 from ledger.persistence.reads import Row
 from projections.engine import VIEWS, Positioned, Projector, ViewSpec, sharing
 from projections.store import StaleViewError, ViewStore
@@ -107,16 +108,18 @@ def run_batches(
     projectors = [Projector(spec, source, start) for spec in specs]
     order = sharing(projectors)
     position = start
-    for batch in batches(ledger, start, stop, size):
-        made = {id(p): p.batch(batch, defer=defer) for p in order}
-        changes = [made[id(p)] for p in projectors]
-        stop_at = batch[-1].position
-        with store.transaction() as curs:
-            for spec, key, change in zip(specs, keys, changes, strict=True):
-                store.write(spec, key, position, stop_at, change, curs)
-        position = stop_at
-        if progress is not None:
-            progress(len(batch))
+    with long_fold_gc() as set_aside:
+        for batch in batches(ledger, start, stop, size):
+            made = {id(p): p.batch(batch, defer=defer) for p in order}
+            changes = [made[id(p)] for p in projectors]
+            stop_at = batch[-1].position
+            with store.transaction() as curs:
+                for spec, key, change in zip(specs, keys, changes, strict=True):
+                    store.write(spec, key, position, stop_at, change, curs)
+            position = stop_at
+            set_aside()
+            if progress is not None:
+                progress(len(batch))
     return projectors
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ledger import reference
 from ledger.domain.errors import NotAuthorisedError
-from ledger.domain.values import Act, Actor, Envelope, Mandate, Role, role_of
+from ledger.domain.values import Act, Actor, Authority, Envelope, Mandate, Role, role_of
 
 MINISTRY_ONLY = frozenset({Role.MINISTRY})
 MINISTRY_OR_PARTY = frozenset({Role.MINISTRY, Role.PARTY})
@@ -51,19 +51,27 @@ class Rule:
 def authorise(envelope: Envelope, rule: Rule, what: str, party: str | None,
               amount: Decimal | None = None) -> Envelope:
     """The envelope under the mandate that covers this act; refuses when none does."""
-    check_actor_role(envelope.actor, rule.roles, what, party)
-    authority = envelope.authority
+    mandate = mandate_for(envelope.actor, envelope.authority, rule, what, party, amount)
+    assert envelope.authority is not None
+    return replace(envelope, mandate=envelope.authority.ref(mandate))
+
+
+def mandate_for(actor: Actor, authority: Authority | None, rule: Rule, what: str, party: str | None,
+                amount: Decimal | None = None) -> Mandate:
+    """The mandate of this authority that covers the act; refuses when none does (`authorise`
+    without the envelope, for `aqb verify`, which only judges)."""
+    check_actor_role(actor, rule.roles, what, party)
     if authority is None:
-        raise NotAuthorisedError(f"{envelope.actor} may not record {what}: no authority was resolved",
+        raise NotAuthorisedError(f"{actor} may not record {what}: no authority was resolved",
                                  "record through the ledger's application")
     mandate = covering(authority.mandates, rule.act, party, amount, authority.today)
     if mandate is None:
         raise NotAuthorisedError(
-            f"{envelope.actor} holds no mandate to {VERBS[rule.act]} {what}{_for(party)}{_up_to(amount)}",
+            f"{actor} holds no mandate to {VERBS[rule.act]} {what}{_for(party)}{_up_to(amount)}",
             f"an administrator grants one: aqb principal grant {authority.principal} --act {rule.act.value}"
             + (f" --party {party}" if party and party in reference.parties() else ""),
         )
-    return replace(envelope, mandate=authority.ref(mandate))
+    return mandate
 
 
 def covering(mandates: Iterable[Mandate], act: Act, party: str | None, amount: Decimal | None,

@@ -98,12 +98,16 @@ def day(value: date, name: str = "date") -> date:
 
 def text(value: str, name: str = "text", *, multiline: bool = False, empty: bool = False) -> str:
     """Free text: NFC, trimmed, no control or invisible characters (line feeds only where allowed)."""
-    for char in value:
-        if unicodedata.category(char) in _FORBIDDEN and not (multiline and char == "\n"):
-            what = "a line break" if char in "\r\n\u2028\u2029\x85" else f"the invisible character U+{ord(char):04X}"
-            raise InvalidValueError(_label(name), shown(value), f"holds {what}",
-                                    "write it without control characters" + ("" if multiline else " on one line"))
-    normal = unicodedata.normalize("NFC", value).strip()
+    if value.isascii() and value.isprintable():  # the common case: nothing forbidden, already NFC
+        normal = value.strip()
+    else:
+        for char in value:
+            if unicodedata.category(char) in _FORBIDDEN and not (multiline and char == "\n"):
+                what = ("a line break" if char in "\r\n\u2028\u2029\x85" else
+                        f"the invisible character U+{ord(char):04X}")
+                raise InvalidValueError(_label(name), shown(value), f"holds {what}",
+                                        "write it without control characters" + ("" if multiline else " on one line"))
+        normal = unicodedata.normalize("NFC", value).strip()
     if not normal and not empty:
         raise InvalidValueError(_label(name), shown(value), "empty", f"give a {_label(name)}, or leave the option out")
     limit = PARAGRAPH_MAX if multiline else LINE_MAX
@@ -139,6 +143,8 @@ def value_of(name: str, value: Any, *, optional: bool = False) -> Any:
         maybe = optional_fields(type(value))
         changes = {f.name: value_of(f.name, getattr(value, f.name), optional=f.name in maybe)
                    for f in dataclasses.fields(value) if f.init and not f.metadata.get("transient")}
+        if all(new is getattr(value, name) for name, new in changes.items()):
+            return value  # nothing normalised: the record as it is
         return dataclasses.replace(value, **changes)
     if optional and isinstance(value, str) and not value.strip():
         return None
@@ -183,7 +189,10 @@ def event_fields(event_class: type, fields: Mapping[str, Any]) -> dict[str, Any]
 def envelope(env: Envelope) -> Envelope:
     reason = None if env.reason is None else text(env.reason, "reason", empty=True) or None
     document = None if env.document is None else document_ref(env.document)
-    return dataclasses.replace(env, effective=day(env.effective, "effective date"), reason=reason, document=document)
+    effective = day(env.effective, "effective date")
+    if reason is env.reason and document == env.document:
+        return env  # nothing normalised
+    return dataclasses.replace(env, effective=effective, reason=reason, document=document)
 
 
 def document_ref(ref: DocumentRef) -> DocumentRef:

@@ -11,11 +11,11 @@ ledger), whose mandates are checked nevertheless.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ledger.domain.agreement import AGREEMENT_ID, Agreement
-from ledger.domain.authority import BOOTSTRAP, authorise, covering
+from ledger.domain.authority import BOOTSTRAP, covering, mandate_for
 from ledger.domain.base import LedgerEvent
 from ledger.domain.dates import BERLIN
 from ledger.domain.document import Document
@@ -94,8 +94,8 @@ class Authorship:
             return f"mandate {envelope.mandate} was not held (revoked, lapsed or never granted) at this position"
         authority = Authority(principal.login, tuple(usable), day, envelope.login, envelope.on_behalf)
         try:
-            authorise(replace(envelope, mandate=None, authority=authority), type(event).RULE,
-                      type(event).LABEL or type(event).__name__, self._party(event), event.authorised_amount())
+            mandate_for(envelope.actor, authority, type(event).RULE, type(event).LABEL or type(event).__name__,
+                        self._party(event), event.authorised_amount())
         except LedgerError as exc:
             return exc.message
         return None

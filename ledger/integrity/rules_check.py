@@ -16,6 +16,8 @@ from ledger.domain.errors import InvariantError, LedgerError
 from ledger.domain.grant import Grant
 from ledger.domain.replay import advance
 
+FOLDED = (Agreement.Event, Grant.Event)  # the streams with a state to fold (built once, not per event)
+
 
 @dataclass
 class RuleCheck:
@@ -24,7 +26,7 @@ class RuleCheck:
 
     def check(self, event: LedgerEvent) -> str | None:
         """Why the state after this event breaks a rule (None: it does not)."""
-        if not isinstance(event, Agreement.Event | Grant.Event):
+        if not isinstance(event, FOLDED):
             return None
         stream = event.originator_id
         if stream in self.unfoldable:

@@ -23,7 +23,7 @@ from ledger.integrity import link
 from ledger.integrity.authorship import Authorship, Violation
 from ledger.integrity.rows import NO_START, ChainReader, ChainRow
 from ledger.integrity.rules_check import RuleCheck
-from ledger.persistence.decode import Decoder, paused_gc
+from ledger.persistence.decode import Decoder, long_fold_gc
 from ledger.persistence.reads import Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
@@ -91,17 +91,18 @@ def verify(reader: ChainReader, start: int = NO_START, progress: Progress | None
     if start > NO_START:
         _learn_registry(reader, start, decoder, report.authorship)
     link_of = link.hasher()
-    for page in reader.pages(start, stop):
-        with paused_gc():
+    with long_fold_gc() as set_aside:
+        for page in reader.pages(start, stop):
             for row in page:
                 _check_row(reader, row, walk, report, link_of, strict_start=start == NO_START)
                 if links is not None:
                     links.append((row.position, walk.strict))
                 _read_event(row, decoder, report)
-        report.checked += len(page)
-        report.head_position = page[-1].position
-        if progress:
-            progress(page[-1].position)
+            set_aside()
+            report.checked += len(page)
+            report.head_position = page[-1].position
+            if progress:
+                progress(page[-1].position)
     report.head_hash = walk.strict
     return report
 

@@ -92,6 +92,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "stamped logins (link layout 2), positions from the sequence, write lock, per-ledger roles",
               pg_guard.migrate, _nothing),
     Migration(5, "index of the grants' links to their agreements", _pg_grant_links, _sqlite_grant_links),
+    Migration(6, "the author check's principal lookup planned once per session", pg_guard.migrate_principal_lookup,
+              _nothing),
 )
 
 

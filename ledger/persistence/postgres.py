@@ -91,19 +91,17 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             raise
 
     def _insert(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert and check in one transaction. A failure leaves the transaction as an exception,
-        so that it is rolled back: whichever statement's result brings the error (the insert's,
-        the check's or the sync), nothing is committed, and the first error is the one raised
-        (not a later "pipeline aborted" from a COMMIT sent after it)."""
+        """Insert, check and commit in one round trip. When a statement fails, the server skips
+        the rest of the round trip (the COMMIT too) and the transaction is rolled back: nothing is
+        committed, and the first error is the one raised (not the skipped COMMIT's)."""
         if not stored_events:
             return None
         if sum(len(e.state) for e in stored_events) > PIPELINED_BYTES:
             return self._insert_in_statements(stored_events, kwargs.get("expect") or {})
-        with (self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction(),
-              conn.cursor() as curs, conn.cursor() as check):
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
-            pipeline.sync()
+        with self.datastore.get_connection() as conn, conn.cursor() as curs, conn.cursor() as check:
+            with conn.pipeline(), conn.transaction():  # BEGIN … INSERT, check, COMMIT: one round trip
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _insert_in_statements(self, stored_events: Sequence[StoredEvent], expect: Expect) -> list[int]:

@@ -4,15 +4,18 @@ libpq's rules (sslmode, service files), and never shows a password."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from eventsourcing.persistence import StoredEvent
 
 from cli.main import cli
-from ledger.application import open_ledger
+from ledger.application import Meta, open_ledger
 from ledger.domain.errors import DatabaseUnavailableError, InvalidInputError, NotMigratedError
 from ledger.persistence.config import database_from_url
+from tests.cast import Acting
 
 
 def test_an_unmigrated_schema_is_refused_with_what_to_do(pg_server_url: str) -> None:
@@ -74,3 +77,24 @@ def test_a_password_never_appears_in_a_message() -> None:
 def test_a_port_that_is_no_number_is_invalid_input() -> None:
     with pytest.raises(InvalidInputError, match="port 'abc' is not a number"):
         database_from_url("postgresql://a@127.0.0.1:abc/aqb")
+
+
+def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_save_lands(pg_url: str) -> None:
+    """The insert, its version check and the COMMIT travel together: when the check refuses
+    (the stream moved on meanwhile), the INSERT before it in the same round trip is not kept, the
+    error is the check's, and the pooled connection serves the next save."""
+    writer = Acting(pg_url)
+    try:
+        writer.create_agreement(Meta("a@HMSI", reason="r"), "AQB-2024-06532", [("AQB", Decimal("1000"))])
+        last = writer.reads.streams(["AQB-2024-06532"])[-1]
+        again = StoredEvent(last.originator_id, last.originator_version + 1, last.topic, last.state)
+        recorder = writer.as_("a").recorder  # the login that recorded it
+        versions = lambda: [r.originator_version for r in writer.reads.streams(["AQB-2024-06532"])]  # noqa: E731
+        before = versions()
+        with pytest.raises(Exception, match="AQB-2024-06532 changed while the command ran"):
+            recorder.insert_events([again], expect={"AQB-2024-06532": last.originator_version - 1})
+        assert versions() == before
+        assert recorder.insert_events([again], expect={"AQB-2024-06532": again.originator_version})
+        assert versions() == [*before, again.originator_version]
+    finally:
+        writer.close()
