@@ -137,8 +137,14 @@ def _setter(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
 
 
 def command_name(ctx: click.Context | None) -> str:
-    """`aqb trail`, whatever name the program was started under (`python -m aqb`, a test runner)."""
-    return " ".join(["aqb", *(ctx.command_path.split()[1:] if ctx else [])])
+    """`aqb trail`, whatever name the program was started under (`python -m aqb`, a test runner):
+    the commands' names up the chain of contexts (click's `command_path` without the usage of the
+    groups' parameters, which it renders each time; no group of aqb has an argument)."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["aqb", *reversed(names)])
 
 
 class FormatChoice(click.Choice[str]):
