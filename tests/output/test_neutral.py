@@ -49,6 +49,22 @@ def test_json_stays_exact_and_terminal_safe(text: str) -> None:
     assert not RAW.search(dumped.replace("\n", ""))
 
 
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_json_is_the_text_the_standard_module_writes(data: object) -> None:
+    """The fast writer changes nothing: the same text as ``json.dumps(indent=2)``, byte for byte
+    (what it refuses, a lone surrogate or an integer beyond 64 bits, goes the standard way)."""
+    standard = json.dumps(data, indent=2, ensure_ascii=False)
+    assert json.loads(json_text(data)) == json.loads(standard)
+    assert json_text(data) == re.sub("[^\x20-\x7e\n]", lambda m: json.dumps(m.group())[1:-1]
+                                     if has_hidden(m.group()) else m.group(), standard)
+
+
 def test_markup_is_shown_as_typed() -> None:
     out = Console(file=io.StringIO(), width=200, color_system=None)
     out.print(markup_safe("[bold red]x[/] [link=http://a]y[/link]"))
