@@ -24,7 +24,7 @@ from ledger.app.core import LedgerCore
 from ledger.domain.errors import ConflictError, DatabaseUnavailableError, InvalidInputError
 from ledger.persistence import postgres
 from ledger.persistence.config import CONNINFO, EVENTS_TABLE, Database
-from projections.sync import catch_up
+from projections.sync import Following
 
 WAKE_SECONDS = 1.0
 FIRST_DELAY, MAX_DELAY = 0.5, 30.0
@@ -117,14 +117,15 @@ def _follow_once(db: Database, view: str, started: threading.Event | None, stop:
     listener = postgres.connect(db, autocommit=True)
     try:
         listener.execute(sql.SQL("LISTEN {0}").format(sql.Identifier(EVENTS_TABLE)))
-        catch_up(ledger, [view])
+        following = Following(ledger, view)
+        following.catch_up()
         on_ready()
         if started is not None:
             started.set()
         while not stop.is_set():
             for _ in listener.notifies(timeout=WAKE_SECONDS, stop_after=1):
                 pass
-            catch_up(ledger, [view])
+            following.catch_up()
     finally:
         listener.close()
         ledger.close()

@@ -123,6 +123,48 @@ def run_batches(
     return projectors
 
 
+class Following:
+    """A live runner's view, with the projector kept between catch-ups: the folds of the streams
+    it has seen and the rows it wrote last, so a new event costs the fold of that event and the
+    diff of its agreement's rows, not a replay of its streams' history. The projector is set
+    aside (and the next catch-up starts fresh, refolding what it needs) whenever the view's
+    position is not the one it left it at — another writer moved it — and when it holds the
+    folds of more than `keep` streams, which bounds the runner's memory."""
+
+    def __init__(self, ledger: LedgerCore, view: str, keep: int = 5000) -> None:
+        self.ledger, self.spec, self.keep = ledger, VIEWS[view], keep
+        self.store = ViewStore(ledger.recorder)
+        self.projector: Projector | None = None
+
+    def catch_up(self) -> int:
+        """Bring the view to the head of the ledger; return its position."""
+        head = self.ledger.reads.head()
+        for _attempt in range(5):
+            position = self.store.position(self.spec.name)
+            if position >= head:
+                return position
+            try:
+                self._advance(position, head)
+                return head
+            except StaleViewError:
+                self.projector = None  # someone else moved it on: start again from where it stands
+        return self.store.position(self.spec.name)
+
+    def _advance(self, position: int, head: int) -> None:
+        projector = self.projector
+        if projector is None or projector.position != position or len(projector.aggregates) > self.keep:
+            projector = self.projector = Projector(self.spec, LedgerSource(self.ledger), position)
+        try:
+            for batch in batches(self.ledger, position, head):
+                changes = projector.batch(batch)
+                stop_at = batch[-1].position
+                self.store.write(self.spec, self.spec.name, position, stop_at, changes)
+                position = stop_at
+        except BaseException:
+            self.projector = None  # what it folded may not have been written
+            raise
+
+
 def may_write_views(ledger: LedgerCore) -> bool:
     """SQLite: always. PostgreSQL: when the login is a projector (or the views' owner)."""
     return ViewStore(ledger.recorder).writable()

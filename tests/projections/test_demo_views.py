@@ -3,11 +3,15 @@ correction — gives the same views live, rebuilt and replayed."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ledger.demo import play_year
+from projections.engine import VIEWS
 from projections.rebuild import rebuild
-from projections.sync import catch_up
+from projections.sync import Following, catch_up
 from tests.cast import Acting
 from tests.projections.conftest import FreshUrl
+from tests.projections.scenario import MINISTRY, meta
 from tests.projections.test_views_equal_replay import replayed, view_tables
 
 
@@ -20,5 +24,31 @@ def test_the_demo_year_is_the_same_live_rebuilt_and_replayed(fresh_url: FreshUrl
         assert live == replayed(ledger)
         rebuild(ledger)
         assert view_tables(ledger) == live
+    finally:
+        ledger.close()
+
+
+def test_a_runner_that_keeps_its_folds_gives_the_same_views_whatever_moves_them_meanwhile(fresh_url: FreshUrl) -> None:
+    """The live runner keeps its projector between catch-ups (only the new event is folded, only
+    its agreement's changed rows written). Its views stay the replay's when it follows event by
+    event, when a command's catch-up or a rebuild moved them on meanwhile, and when it has to
+    set its folds aside for holding too many streams."""
+    ledger = Acting(fresh_url())
+    kept = [Following(ledger.owner, view) for view in VIEWS]
+    small = [Following(ledger.owner, view, keep=1) for view in VIEWS]  # sets its folds aside all the time
+    ledger.after = lambda owner: [f.catch_up() for f in (kept if owner.reads.head() % 3 else small)]
+    try:
+        agreement = play_year(ledger)
+        assert view_tables(ledger) == replayed(ledger)
+        ledger.after = None
+        amounts = iter(Decimal(n) for n in range(100, 110))
+        ledger.announce_allocation(meta(MINISTRY, 1), agreement, next(amounts))
+        catch_up(ledger.owner)  # another writer moves the views on
+        ledger.announce_allocation(meta(MINISTRY, 2), agreement, next(amounts))
+        rebuild(ledger.owner)  # and a rebuild switches their slots
+        ledger.announce_allocation(meta(MINISTRY, 3), agreement, next(amounts))
+        for following in kept:
+            following.catch_up()
+        assert view_tables(ledger) == replayed(ledger)
     finally:
         ledger.close()
