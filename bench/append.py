@@ -28,13 +28,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import os
 import pstats
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -141,14 +142,38 @@ def agreement_case(ledger: Ledger, year: int, ags: str) -> Iterator[Receipt]:
     yield ledger.review_proof(RP, file_number, "interim", "accepted", purpose_achieved=True)
 
 
+def later_year(ledger: Ledger, year: int, ags: str, n: int) -> Iterator[Receipt]:
+    """More of a recorded agreement's year (for a run longer than one agreement for every party's
+    every year): a deviation reported and decided, and an activity, one command a step."""
+    aid = f"AQB-{year}-{ags}"
+    party = Meta(cast.party_login(ags), reason="Meldung des Trägers")
+    yield ledger.report_deviation(party, aid, "underspend", f"Teilnehmende fehlen ({n})", scope="project",
+                                  scope_ref="P2", metric="amount", planned="190000", actual="185000")
+    yield ledger.decide_deviation(RP, aid, f"D{n}", "acknowledged", f"RPKS 57-{year}-{n:03d}")
+    yield ledger.record_activity(party, aid, "conference", f"Fachtag {n}", date(year, 6, 1))
+
+
 class Workload:
-    """Commands interleaved over LIVE_CASES agreements; a finished one is replaced by a new one."""
+    """Commands interleaved over LIVE_CASES agreements; a finished one is replaced by a new one
+    (or, once every party's every year has one, continued with more of its year)."""
 
     def __init__(self, ledger: Ledger) -> None:
-        ids = ((year, ags) for year in range(2000, date.today().year) for ags in sorted(reference.parties()))
-        self.new_case: Callable[[], Iterator[Receipt]] = lambda: agreement_case(ledger, *next(ids))
+        ids = [(year, ags) for year in range(2000, date.today().year) for ags in sorted(reference.parties())]
+        self.ledger, self.total = ledger, len(ids)
+        self.fresh, self.again = iter(ids), itertools.cycle(ids)
+        self.round, self.started = 2, 0  # the round of later years, and how many agreements it reached
         self.cases = [self.new_case() for _ in range(LIVE_CASES)]
         self.turn = 0
+
+    def new_case(self) -> Iterator[Receipt]:
+        """The next agreement's case; once all have one, more of each year in turn."""
+        found = next(self.fresh, None)
+        if found is not None:
+            return agreement_case(self.ledger, *found)
+        self.started += 1
+        if self.started > self.total:  # every agreement had a round more: the next round
+            self.started, self.round = 1, self.round + 1
+        return later_year(self.ledger, *next(self.again), self.round)
 
     def step(self) -> Receipt:
         self.turn = (self.turn + 1) % LIVE_CASES
@@ -285,8 +310,8 @@ def report_stamping(pairs: list[tuple[Rate, Rate]]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    schema, other = f"bench_{uuid.uuid4().hex[:10]}", f"bench_{uuid.uuid4().hex[:10]}"
-    url, other_url = with_schema(args.database, schema), with_schema(args.database, other)
+    schema, other, third = (f"bench_{uuid.uuid4().hex[:10]}" for _ in range(3))
+    url, other_url, stamped_url = (with_schema(args.database, name) for name in (schema, other, third))
     admin = admin_connection(args.database)
     ledgers: list[Ledger] = []
     try:
@@ -300,12 +325,13 @@ def main(argv: list[str] | None = None) -> None:
         rounds = [(run_floor(admin, schema, args.seconds), run_app(workload, args.seconds))
                   for _ in range(args.rounds)]
         report(rounds, payload_bytes(admin, schema, "aqb_events"))
-        if args.compare_stamping:
-            ledgers.append(cast.ledger_for(other_url))
+        if args.compare_stamping:  # two fresh ledgers, so that both sides run the same commands
+            ledgers += [cast.ledger_for(stamped_url), cast.ledger_for(other_url)]
             unstamp(admin, other)
-            unstamped = Workload(ledgers[1])
+            stamped, unstamped = Workload(ledgers[1]), Workload(ledgers[2])
+            run_app(stamped, args.warmup)
             run_app(unstamped, args.warmup)
-            report_stamping([(run_app(workload, args.seconds), run_app(unstamped, args.seconds))
+            report_stamping([(run_app(stamped, args.seconds), run_app(unstamped, args.seconds))
                              for _ in range(args.rounds)])
         if args.profile:
             print("\n" + profile(workload, args.profile))
@@ -314,7 +340,7 @@ def main(argv: list[str] | None = None) -> None:
             ledger.close()
         admin.rollback()
         admin.close()
-        for used in (url, other_url):
+        for used in (url, other_url, stamped_url):
             cast.drop(used)
 
 
