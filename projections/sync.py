@@ -138,6 +138,12 @@ class Following:
 
     def catch_up(self) -> int:
         """Bring the view to the head of the ledger; return its position."""
+        try:
+            return self._catch_up()
+        finally:
+            self.ledger.reads.seen.clear()  # kept for a read command's probe; a runner follows for days
+
+    def _catch_up(self) -> int:
         head = self.ledger.reads.head()
         for _attempt in range(5):
             position = self.store.position(self.spec.name)

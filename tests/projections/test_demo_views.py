@@ -52,3 +52,17 @@ def test_a_runner_that_keeps_its_folds_gives_the_same_views_whatever_moves_them_
         assert view_tables(ledger) == replayed(ledger)
     finally:
         ledger.close()
+
+
+def test_a_runner_keeps_no_rows_it_read_between_catch_ups(fresh_url: FreshUrl) -> None:
+    """The rows a read remembers (for the integrity probe of a read command) would grow without
+    end in a runner that follows for days; it lets them go after every catch-up."""
+    ledger = Acting(fresh_url())
+    following = Following(ledger.owner, "budget")
+    ledger.after = lambda _owner: following.catch_up()
+    try:
+        play_year(ledger)
+        assert following.catch_up() == ledger.reads.head()
+        assert ledger.owner.reads.seen == {}
+    finally:
+        ledger.close()
