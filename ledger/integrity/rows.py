@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from psycopg import IsolationLevel, sql
 
 from ledger.persistence import postgres
-from ledger.persistence.config import Database
+from ledger.persistence.config import Database, readonly_uri
 
 PAGE = 10_000
 NO_START = -(2**63)  # every row, whatever its position (a row at 0 or below is past the chain)
@@ -200,7 +200,7 @@ def open_reader(db: Database) -> Iterator[ChainReader]:
             conn.read_only = True
             yield ChainReader(db, conn)
         return
-    lite = sqlite3.connect(f"file:{db.sqlite_path}?mode=ro", uri=True)
+    lite = sqlite3.connect(readonly_uri(db.sqlite_path), uri=True)
     try:
         lite.execute("BEGIN")
         yield ChainReader(db, lite)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import platformdirs
 from psycopg import conninfo as libpq
@@ -59,6 +59,13 @@ class Database:
             where = (f"{info.get('user', '(default user)')}@{info.get('host', '(default host)')}:"
                      f"{info.get('port', '5432')}/{info.get('dbname', '(default database)')}")
         return f"postgresql://{where} (schema {self.schema})"
+
+
+def readonly_uri(path: str) -> str:
+    """An SQLite URI that opens the file at this path read-only, whatever characters the path
+    holds (`#`, `?` and `%` mean something in a URI: they are percent-encoded; an absolute path
+    gets an empty authority, so that `//tmp/x` is not read as the host `tmp`)."""
+    return f"file://{quote(path)}?mode=ro" if path.startswith("/") else f"file:{quote(path)}?mode=ro"
 
 
 def default_sqlite_path() -> Path:

@@ -18,7 +18,7 @@ from psycopg import sql
 
 from ledger.integrity import pg_guard, pg_schema, roles, sqlite_chain
 from ledger.persistence import grant_links, postgres
-from ledger.persistence.config import EVENTS_TABLE, Database
+from ledger.persistence.config import EVENTS_TABLE, Database, readonly_uri
 
 ANCHORS = "aqb_anchors"
 
@@ -193,7 +193,7 @@ def migrate_sqlite(conn: Any) -> list[str]:
 def sqlite_migrated(path: str) -> bool:
     """Whether the file is an SQLite ledger (it has the events table)."""
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
             return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'stored_events'").fetchone() is not None
     except sqlite3.DatabaseError:  # not an SQLite file at all (or unreadable)
         return False

@@ -264,3 +264,19 @@ def test_projections_rebuild_on_postgres(bare_pg_url: str) -> None:
     before = json.loads(ok(run("--format", "json", "status", AGREEMENT)))
     ok(run("projections", "rebuild", "budget"))
     assert json.loads(ok(run("--format", "json", "status", AGREEMENT))) == before
+
+
+def test_an_sqlite_ledger_in_a_folder_whose_name_means_something_in_a_uri(tmp_path: Path) -> None:
+    """`#`, `?`, `%` and spaces in the path: the ledger opens read-only for verify and for the
+    check after every read, as it opens for writing (the read-only URI is percent-encoded)."""
+    for slashes in ("//", "///"):  # sqlite:///tmp/… and sqlite:////tmp/… name the same file
+        folder = tmp_path / slashes.replace("/", "s") / "Prüfung #3 ?a=b %20 x"
+        folder.mkdir(parents=True)
+        invoke = make_runner(f"sqlite:{slashes}{folder}/ledger.sqlite3")
+        made = invoke("demo", actor=None)
+        assert made.exit_code == 0, made.stderr
+        shown = invoke("--format", "json", "status", AGREEMENT, actor=None)
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.stdout)["agreement"] == AGREEMENT
+        checked = invoke("verify", actor=None)
+        assert checked.exit_code == 0, checked.stderr
