@@ -16,6 +16,8 @@ _GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$", re.A
 _GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$", re.ASCII)
 _AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$", re.ASCII)
 _MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE | re.ASCII)
+# thousands: "1.234,5 T€", "985 TEUR", "985,8 Tsd. Euro", "985 tausend Euro" (the currency already cut off)
+_THOUSANDS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(?:t|tsd\.?|tausend)$", re.IGNORECASE | re.ASCII)
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -51,17 +53,29 @@ def parse_amount(text: str) -> Decimal:
 
 def parse_document_amount(text: str) -> Decimal:
     """Parse an amount as written in an agreement: everything `parse_amount` takes, plus
-    ``1,3 Mio. Euro``. A lone ``879.800`` (one thousands group) counts as German here,
-    because documents never write euro fractions with a dot."""
+    millions (``1,3 Mio. Euro``) and thousands (``1.234,5 T€``, ``985 TEUR``, ``985,8 Tsd. Euro``),
+    to the cent. A lone ``879.800`` (one thousands group) counts as German here, because documents
+    never write euro fractions with a dot."""
     raw = text.strip()
     core = _SUFFIX.sub("", raw).strip().replace("\u00a0", " ")
     millions = _MILLIONS.match(core)
     if millions:
-        return money(Decimal(millions.group(1).replace(",", ".")) * 1_000_000)
+        return _exact(Decimal(millions.group(1).replace(",", ".")) * 1_000_000, raw)
+    thousands = _THOUSANDS.match(core)
+    if thousands:
+        whole, fraction = thousands.group(1).replace(".", ""), thousands.group(2) or "0"
+        return _exact(Decimal(f"{whole}.{fraction}") * 1_000, raw)
     compact = core.replace(" ", "")
     if _AMBIGUOUS.match(compact):
         return _german(compact)
     return parse_amount(compact)
+
+
+def _exact(amount: Decimal, raw: str) -> Decimal:
+    """An amount in thousands or millions, to the cent: "1,2345678 Mio." names a fraction of a cent."""
+    if amount != amount.quantize(CENT):
+        raise InvalidAmountError(raw, "more decimal places than cents")
+    return money(amount)
 
 
 def _german(core: str) -> Decimal:

@@ -19,6 +19,7 @@ Lines come in the order AQB, AMB, TZA, SPRACH, whatever order the sentences have
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -222,12 +223,18 @@ def _shared(mention: Mention) -> str:
 
 
 def _rounded(total: Mention, summed: Decimal) -> bool:
-    """A total written in millions ("1,3 Mio. Euro") is exact only to its last digit."""
-    if "mio" not in total.raw.lower() and "million" not in total.raw.lower():
+    """A total written in millions ("1,3 Mio. Euro") or thousands ("985,8 T€") is exact only to
+    its last digit."""
+    raw = total.raw.lower()
+    if "mio" in raw or "million" in raw:
+        unit = Decimal(1_000_000)
+    elif re.search(r"\d\s*(?:t\s*€|teur|t\s+eur|tsd|tausend)", raw):
+        unit = Decimal(1_000)
+    else:
         return False
     digits = total.raw.split(",")[1] if "," in total.raw else ""
     decimals = len("".join(ch for ch in digits if ch.isdigit()))
-    half_unit = Decimal(1_000_000).scaleb(-decimals) / 2
+    half_unit = unit.scaleb(-decimals) / 2
     return abs(summed - total.amount) <= half_unit
 
 

@@ -22,8 +22,10 @@ from ledger.importer.clean import Line
 
 _EURO = r"\s*(?:Euro|EUR|€)"
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{2}|,-{1,2})?"
+_THOUSANDS = r"\s*(?:T\s*€|TEUR|T\s+EUR|Tsd\.?\s*(?:Euro|EUR|€)|tausend\s+(?:Euro|EUR|€))"
 AMOUNT = re.compile(
-    r"(?<![\d.,])(?:\d+(?:,\d+)?\s*(?:Mio\.?|Millionen)"
+    r"(?<![\d.,])(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?" + _THOUSANDS + r"(?!\s*\d)"  # "1.234,5 T€"
+    + r"|\d+(?:,\d+)?\s*(?:Mio\.?|Millionen)"
     + _EURO
     + r"|\d{1,3}(?:\.\d{3})+(?:,\d{2}|,-{1,2})?"
     + _EURO

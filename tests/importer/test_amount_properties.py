@@ -64,6 +64,16 @@ def test_amounts_in_millions_parse_exactly(millionths: int, suffix: str) -> None
     assert parse_document_amount(written) == (value * 1_000_000).quantize(Decimal("0.01"))
 
 
+@given(st.integers(min_value=0, max_value=999_999_999), st.sampled_from([" T€", " TEUR", " Tsd. Euro", " tausend €"]))
+def test_amounts_in_thousands_are_found_and_parse_exactly(thousandths: int, suffix: str) -> None:
+    value = Decimal(thousandths).scaleb(-3)  # thousands to the euro: "1.234,567 T€"
+    whole, _, fraction = f"{value:f}".partition(".")
+    written = f"{int(whole):,}".replace(",", ".") + ("," + fraction if fraction.strip("0") else "") + suffix
+    found = AMOUNT.search(f"Haushaltsmittel in Höhe von insgesamt {written} aus dem AQB")
+    assert found is not None and found.group(0) == written
+    assert parse_document_amount(found.group(0)) == (value * 1_000).quantize(Decimal("0.01"))
+
+
 @given(CENTS, st.booleans(), st.sampled_from([" Euro", " €", " EUR"]))
 def test_the_importer_finds_every_german_amount_in_a_sentence(
     value: Decimal, dashes: bool, suffix: str

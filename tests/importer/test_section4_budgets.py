@@ -135,6 +135,25 @@ def test_warns_about_a_rounded_total_in_millions_within_its_last_digit() -> None
     assert (warnings, problems) == (["total-rounded"], [])
 
 
+def test_reads_amounts_in_thousands_and_a_rounded_total_in_thousands() -> None:
+    lines, warnings, problems = section4(
+        "Das HMSI stellt Haushaltsmittel in Höhe von insgesamt 986 T€ zur Verfügung, davon 879,8 T€ aus dem "
+        f"{AQB} 2018 und 106 TEUR aus dem Arbeitsmarktbudget 2018."
+    )
+    assert lines == TWO
+    assert (warnings, problems) == (["total-rounded"], [])
+    lines, warnings, problems = section4(f"Aus dem {AQB} 2024 stehen 1.185 Tsd. Euro zur Verfügung.")
+    assert (lines, warnings, problems) == ([("AQB", Decimal("1185000.00"))], [], [])
+
+
+def test_refuses_a_total_in_thousands_beyond_its_rounding() -> None:
+    _, _, problems = section4(
+        "Das HMSI stellt Haushaltsmittel in Höhe von insgesamt 987 T€ zur Verfügung, davon 879,8 T€ aus dem "
+        f"{AQB} 2018 und 106 TEUR aus dem Arbeitsmarktbudget 2018."
+    )
+    assert len(problems) == 1 and problems[0].startswith("the total '987 T€' (line 1) is not the sum of its lines")
+
+
 def test_refuses_a_total_in_millions_beyond_its_rounding() -> None:
     _, _, problems = section4(
         "Das HMSI stellt Haushaltsmittel in Höhe von 1,3 Mio. Euro zur Verfügung, davon 879.800 Euro aus dem "

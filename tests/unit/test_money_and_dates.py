@@ -35,6 +35,21 @@ def test_documents_write_millions_and_single_thousands_groups() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("1.234,5 T€", "1234500.00"), ("985 TEUR", "985000.00"), ("985,8 Tsd. Euro", "985800.00"),
+    ("985 Tsd. €", "985000.00"), ("1.185 tausend Euro", "1185000.00"), ("2 T EUR", "2000.00"),
+    ("0,00125 T€", "1.25"),
+])
+def test_documents_write_thousands(text: str, expected: str) -> None:
+    assert parse_document_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["0,000125 T€", "1,234567891 Mio. Euro"])
+def test_an_amount_in_thousands_or_millions_finer_than_a_cent_is_refused_not_rounded(text: str) -> None:
+    with pytest.raises(InvalidAmountError, match="more decimal places than cents"):
+        parse_document_amount(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("2024-07-10", date(2024, 7, 10)), ("10.07.2024", date(2024, 7, 10)), ("1. 7. 2024", date(2024, 7, 1)),
     ("21. Dezember 2016", date(2016, 12, 21)),
 ])
