@@ -17,7 +17,7 @@ from functools import cache
 from ledger import reference
 from ledger.importer.model import ParseWarning
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " "})
+_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": "   "})  # a tab: a gap (columns)
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Seite\s+\d{1,3}(?:\s+von\s+\d{1,3})?$", re.I)
 _LETTER_SPACED = re.compile(r"^[^\W\d_](?: {1,3}[^\W\d_]){3,}$")
 _CONJUNCTIONS = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "noch", "wie", "statt"})
@@ -43,6 +43,7 @@ def clean_text(text: str) -> CleanText:
     warnings: list[ParseWarning] = []
     lines = list(_split(text))
     lines = _drop_page_numbers(lines, warnings)
+    lines = _one_column_of_signatures(lines, warnings)
     lines = [_join_letter_spacing(line, warnings) for line in lines]
     lines = [Line(line.no, " ".join(line.text.split())) for line in lines]
     lines = [_join_inline_breaks(line, warnings) for line in lines]
@@ -55,6 +56,54 @@ def _split(text: str) -> Iterable[Line]:
     body = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
     for number, raw in enumerate(body.split("\n"), start=1):
         yield Line(number, raw.replace("**", "").replace("\u00ad", "").rstrip())
+
+
+_GAP = re.compile(r"\s{3,}")  # what separates two columns of a text laid out as on the page
+
+
+def _two_signature_heads(lines: list[Line]) -> tuple[int, int] | None:
+    """The first line that is two signature heads side by side, and where its second column starts."""
+    from ledger.importer.signatures import is_place_line  # noqa: PLC0415 (signatures imports Line from here)
+
+    for index, line in enumerate(lines):
+        parts = [p for p in _GAP.split(line.text.strip()) if p]
+        if len(parts) == 2 and all(is_place_line(p) for p in parts):
+            return index, line.text.index(parts[1], len(line.text) - len(line.text.lstrip()) + len(parts[0]))
+    return None
+
+
+def _one_column_of_signatures(lines: list[Line], warnings: list[ParseWarning]) -> list[Line]:
+    """Signature blocks set side by side ("Wiesbaden, den 3.7.2023      Offenbach am Main, den …",
+    then name beside name, function beside function, as a PDF's text keeps its layout) become one
+    column: the left block's lines, then the right block's, each with its line number. The two
+    columns start at the first line whose two parts are both a place and date line; a later line
+    is cut at its gap, or, with one part only, goes by where it starts."""
+    found = _two_signature_heads(lines)
+    if found is None:
+        return lines
+    index, column = found
+    header = lines[index]
+    above = next((i for i in range(index - 1, -1, -1) if lines[i].text.strip()), None)
+    if above is not None and len(leads := [p for p in _GAP.split(lines[above].text.strip()) if p]) == 2 and all(
+            p.startswith("Für ") for p in leads):
+        index = above  # "Für das Land Hessen      Für den Landkreis …" above the places
+    left: list[Line] = []
+    right: list[Line] = []
+    for below in lines[index:]:
+        parts = [p for p in _GAP.split(below.text.strip()) if p]
+        if not parts:
+            left.append(below)
+            right.append(Line(below.no, ""))
+        elif len(parts) == 1:
+            indent = len(below.text) - len(below.text.lstrip())
+            (right if indent >= column - 2 else left).append(Line(below.no, parts[0]))
+        else:
+            left.append(Line(below.no, parts[0]))
+            right.append(Line(below.no, " ".join(parts[1:])))
+    warnings.append(ParseWarning(
+        "signature-columns", "The signature blocks stand side by side; read the left one, then the right one.",
+        header.no))
+    return [*lines[:index], *left, Line(header.no, ""), *right]
 
 
 def _drop_page_numbers(lines: list[Line], warnings: list[ParseWarning]) -> list[Line]:

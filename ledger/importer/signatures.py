@@ -10,7 +10,8 @@ space ("des Landkreises Lahn-Dill-Kreis", with its article), and its identity is
 What the ledger would refuse is refused here first, as a `ParseProblem` that names the block: a
 block that does not say who signs, a second block for the same side, and a party's block for
 another party than the agreement's. Signatures are listed the ministry's first, whatever the order
-on the page.
+on the page. Blocks set side by side (a text that keeps the page's layout) are made one column
+first, by `clean.clean_text`.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ def _lead(lines: tuple[Line, ...], start: int, previous: int) -> int | None:
         if lines[index].text.strip():
             return index if _LEAD.match(lines[index].text.strip()) else None
     return None
+
+
+def is_place_line(text: str) -> bool:
+    """Whether the text is the line a signature block starts with ("Wiesbaden, den 1. 7. 2024")."""
+    return _place_line(text) is not None
 
 
 def _place_line(text: str) -> re.Match[str] | None:

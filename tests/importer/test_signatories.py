@@ -182,3 +182,41 @@ def test_refuses_a_block_that_does_not_say_who_signs_instead_of_guessing(block: 
         ("the signature block 'Wiesbaden, den 1. 7. 2024' (line 1)", reason)
     ]
     assert [s.side for s in found.signatures] == ["party"]
+
+
+SIDE_BY_SIDE = (
+    "Wiesbaden, den 03.07.2023                         Wetzlar, den 12.07.2023\n"
+    "\n"
+    "Heike Hofmann                                     Stephan Aurand\n"
+    "Staatsministerin                                  Kreisbeigeordneter\n"
+    "Hessisches Ministerium für Arbeit,                des Landkreises Lahn-Dill-Kreis\n"
+    "Integration, Jugend und Soziales\n"
+)
+
+
+@pytest.mark.parametrize("text", [
+    SIDE_BY_SIDE,
+    SIDE_BY_SIDE.replace("                         Wetzlar", "\t\tWetzlar"),  # a tab between the columns
+    # the "Für …" lines above the places, the dates on the line below them, the party's block longer
+    "Für das Land Hessen                              Für den Landkreis Lahn-Dill-Kreis\n"
+    "Wiesbaden, den                                   Wetzlar, den\n"
+    "03.07.2023                                       12.07.2023\n"
+    "Heike Hofmann                                    Stephan Aurand\n"
+    "Staatsministerin                                 Kreisbeigeordneter\n"
+    "Hessisches Ministerium für Arbeit, Integration,   des Landkreises Lahn-Dill-Kreis\n"
+    "Jugend und Soziales\n",
+])
+def test_reads_signature_blocks_set_side_by_side_as_two_blocks(text: str) -> None:
+    found = signatures(text)
+    assert [(s.side, s.organisation_code, s.signatory, s.function, s.place, s.signed_on.isoformat() if s.signed_on
+             else None) for s in found.signatures] == [
+        ("ministry", "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", "2023-07-03"),
+        ("party", "06532", "Stephan Aurand", "Kreisbeigeordneter", "Wetzlar", "2023-07-12")]
+    assert found.problems == ()
+    assert "signature-columns" in [w.code for w in clean_text(text).warnings]
+
+
+def test_a_gap_in_a_line_that_is_not_two_signature_heads_is_left_as_it_is(seed_text: str) -> None:
+    text = seed_text.replace("1.185.000 Euro", "1.185.000 Euro      (Vorjahr: 1.100.000 Euro)")
+    assert "signature-columns" not in [w.code for w in clean_text(text).warnings]
+    assert len(signatures(text).signatures) == 2
