@@ -117,7 +117,7 @@ def _follow_once(db: Database, view: str, started: threading.Event | None, stop:
     listener = postgres.connect(db, autocommit=True)
     try:
         listener.execute(sql.SQL("LISTEN {0}").format(sql.Identifier(EVENTS_TABLE)))
-        following = Following(ledger, view)
+        following = Following(ledger, view, forget_reads=True)
         following.catch_up()
         on_ready()
         if started is not None:

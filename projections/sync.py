@@ -101,12 +101,17 @@ def _put(pages: Queue[Any], item: object, done: threading.Event) -> None:
 def run_batches(
     ledger: LedgerCore, store: ViewStore, specs: Sequence[ViewSpec], keys: Sequence[str], start: int,
     stop: int, progress: Progress | None = None, size: int = BATCH, *, defer: bool = False,
+    projectors: Sequence[Projector] = (),
 ) -> list[Projector]:
     """Fold events (start, stop] into views that all stand at `start`; return the projectors
-    (with `defer`, their agreements' rows still to be flushed)."""
-    source = LedgerSource(ledger)
-    projectors = [Projector(spec, source, start) for spec in specs]
-    order = sharing(projectors)
+    (with `defer`, their agreements' rows still to be flushed). `projectors` continues ones that
+    stand at `start` (a live runner's), else new ones start there."""
+    if not projectors:
+        source = LedgerSource(ledger)
+        projectors = [Projector(spec, source, start) for spec in specs]
+        order = sharing(projectors)
+    else:
+        order = list(projectors)
     position = start
     with long_fold_gc() as set_aside:
         for batch in batches(ledger, start, stop, size):
@@ -120,31 +125,33 @@ def run_batches(
             set_aside()
             if progress is not None:
                 progress(len(batch))
-    return projectors
+    return list(projectors)
 
 
 class Following:
-    """A live runner's view, with the projector kept between catch-ups: the folds of the streams
-    it has seen and the rows it wrote last, so a new event costs the fold of that event and the
-    diff of its agreement's rows, not a replay of its streams' history. The projector is set
-    aside (and the next catch-up starts fresh, refolding what it needs) whenever the view's
-    position is not the one it left it at — another writer moved it — and when it holds the
-    folds of more than `keep` streams, which bounds the runner's memory."""
+    """A view brought up to date again and again, with the projector kept between catch-ups (a
+    live runner's): the folds of the streams it has seen and the rows it wrote last, so a new
+    event costs the fold of that event and the diff of its agreement's rows, not a replay of its
+    streams' history. The projector is set aside (and the next catch-up starts fresh, refolding
+    what it needs) whenever the view's position is not the one it left it at — another writer
+    moved it — and when it holds the folds of more than `keep` streams, which bounds the runner's
+    memory. With `forget_reads`, the rows read are let go after each catch-up (they are kept for
+    a read command's probe; a runner follows for days)."""
 
-    def __init__(self, ledger: LedgerCore, view: str, keep: int = 5000) -> None:
-        self.ledger, self.spec, self.keep = ledger, VIEWS[view], keep
+    def __init__(self, ledger: LedgerCore, view: str, keep: int = 5000, *, forget_reads: bool = False) -> None:
+        self.ledger, self.spec, self.keep, self.forget_reads = ledger, VIEWS[view], keep, forget_reads
         self.store = ViewStore(ledger.recorder)
         self.projector: Projector | None = None
 
-    def catch_up(self) -> int:
-        """Bring the view to the head of the ledger; return its position."""
+    def catch_up(self, head: int | None = None) -> int:
+        """Bring the view to `head` (default: the head of the ledger); return its position."""
         try:
-            return self._catch_up()
+            return self._catch_up(self.ledger.reads.head() if head is None else head)
         finally:
-            self.ledger.reads.seen.clear()  # kept for a read command's probe; a runner follows for days
+            if self.forget_reads:
+                self.ledger.reads.seen.clear()
 
-    def _catch_up(self) -> int:
-        head = self.ledger.reads.head()
+    def _catch_up(self, head: int) -> int:
         for _attempt in range(5):
             position = self.store.position(self.spec.name)
             if position >= head:
@@ -161,11 +168,8 @@ class Following:
         if projector is None or projector.position != position or len(projector.aggregates) > self.keep:
             projector = self.projector = Projector(self.spec, LedgerSource(self.ledger), position)
         try:
-            for batch in batches(self.ledger, position, head):
-                changes = projector.batch(batch)
-                stop_at = batch[-1].position
-                self.store.write(self.spec, self.spec.name, position, stop_at, changes)
-                position = stop_at
+            run_batches(self.ledger, self.store, [self.spec], [self.spec.name], position, head,
+                        projectors=[projector])
         except BaseException:
             self.projector = None  # what it folded may not have been written
             raise
@@ -178,22 +182,5 @@ def may_write_views(ledger: LedgerCore) -> bool:
 
 def catch_up(ledger: LedgerCore, views: Iterable[str] = tuple(VIEWS)) -> dict[str, int]:
     """Bring every view to the head of the ledger; return each view's position."""
-    store = ViewStore(ledger.recorder)
     head = ledger.reads.head()
-    positions: dict[str, int] = {}
-    for name in views:
-        positions[name] = _catch_up_one(ledger, store, VIEWS[name], head)
-    return positions
-
-
-def _catch_up_one(ledger: LedgerCore, store: ViewStore, spec: ViewSpec, head: int) -> int:
-    for _attempt in range(5):
-        position = store.position(spec.name)
-        if position >= head:
-            return position
-        try:
-            run_batches(ledger, store, [spec], [spec.name], position, head)
-            return head
-        except StaleViewError:
-            continue  # a live runner moved it on meanwhile: look again
-    return store.position(spec.name)
+    return {name: Following(ledger, name).catch_up(head) for name in views}
