@@ -17,11 +17,9 @@ from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerAggregate, LedgerEvent
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
-from ledger.domain.replay import advance, replay
+from ledger.domain.replay import FOLDED, advance, replay
 from projections import audit, budget, lifecycle
 from projections.tables import Row, Table
-
-FOLDED = (Agreement.Event, Grant.Event)  # the streams with a state to fold (built once, not per event)
 
 Positioned = Entry
 Render = Callable[[Agreement, Sequence[Grant]], dict[str, list[Row]]]

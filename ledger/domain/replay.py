@@ -16,6 +16,8 @@ from ledger.domain.clocks import Clock
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 
+FOLDED = (Agreement.Event, Grant.Event)  # the events of the streams with a state to fold
+
 
 def replay(events: Iterable[LedgerEvent], *, loose: bool = False) -> LedgerAggregate | None:
     aggregate: LedgerAggregate | None = None

@@ -10,13 +10,9 @@ from dataclasses import dataclass, field
 
 from eventsourcing.domain import OriginatorVersionError
 
-from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerAggregate, LedgerEvent
 from ledger.domain.errors import InvariantError, LedgerError
-from ledger.domain.grant import Grant
-from ledger.domain.replay import advance
-
-FOLDED = (Agreement.Event, Grant.Event)  # the streams with a state to fold (built once, not per event)
+from ledger.domain.replay import FOLDED, advance
 
 
 @dataclass

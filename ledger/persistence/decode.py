@@ -64,9 +64,10 @@ def paused_gc(pause: bool = True) -> Iterator[None]:
 
 @contextmanager
 def long_fold_gc() -> Iterator[Callable[[], None]]:
-    """For a long fold (a rebuild): the cyclic collector held off, and what a batch left alive
-    set aside from it after each batch (`gc.freeze`), so no collection walks the folds' state
-    again and again as it grows with the log (a third of a rebuild's time at a million events).
+    """For a long fold (a rebuild, a verify, a catch-up): the cyclic collector held off, and what
+    a batch left alive set aside from it after each batch (`gc.freeze`), so no collection walks
+    the folds' state again and again as it grows with the log (a third of a rebuild's time at a
+    million events).
     Objects without cycles — events, entries, rows — are freed by reference counting as always;
     cyclic garbage waits for the end, when everything set aside is handed back to the collector.
     Yields the call to make after each batch."""
