@@ -15,7 +15,7 @@ from ledger.domain.errors import AssessmentNotFoundError
 from ledger.domain.indicators import compute_indicators
 from ledger.domain.replay import State
 from ledger.domain.values import Indicator
-from ledger.integrity.probe import mismatches
+from ledger.integrity.probe import as_read, mismatches
 from ledger.integrity.rows import open_reader
 from ledger.integrity.verify import classify
 
@@ -67,8 +67,10 @@ class ExplainCommands(AssessmentCommands):
         chain links, and the link at the evidence position against the one the assessment
         recorded: reads of those rows only, not of the whole ledger ('aqb verify' walks it all)."""
         wanted = sorted({p for p in positions if p <= evidence} | {evidence})
+        given = {p: row for p in wanted if (row := self.reads.seen.get(p)) is not None}  # as the trail read them
         with open_reader(self.db) as reader:
-            rows = reader.at(wanted)
+            rows = reader.at([p for p in wanted if p not in given])
+            rows.update(as_read(given, reader))
             bad = next(iter(mismatches(rows, wanted)), None)
             if bad is not None and bad.row is None:
                 return False, f"chain broken at position {bad.position}: its row is missing"

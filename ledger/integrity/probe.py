@@ -70,7 +70,7 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
         kept = anchoring.stored_in(reader)
         last = max(kept, key=lambda a: a.position) if kept else None
         rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
-        rows.update(_as_read(given, reader))
+        rows.update(as_read(given, reader))
     for bad in mismatches(rows, positions):
         breaks.append(f"position {bad.position} was read but its chain row is missing" if bad.row is None else
                       f"the row at position {bad.position} does not match its chain link (changed after it "
@@ -85,7 +85,7 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
     return Probe(tuple(breaks), last.position if last else None, head - last.position if last else 0)
 
 
-def _as_read(given: Mapping[int, Row], reader: ChainReader) -> dict[int, tuple[ChainRow, bytes | None]]:
+def as_read(given: Mapping[int, Row], reader: ChainReader) -> dict[int, tuple[ChainRow, bytes | None]]:
     """The rows as the command read them, each with the stored link of the row before it: known
     when that row was read too, else looked up (one query for all of them)."""
     before = reader.links_before([p for p in given if p - 1 not in given])
