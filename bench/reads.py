@@ -123,8 +123,8 @@ def in_process(ledger: Ledger, agreement_id: str, year: int) -> dict[str, Callab
     def decisions() -> None:
         from ledger.decisions import decision_rows  # noqa: PLC0415
 
-        agreement = ledger.agreement(agreement_id)
-        decision_rows(agreement, ledger.entries([agreement_id]), Lateness.configured())
+        agreement, entries = ledger.agreement_with_entries(agreement_id)  # as `aqb decisions` reads them
+        decision_rows(agreement, entries, Lateness.configured())
         checked(ledger)
 
     def compliance() -> None:

@@ -95,8 +95,7 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str, locale: str) -> None:
                locale=locale)
     _two_clocks(ledger, agreement_id)
     out.rule("aqb decisions " + agreement_id)
-    emit_table([asdict(r) for r in decision_rows(ledger.agreement(agreement_id), ledger.entries([agreement_id]),
-                                                 Lateness.configured())],
+    emit_table([asdict(r) for r in decision_rows(*ledger.agreement_with_entries(agreement_id), Lateness.configured())],
                ["item", "decision", "decided", "recorded", "late", "order", "order_as_recorded"], "table",
                title=f"Decisions on {agreement_id}, by effective date and as recorded", locale=locale)
     late = ledger.late_entries(2024, Lateness.configured())
