@@ -71,6 +71,17 @@ def parse_document_amount(text: str) -> Decimal:
     return parse_amount(compact)
 
 
+def written_unit(text: str) -> Decimal | None:
+    """The unit an amount as written in an agreement counts in: millions, thousands, or None
+    (euros). A total in a unit is exact only to its last digit."""
+    core = _SUFFIX.sub("", text.strip()).strip().replace("\u00a0", " ")
+    if _MILLIONS.match(core):
+        return Decimal(1_000_000)
+    if _THOUSANDS.match(core):
+        return Decimal(1_000)
+    return None
+
+
 def _exact(amount: Decimal, raw: str) -> Decimal:
     """An amount in thousands or millions, to the cent: "1,2345678 Mio." names a fraction of a cent."""
     if amount != amount.quantize(CENT):

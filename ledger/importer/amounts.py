@@ -19,12 +19,13 @@ Lines come in the order AQB, AMB, TZA, SPRACH, whatever order the sentences have
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger import reference
+from ledger.domain.money import written_unit
 from ledger.importer.budget_ties import Mention, tie_amounts
+from ledger.importer.clauses import amount_text
 from ledger.importer.clean import Line
 from ledger.importer.model import ParsedBudgetLine, ParseProblem, ParseWarning
 
@@ -225,12 +226,8 @@ def _shared(mention: Mention) -> str:
 def _rounded(total: Mention, summed: Decimal) -> bool:
     """A total written in millions ("1,3 Mio. Euro") or thousands ("985,8 T€") is exact only to
     its last digit."""
-    raw = total.raw.lower()
-    if "mio" in raw or "million" in raw:
-        unit = Decimal(1_000_000)
-    elif re.search(r"\d\s*(?:t\s*€|teur|t\s+eur|tsd|tausend)", raw):
-        unit = Decimal(1_000)
-    else:
+    unit = written_unit(amount_text(total.raw))
+    if unit is None:
         return False
     digits = total.raw.split(",")[1] if "," in total.raw else ""
     decimals = len("".join(ch for ch in digits if ch.isdigit()))

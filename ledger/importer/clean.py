@@ -61,12 +61,17 @@ def _split(text: str) -> Iterable[Line]:
 _GAP = re.compile(r"\s{3,}")  # what separates two columns of a text laid out as on the page
 
 
+def _columns(text: str) -> list[str]:
+    """The parts of a line that stand apart by a gap (one part: a line of one column)."""
+    return [p for p in _GAP.split(text.strip()) if p]
+
+
 def _two_signature_heads(lines: list[Line]) -> tuple[int, int] | None:
     """The first line that is two signature heads side by side, and where its second column starts."""
     from ledger.importer.signatures import is_place_line  # noqa: PLC0415 (signatures imports Line from here)
 
     for index, line in enumerate(lines):
-        parts = [p for p in _GAP.split(line.text.strip()) if p]
+        parts = _columns(line.text)
         if len(parts) == 2 and all(is_place_line(p) for p in parts):
             return index, line.text.index(parts[1], len(line.text) - len(line.text.lstrip()) + len(parts[0]))
     return None
@@ -84,13 +89,13 @@ def _one_column_of_signatures(lines: list[Line], warnings: list[ParseWarning]) -
     index, column = found
     header = lines[index]
     above = next((i for i in range(index - 1, -1, -1) if lines[i].text.strip()), None)
-    if above is not None and len(leads := [p for p in _GAP.split(lines[above].text.strip()) if p]) == 2 and all(
-            p.startswith("Für ") for p in leads):
+    leads = _columns(lines[above].text) if above is not None else []
+    if above is not None and len(leads) == 2 and all(p.startswith("Für ") for p in leads):
         index = above  # "Für das Land Hessen      Für den Landkreis …" above the places
     left: list[Line] = []
     right: list[Line] = []
     for below in lines[index:]:
-        parts = [p for p in _GAP.split(below.text.strip()) if p]
+        parts = _columns(below.text)
         if not parts:
             left.append(below)
             right.append(Line(below.no, ""))
