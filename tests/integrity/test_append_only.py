@@ -119,3 +119,27 @@ def test_a_fresh_ledger_verifies_on_both_backends(db_url: str) -> None:
         ledger.close()
     code, report = verify_json(db_url)
     assert (code, report["ok"], report["checked"]) == (0, True, at(1))
+
+
+AUTHOR_CHECK = ("aqb_principal(login text)", "aqb_check_author(stream text, topic text, env json)")
+
+
+@pytest.mark.parametrize("function", AUTHOR_CHECK)
+def test_a_writer_cannot_redefine_the_functions_the_author_check_rests_on(pg_ledger: str, function: str) -> None:
+    """A writer with psql replacing the principal lookup (by migration 6 a PL/pgSQL function) or
+    the author check with one that lets anybody pass is refused; both stay the owner's, run as
+    their definer with a fixed search path."""
+    schema = schema_of(pg_ledger)
+    returns = "jsonb" if function.startswith("aqb_principal") else "void"
+    body = "SELECT '{}'::jsonb" if returns == "jsonb" else "SELECT"
+    with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(f'CREATE OR REPLACE FUNCTION "{schema}".{function} RETURNS {returns} LANGUAGE sql AS $$ {body} $$')
+    with psycopg.connect(admin_of(pg_ledger)) as conn:
+        name = function.split("(", maxsplit=1)[0]
+        owner, definer, config = conn.execute(
+            "SELECT pg_get_userbyid(p.proowner), p.prosecdef, p.proconfig FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s AND p.proname = %s",
+            (schema, name)).fetchone()
+    assert (owner, definer) == (group(pg_ledger, "owner"), True)
+    assert config == ["search_path=pg_catalog, pg_temp"]
