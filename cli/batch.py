@@ -19,13 +19,14 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli import clickhooks
 from cli.session import Session
 from ledger.domain.errors import InvalidInputError, LedgerError
 
@@ -78,63 +79,96 @@ def _csv_lines(text: str) -> Iterator[Line]:
             yield Line(reader.line_num, fields)
 
 
-def command_of(groups: Sequence[click.Group], line: Line) -> tuple[click.Command, list[str]]:
-    """The click command a line names (looked up in each group in turn: `aqb record`, then the
-    root, for `grant payment`), and the line as that command's argument list."""
-    name = str(line.fields.get("command", "")).strip()
-    command = next((found for group in groups if (found := _resolve(group, name.split())) is not None), None)
-    if command is None:
+def command_of(record: click.Group, grant: click.Group, line: Line) -> tuple[click.Command, Given]:
+    """The command a line names — a command of `aqb record` (`deviation`, or `record deviation`) or
+    of `aqb grant` (`grant payment`) that records an event; nothing else runs inside a batch (no
+    batch within a batch, no read, no command of the other groups) — and what the line gives its
+    parameters."""
+    name = " ".join(str(line.fields.get("command", "")).split())
+    words = name.split(" ")
+    group = grant if words[0] == "grant" else record
+    if words[0] in ("grant", "record"):
+        words = words[1:]
+    command = group.commands.get(words[0]) if len(words) == 1 else None
+    if command is None or isinstance(command, click.Group) or words[0] in NOT_IN_A_JOURNAL.get(group.name, ()):
         raise InvalidInputError(f"line {line.number}: unknown command '{name}'",
-                                "name a command of 'aqb record' (e.g. deviation) or 'aqb grant' (e.g. grant payment)")
-    return command, _argv(command, line)
+                                "name a command of 'aqb record' (e.g. deviation) or 'aqb grant' (e.g. grant payment); "
+                                "see 'aqb record batch --help'")
+    return command, given(command, line)
 
 
-def _resolve(group: click.Group, words: list[str]) -> click.Command | None:
-    """The command these words name below the group (through `get_command`, so that commands the
-    root loads lazily are found too)."""
-    command: click.Command | None = group if words else None
-    for word in words:
-        command = command.get_command(click.Context(command), word) if isinstance(command, click.Group) else None
-    return None if command is None or isinstance(command, click.Group) else command
+# The commands of the two groups that record nothing: a journal within a journal, a read.
+NOT_IN_A_JOURNAL: dict[str | None, tuple[str, ...]] = {"record": ("batch",), "grant": ("show",)}
 
 
-def _argv(command: click.Command, line: Line) -> list[str]:
+@dataclass(frozen=True)
+class Given:
+    """A line's values for a command's parameters, in the shape click's parser hands them over
+    (by parameter name: a string, a tuple for several values, a list for a repeated option, the
+    flag's value for a flag), and the parameters in the order the line named them."""
+
+    values: dict[str, Any]
+    order: list[click.Parameter]
+
+
+def given(command: click.Command, line: Line) -> Given:
     fields = {ALIASES.get(k, k).replace("-", "_"): v for k, v in line.fields.items() if k not in ("command", "actor")}
-    args: list[str] = []
-    options: list[str] = []
+    values: dict[str, Any] = {}
+    order: list[click.Parameter] = []
     for param in command.params:
         if param.name is None or not param.expose_value:
             continue
-        names = {param.name, *(o.lstrip("-").replace("-", "_") for o in getattr(param, "opts", ()))}
+        names = {param.name, *(o.lstrip("-").replace("-", "_") for o in param.opts)}
         key = next((n for n in names if n in fields), None)
         if key is None:
             continue
-        value = fields.pop(key)
-        if isinstance(param, click.Argument):
-            args.append(str(value))
-        else:
-            options += _option(param, value)
+        value = _value(command, param, fields.pop(key), line)
+        if value is not _ABSENT:
+            values[param.name] = value
+            order.append(param)
     if fields:
         raise InvalidInputError(f"line {line.number}: '{line.fields.get('command')}' has no option "
                                 f"'{sorted(fields)[0]}'", f"see 'aqb {line.fields.get('command')} --help'")
-    return [*args, *options]
+    return Given(values, order)
 
 
-def _option(param: click.Parameter, value: Any) -> list[str]:
-    flag = param.opts[0] if isinstance(param, click.Option) else ""
+_ABSENT = object()
+
+
+def _value(command: click.Command, param: click.Parameter, value: Any, line: Line) -> Any:
+    """One field as click's parser would have stored it from the command line."""
     if isinstance(param, click.Option) and param.is_flag:
-        return [flag] if value in (True, "true", "True", "1", "yes") else []
-    values = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in values:
-        out += [flag, *(str(v) for v in item)] if isinstance(item, list) else [flag, str(item)]
-    return out
+        if value not in (True, "true", "True", "1", "yes"):
+            return _ABSENT  # false, as if the flag was not given
+        return clickhooks.flag_given(command, param)
+    several = isinstance(value, list)
+    if several and not param.multiple and param.nargs == 1:
+        raise InvalidInputError(f"line {line.number}: '{_shown_name(param)}' takes one value, not a list",
+                                f"see 'aqb {line.fields.get('command')} --help'")
+    items = value if several and param.multiple else [value]
+    stored = [tuple(_text(v) for v in item) if isinstance(item, list) else _text(item) for item in items]
+    if isinstance(param, click.Argument) or not param.multiple:
+        return stored[0]
+    return stored
 
 
-def parse(command: click.Command, argv: list[str], line: Line, parent: click.Context) -> click.Context:
-    """The line through the command's own parser and parameter types."""
+def _text(value: Any) -> str:
+    """A field's value as the text a command line would carry (true/false as click's booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _shown_name(param: click.Parameter) -> str:
+    return param.opts[0].lstrip("-") if param.opts else str(param.name)
+
+
+def parse(command: click.Command, line_given: Given, line: Line, parent: click.Context) -> click.Context:
+    """The line through the command's own parameters: each value converted and checked by its
+    parameter's type, defaults, required parameters and callbacks exactly as click does for a
+    command line (`clickhooks.process_parameters`), without tokenising a command line first."""
     try:
-        return command.make_context(command.name or "", argv, parent=parent, resilient_parsing=False)
+        return clickhooks.context_from_values(command, line_given.values, line_given.order, parent)
     except LedgerError as exc:
         raise _at_line(exc, line.number) from None
     except click.ClickException as exc:

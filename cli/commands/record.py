@@ -96,16 +96,16 @@ def record_batch(path: Path, given_id: str | None) -> None:
     lines = read_lines(path)
     marker = MARKER + batch_id(path, given_id)
     ledger = s.ledger()
-    root = click.get_current_context().find_root().command
-    assert isinstance(root, click.Group)
-    groups = [record, root]
+    root = click.get_current_context().find_root()
+    grant = root.command.get_command(root, "grant") if isinstance(root.command, click.Group) else None
+    assert isinstance(grant, click.Group)
     actor, s.batch = s.actor, True
     try:
         with ledger.batched(marker) as batch, progress_bar(f"checking {path.name}", len(lines)) as advance:
             for done, line in enumerate(lines, start=1):
                 s.actor = str(line.fields["actor"]) if line.fields.get("actor") else actor
-                command, argv = command_of(groups, line)
-                run_line(command, parse(command, argv, line, click.get_current_context()), line, marker)
+                command, values = command_of(record, grant, line)
+                run_line(command, parse(command, values, line, click.get_current_context()), line, marker)
                 if batch.recorded_before is not None:
                     break
                 advance(done)

@@ -97,6 +97,22 @@ def test_a_line_is_checked_by_the_commands_own_options(run: Run, db_url: str, tm
     assert head(db_url) == before
 
 
+@pytest.mark.parametrize("named", ["demo", "db migrate", "verify", "trail", "agreement create", "principal register",
+                                   "record batch", "batch", "grant show", "grant", "record", "projections rebuild",
+                                   "deviation deviation", "grant grant payment"])
+def test_a_line_can_name_only_a_command_that_records_on_an_agreement_or_grant(run: Run, db_url: str, tmp_path: Path,
+                                                                               named: str) -> None:
+    """Anything else would run outside the batch's transaction (a demo, a migration) or print in
+    the middle of it: the whole batch is refused before anything runs."""
+    before = head(db_url)
+    line = {"command": named, "agreement": AGREEMENT, "file": "x.jsonl", "year": 2025}
+    result = run("record", "batch", str(journal(tmp_path, [LINES[0], line])))
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.startswith(f"error: line 2: unknown command '{named}'")
+    assert result.stdout == ""
+    assert head(db_url) == before
+
+
 def test_the_same_batch_run_again_records_nothing(run: Run, db_url: str, tmp_path: Path) -> None:
     path = journal(tmp_path, LINES)
     assert run("record", "batch", str(path)).exit_code == 0
