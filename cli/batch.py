@@ -122,7 +122,7 @@ def given(command: click.Command, line: Line) -> Given:
         key = next((n for n in names if n in fields), None)
         if key is None:
             continue
-        value = _value(command, param, fields.pop(key), line)
+        value = _value(param, fields.pop(key), line)
         if value is not _ABSENT:
             values[param.name] = value
             order.append(param)
@@ -135,12 +135,13 @@ def given(command: click.Command, line: Line) -> Given:
 _ABSENT = object()
 
 
-def _value(command: click.Command, param: click.Parameter, value: Any, line: Line) -> Any:
-    """One field as click's parser would have stored it from the command line."""
+def _value(param: click.Parameter, value: Any, line: Line) -> Any:
+    """One field as click's parser would have stored it from the command line (a given flag as
+    given: its value is the parser's)."""
     if isinstance(param, click.Option) and param.is_flag:
         if value not in (True, "true", "True", "1", "yes"):
             return _ABSENT  # false, as if the flag was not given
-        return clickhooks.flag_given(command, param)
+        return clickhooks.FLAG_GIVEN
     several = isinstance(value, list)
     if several and not param.multiple and param.nargs == 1:
         raise InvalidInputError(f"line {line.number}: '{_shown_name(param)}' takes one value, not a list",

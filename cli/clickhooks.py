@@ -5,7 +5,8 @@ parsed again: `context_from_values` hands the values to the command's parameters
 own `Command.parse_args` does after its tokeniser ran (each value through `handle_parse_result`:
 type conversion, defaults, required check, callbacks; then the missing-value sentinel turned into
 None). That uses two names that click does not export: `iter_params_for_processing` and `UNSET`
-(click ≥ 8.3). `tests/cli/test_batch_parse.py` checks, for every command a batch can name, that
+(click ≥ 8.3); a given flag's stored value is asked of click's parser.
+`tests/cli/test_batch_parse.py` checks, for every command a batch can name, that
 this gives the same parameters and the same errors as `make_context` on the equivalent command
 line, so a click release that changes either fails there.
 """
@@ -19,18 +20,7 @@ import click
 from click._utils import UNSET
 from click.core import iter_params_for_processing
 
-
-def flag_given(command: click.Command, option: click.Option) -> Any:
-    """What click's parser stores for `option` when the flag is given (its flag value, True for a
-    plain flag; a list of it for a repeated flag), asked of the parser itself."""
-    key = (id(command), option.name)
-    if key not in _FLAGS:
-        parser = command.make_parser(click.Context(command))
-        _FLAGS[key] = parser.parse_args(args=[option.opts[0]])[0][option.name]
-    return _FLAGS[key]
-
-
-_FLAGS: dict[tuple[int, str | None], Any] = {}
+FLAG_GIVEN = object()  # in the values: this flag was given (click's parser stores the flag's own value)
 
 
 def context_from_values(command: click.Command, values: Mapping[str, Any], order: Sequence[click.Parameter],
@@ -38,6 +28,8 @@ def context_from_values(command: click.Command, values: Mapping[str, Any], order
     """A context for `command` below `parent` with its parameters processed from `values`
     (shaped as click's parser stores them), as `command.make_context` would for a command line."""
     ctx = command.context_class(command, info_name=command.name, parent=parent, **command.context_settings)
+    if any(value is FLAG_GIVEN for value in values.values()):
+        values = _with_flag_values(command, ctx, values)
     with ctx.scope(cleanup=False):
         for param in iter_params_for_processing(order, command.get_params(ctx)):
             param.handle_parse_result(ctx, values, [])
@@ -45,3 +37,12 @@ def context_from_values(command: click.Command, values: Mapping[str, Any], order
             if value is UNSET:
                 ctx.params[name] = None
     return ctx
+
+
+def _with_flag_values(command: click.Command, ctx: click.Context, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each given flag's value as click's parser stores it (the flag value, True for a plain
+    flag; a list of it for a repeated flag), asked of the command's own parser."""
+    parser = command.make_parser(ctx)
+    flags = {p.name: p.opts[0] for p in command.params if isinstance(p, click.Option) and p.is_flag}
+    return {name: parser.parse_args(args=[flags[name]])[0][name] if value is FLAG_GIVEN else value
+            for name, value in values.items()}

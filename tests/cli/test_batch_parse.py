@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from cli.batch import ALIASES, Line, given
 from cli.clickhooks import context_from_values
@@ -17,6 +18,12 @@ from cli.main import cli
 from tests.cli.test_fuzz_writes import BASELINES, CASES, command_of
 
 BATCHABLE = sorted(p for p in BASELINES if p.split()[0] in ("record", "grant"))
+
+
+def root_context() -> click.Context:
+    """`aqb`'s context as its own invocation makes it (with its help option names, which the
+    commands' help options are made from and keep)."""
+    return click.Context(cli, info_name="aqb", **cli.context_settings)
 
 
 def outcome(make: Any) -> tuple[str, Any]:
@@ -32,7 +39,7 @@ def outcome(make: Any) -> tuple[str, Any]:
 def fields_of(command: click.Command, argv: list[str]) -> dict[str, Any]:
     """The batch line a user would write for this command line: each value by its parameter's
     name, a list for a repeated option or several values, true for a flag."""
-    parser = command.make_parser(click.Context(command))
+    parser = command.make_parser(click.Context(command, parent=root_context()))
     opts, _, _ = parser.parse_args(args=list(argv))
     names = {v: k for k, v in ALIASES.items()}
     fields: dict[str, Any] = {}
@@ -52,7 +59,7 @@ def fields_of(command: click.Command, argv: list[str]) -> dict[str, Any]:
 
 def both(path: str, argv: list[str]) -> tuple[tuple[str, Any], tuple[str, Any]]:
     command = command_of(path)
-    root = click.Context(cli, info_name="aqb")
+    root = root_context()
     line = Line(2, {"command": path.removeprefix("record "), **fields_of(command, argv)})
     by_click = outcome(lambda: command.make_context(command.name, list(argv), parent=root))
     values = given(command, line)
@@ -78,7 +85,7 @@ def test_a_bad_value_in_a_line_is_refused_as_on_the_command_line(path: str, inde
 @pytest.mark.parametrize("path", BATCHABLE)
 def test_a_line_without_its_required_values_is_refused_as_on_the_command_line(path: str) -> None:
     command = command_of(path)
-    root = click.Context(cli, info_name="aqb")
+    root = root_context()
     by_click = outcome(lambda: command.make_context(command.name, [], parent=root))
     by_batch = outcome(lambda: context_from_values(command, {}, [], root))
     assert by_click[0] != "ok"
@@ -101,3 +108,16 @@ def test_a_list_for_an_option_that_takes_one_value_is_refused() -> None:
                     "amount": ["100", "200"], "reason": "Abruf"})
     with pytest.raises(Exception, match=r"line 4: 'amount' takes one value, not a list"):
         given(command, line)
+
+
+def test_reading_a_line_leaves_the_commands_own_help_as_it_was() -> None:
+    """A command keeps the help option it first made: reading a line (with a flag, whose value
+    is asked of the parser) must not make it under a context without `aqb`'s `-h`."""
+    command = command_of("record decision")
+    line = Line(3, {"command": "decision", "agreement": "AQB-2024-06532", "deviation": "D1",
+                    "decision": "approved", "reason": "neu", "revise": True})
+    values = given(command, line)
+    ctx = context_from_values(command, values.values, values.order, root_context())
+    assert ctx.params["revise"] is True
+    shown = CliRunner().invoke(cli, ["record", "decision", "--help"])
+    assert "-h, --help" in shown.output
