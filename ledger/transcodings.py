@@ -8,7 +8,9 @@ into tuples (in value objects here, at the top level of an event in `TupleMapper
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any, cast
@@ -135,28 +137,18 @@ class FastJSONTranscoder(JSONTranscoder):
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError:
             return super().decode(data)
-        return self._item(parsed) if type(parsed) is dict or type(parsed) is list else parsed
+        kind = type(parsed)
+        if kind is dict or kind is list:
+            return self._walk(parsed)
+        return parsed
 
-    def _inner(self, value: Any) -> Any:
-        """A dict's or list's members decoded (tagged objects bottom-up, as the standard
-        decoder's object hook does), in place."""
-        if type(value) is list:
-            return [self._item(item) if type(item) is dict or type(item) is list else item for item in value]
-        for key, item in value.items():
-            if type(item) is dict or type(item) is list:
-                value[key] = self._item(item)
-        return value
+    def __init__(self) -> None:
+        super().__init__()
+        self._walk = _walker({}, super()._decode_obj)
 
-    def _item(self, item: Any) -> Any:
-        if type(item) is dict and len(item) == 2 and "_type_" in item and "_data_" in item:
-            transcoding = self.names.get(item["_type_"])
-            if transcoding is None:
-                return super()._decode_obj(item)  # the library's error for an unknown type
-            data = item["_data_"]
-            if type(data) is dict or type(data) is list:
-                data = self._inner(data)
-            return transcoding.decode(data)
-        return self._inner(item)
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._walk = _walker({name: t.decode for name, t in self.names.items()}, super()._decode_obj)
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:
@@ -169,6 +161,46 @@ class FastJSONTranscoder(JSONTranscoder):
                 return transcoding.decode(d["_data_"])
         return d
 
+
+def _walker(decoders: dict[str, Callable[[Any], Any]], unknown: Callable[[dict[str, Any]], Any]
+            ) -> Callable[[Any], Any]:
+    """A dict's or list's members decoded in place, tagged objects bottom-up (what the standard
+    decoder's object hook does), in one pass: a tagged object is a dict of exactly `_type_` and
+    `_data_`; the members of its data are decoded before its transcoding is. `unknown` raises the
+    library's error for an unregistered tag. One function per kind of container, with every name
+    it needs bound locally: this walk is most of the time of reading an event."""
+
+    def walk_dict(d: dict[str, Any]) -> Any:
+        if len(d) == 2 and "_type_" in d and "_data_" in d:
+            decode = decoders.get(d["_type_"])
+            if decode is None:
+                return unknown(d)
+            data = d["_data_"]
+            kind = type(data)
+            if kind is dict:
+                for key, item in data.items():
+                    if type(item) is dict:
+                        data[key] = walk_dict(item)
+                    elif type(item) is list:
+                        data[key] = walk_list(item)
+            elif kind is list:
+                data = walk_list(data)
+            return decode(data)
+        for key, item in d.items():
+            if type(item) is dict:
+                d[key] = walk_dict(item)
+            elif type(item) is list:
+                d[key] = walk_list(item)
+        return d
+
+    def walk_list(items: list[Any]) -> list[Any]:
+        return [walk_dict(item) if type(item) is dict else walk_list(item) if type(item) is list else item
+                for item in items]
+
+    def walk(value: Any) -> Any:
+        return walk_dict(value) if type(value) is dict else walk_list(value)
+
+    return walk
 
 def new_transcoder() -> JSONTranscoder:
     transcoder = FastJSONTranscoder()
@@ -186,17 +218,22 @@ class TupleMapper(Mapper[str]):
             event = super().to_domain_event(stored_event)
             state = vars(event)
         else:
-            cls = resolve_topic(stored_event.topic)
+            topic = stored_event.topic
+            known = self._classes.get(topic)
+            if known is None:
+                cls = resolve_topic(topic)
+                known = self._classes[topic] = (cls, getattr(cls, "class_version", 1))
+            cls, wanted = known
             try:
                 state = self.transcoder.decode(stored_event.state)
             except Exception as exc:
                 raise MapperDeserialisationError(
-                    f"Failed to deserialise state of stored event with topic '{stored_event.topic}', originator_id "
+                    f"Failed to deserialise state of stored event with topic '{topic}', originator_id "
                     f"'{stored_event.originator_id}' and originator_version {stored_event.originator_version}: {exc}"
                 ) from exc
             state["originator_id"] = stored_event.originator_id
             state["originator_version"] = stored_event.originator_version
-            version, wanted = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+            version = state.pop("class_version", 1)
             while version < wanted:
                 getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
                 version += 1
@@ -206,3 +243,8 @@ class TupleMapper(Mapper[str]):
             if type(value) is list:
                 state[key] = as_tuples(value)
         return event
+
+    @functools.cached_property
+    def _classes(self) -> dict[str, tuple[type[Any], int]]:
+        """Each topic read so far: its class and the class version events are upcast to."""
+        return {}

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Mapper
+from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic, resolve_topic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +33,7 @@ from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerAggregate, LedgerCreated, LedgerEvent
 from ledger.domain.grant import Grant
 from ledger.domain.values import Actor, Role
+from ledger.transcodings import register_all
 from tests.cast import Acting
 
 VERSIONED_TOPIC = re.compile(r":v\d+$")
@@ -169,6 +170,16 @@ def assert_round_trip(event: LedgerEvent, restored: Any) -> None:
     assert restored == event
 
 
+def library_transcoder() -> JSONTranscoder:
+    """The library's transcoder as it is, with the ledger's transcodings registered."""
+    transcoder = JSONTranscoder()
+    register_all(transcoder)
+    return transcoder
+
+
+LIBRARY_TRANSCODER = library_transcoder()
+
+
 # --- fixtures ----------------------------------------------------------------------------------
 
 
@@ -214,6 +225,8 @@ def test_an_event_survives_the_mapper_unchanged(
     stored = mapper.to_stored_event(event)
     assert stored.topic == event_class.TOPIC
     assert_round_trip(event, mapper.to_domain_event(stored))
+    assert mapper.transcoder.decode(stored.state) == LIBRARY_TRANSCODER.decode(stored.state), \
+        "the ledger's fast decoding differs from the library's own (the standard json module with its object hook)"
 
 
 @settings(
