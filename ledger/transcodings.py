@@ -11,7 +11,8 @@ import dataclasses
 import functools
 import typing
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
@@ -148,7 +149,7 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
-        self._walk = _walker({name: t.decode for name, t in self.names.items()}, super()._decode_obj)
+        self._walk = _walker({name: _direct(t) for name, t in self.names.items()}, super()._decode_obj)
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:
@@ -167,40 +168,58 @@ def _walker(decoders: dict[str, Callable[[Any], Any]], unknown: Callable[[dict[s
     """A dict's or list's members decoded in place, tagged objects bottom-up (what the standard
     decoder's object hook does), in one pass: a tagged object is a dict of exactly `_type_` and
     `_data_`; the members of its data are decoded before its transcoding is. `unknown` raises the
-    library's error for an unregistered tag. One function per kind of container, with every name
-    it needs bound locally: this walk is most of the time of reading an event."""
+    library's error for an unregistered tag. This walk is most of the time of reading an event,
+    so a tagged scalar (a date, an amount, an enum: most of them) is decoded where it is met,
+    without a call of its own, and every name is bound locally."""
 
-    def walk_dict(d: dict[str, Any]) -> Any:
+    def members(d: dict[str, Any]) -> dict[str, Any]:
+        for key, item in d.items():
+            if type(item) is dict:
+                if len(item) == 2 and "_type_" in item and "_data_" in item:
+                    data = item["_data_"]
+                    decode = decoders.get(item["_type_"])
+                    if decode is not None and type(data) is not dict and type(data) is not list:
+                        d[key] = decode(data)
+                        continue
+                d[key] = tagged_or_plain(item)
+            elif type(item) is list:
+                d[key] = walk_list(item)
+        return d
+
+    def tagged_or_plain(d: dict[str, Any]) -> Any:
         if len(d) == 2 and "_type_" in d and "_data_" in d:
             decode = decoders.get(d["_type_"])
             if decode is None:
                 return unknown(d)
             data = d["_data_"]
-            kind = type(data)
-            if kind is dict:
-                for key, item in data.items():
-                    if type(item) is dict:
-                        data[key] = walk_dict(item)
-                    elif type(item) is list:
-                        data[key] = walk_list(item)
-            elif kind is list:
+            if type(data) is dict:
+                data = members(data)
+            elif type(data) is list:
                 data = walk_list(data)
             return decode(data)
-        for key, item in d.items():
-            if type(item) is dict:
-                d[key] = walk_dict(item)
-            elif type(item) is list:
-                d[key] = walk_list(item)
-        return d
+        return members(d)
 
     def walk_list(items: list[Any]) -> list[Any]:
-        return [walk_dict(item) if type(item) is dict else walk_list(item) if type(item) is list else item
+        return [tagged_or_plain(item) if type(item) is dict else walk_list(item) if type(item) is list else item
                 for item in items]
 
     def walk(value: Any) -> Any:
-        return walk_dict(value) if type(value) is dict else walk_list(value)
+        return tagged_or_plain(value) if type(value) is dict else walk_list(value)
 
     return walk
+
+
+def _direct(transcoding: Transcoding) -> Callable[[Any], Any]:
+    """The decoding of a transcoding as a call of its own: the constructor itself where the
+    transcoding only calls it (the library's for datetimes and decimals, ours for dates)."""
+    if isinstance(transcoding, DatetimeAsISO):
+        return datetime.fromisoformat
+    if isinstance(transcoding, DecimalAsStr):
+        return Decimal
+    if isinstance(transcoding, DateAsISO):
+        return date.fromisoformat
+    return transcoding.decode
+
 
 def new_transcoder() -> JSONTranscoder:
     transcoder = FastJSONTranscoder()

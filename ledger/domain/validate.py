@@ -137,19 +137,41 @@ def url(value: str, name: str = "url") -> str:
 def value_of(name: str, value: Any, *, optional: bool = False) -> Any:
     """One field's value, checked by its type and name (tuples and nested records item by item).
     An empty text of an optional field is no value (None)."""
-    if isinstance(value, tuple):
-        return tuple(value_of(name, item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        maybe = optional_fields(type(value))
-        changes = {f.name: value_of(f.name, getattr(value, f.name), optional=f.name in maybe)
-                   for f in dataclasses.fields(value) if f.init and not f.metadata.get("transient")}
-        if all(new is getattr(value, name) for name, new in changes.items()):
-            return value  # nothing normalised: the record as it is
-        return dataclasses.replace(value, **changes)
+    kind = type(value)
+    check = _CHECKS.get(kind)  # the common case: an amount, a number, a text, a day
+    if check is None:
+        if isinstance(value, tuple):
+            return tuple(value_of(name, item) for item in value)
+        fields = record_fields(kind)
+        if fields:
+            return _record(value, fields)
     if optional and isinstance(value, str) and not value.strip():
         return None
-    check = _CHECKS.get(type(value))
     return value if check is None else check(name, value)
+
+
+def _record(value: Any, fields: tuple[tuple[str, bool], ...]) -> Any:
+    changes = {field: value_of(field, getattr(value, field), optional=maybe) for field, maybe in fields}
+    if all(new is getattr(value, field) for field, new in changes.items()):
+        return value  # nothing normalised: the record as it is
+    return dataclasses.replace(value, **changes)
+
+
+def record_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """The checked fields of a record class (a dataclass: those its constructor takes, not the
+    transient ones), each with whether it admits None; empty for any other class."""
+    found = _RECORDS.get(cls)
+    if found is None:
+        found = ()
+        if dataclasses.is_dataclass(cls):
+            maybe = optional_fields(cls)
+            found = tuple((f.name, f.name in maybe) for f in dataclasses.fields(cls)
+                          if f.init and not f.metadata.get("transient"))
+        _RECORDS[cls] = found
+    return found
+
+
+_RECORDS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
 @lru_cache(maxsize=256)
@@ -208,10 +230,20 @@ def document_ref(ref: DocumentRef) -> DocumentRef:
 EVENT_METADATA = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 
 
+def _own_field_names(cls: type) -> tuple[str, ...]:
+    found = _OWN_FIELDS.get(cls)
+    if found is None:
+        found = _OWN_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in EVENT_METADATA)
+    return found
+
+
+_OWN_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def refusal(event: Any) -> str | None:
     """Why the validation layer would refuse a stored event's values (None: it would not) — for
     `aqb verify`, which finds events inserted past the application (with psql, say)."""
-    fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name not in EVENT_METADATA}
+    fields = {name: getattr(event, name) for name in _own_field_names(type(event))}
     try:
         event_fields(type(event), fields)
     except InvalidValueError as exc:

@@ -22,7 +22,7 @@ from ledger.domain.document import Document
 from ledger.domain.errors import LedgerError
 from ledger.domain.grant import Grant
 from ledger.domain.principal import Principal, check_delegation, usable_mandates
-from ledger.domain.values import Act, Authority, PrincipalKind
+from ledger.domain.values import Act, Authority, Mandate, PrincipalKind
 
 UNAUTHORISED = "unauthorised"
 
@@ -44,6 +44,9 @@ class Authorship:
     checked: int = 0
     before_registry: int = 0
     declared: int = 0
+    # the usable mandates of each login asked for, as the registry stands (forgotten at every
+    # registry event: a revocation, a deactivation or a delegation's source changes them)
+    usable: dict[str, tuple[Mandate, ...]] = field(default_factory=dict)
 
     def check(self, position: int, event: LedgerEvent, recorded_at: datetime | None, recorded_by: str | None,
               *, stamped: bool) -> None:
@@ -89,7 +92,7 @@ class Authorship:
                 return None  # the delegator takes back its own delegation
         if holder != principal.login:
             return f"the event names mandate {envelope.mandate or '(none)'}, not one of {principal.login}"
-        usable = [m for m in usable_mandates(principal, self.principals.get) if m.mandate_id == mandate_id]
+        usable = [m for m in self._usable(principal) if m.mandate_id == mandate_id]
         if not usable:
             return f"mandate {envelope.mandate} was not held (revoked, lapsed or never granted) at this position"
         authority = Authority(principal.login, tuple(usable), day, envelope.login, envelope.on_behalf)
@@ -105,7 +108,7 @@ class Authorship:
         holder, _, parent_id = parent_ref.partition("/")
         if holder != principal.login or event.envelope.mandate != parent_ref:
             return f"{principal.login} delegated mandate {parent_ref}, which is not its own"
-        parent = next((m for m in usable_mandates(principal, self.principals.get) if m.mandate_id == parent_id), None)
+        parent = next((m for m in self._usable(principal) if m.mandate_id == parent_id), None)
         if parent is None or not (parent.valid_from is None or parent.valid_from <= day) or \
                 not (parent.valid_until is None or day <= parent.valid_until):
             return f"mandate {parent_ref} was not usable when it was delegated"
@@ -119,7 +122,13 @@ class Authorship:
         service = self.principals.get(login)
         if service is None or not service.active or service.kind is not PrincipalKind.SERVICE:
             return False
-        return covering(usable_mandates(service, self.principals.get), Act.ON_BEHALF, None, None, day) is not None
+        return covering(self._usable(service), Act.ON_BEHALF, None, None, day) is not None
+
+    def _usable(self, principal: Principal) -> tuple[Mandate, ...]:
+        found = self.usable.get(principal.login)
+        if found is None:
+            found = self.usable[principal.login] = usable_mandates(principal, self.principals.get)
+        return found
 
     def _party(self, event: LedgerEvent) -> str | None:
         if isinstance(event, Agreement.Event):
@@ -135,6 +144,7 @@ class Authorship:
 
     def _learn(self, position: int, event: LedgerEvent) -> None:
         if isinstance(event, Principal.Event):
+            self.usable.clear()
             login = event.originator_id.removeprefix("PRINCIPAL-")
             try:
                 self.principals[login] = event.mutate(self.principals.get(login))  # type: ignore[assignment]
