@@ -21,6 +21,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +50,22 @@ def batch_id(path: Path, given: str | None) -> str:
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The lines of a JSON-lines or CSV file (by its name's ending, else by its first character)."""
-    text = path.read_text(encoding="utf-8-sig")
+    """The lines of a JSON-lines or CSV file (by its name's ending, else by its first character);
+    a file that is not UTF-8 text or holds no command line is refused."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{path.name} is not UTF-8 text (byte {exc.start + 1} cannot be read)",
+                                "save the journal as UTF-8") from None
     if path.suffix.lower() == ".csv" or (path.suffix.lower() not in (".jsonl", ".json") and
                                          not text.lstrip().startswith("{")):
-        return list(_csv_lines(text))
-    return list(_json_lines(text))
+        lines = list(_csv_lines(text))
+    else:
+        lines = list(_json_lines(text))
+    if not lines:
+        raise InvalidInputError(f"{path.name} holds no command line",
+                                "write one command per line (see 'aqb record batch --help')")
+    return lines
 
 
 def _json_lines(text: str) -> Iterator[Line]:
@@ -62,18 +73,43 @@ def _json_lines(text: str) -> Iterator[Line]:
         if not raw.strip():
             continue
         try:
-            fields = json.loads(raw)
+            fields = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant,
+                                object_pairs_hook=_once_each)
         except json.JSONDecodeError as exc:
             raise InvalidInputError(f"line {number}: not a JSON object ({exc.msg})",
                                     'write one object per line: {"command": "deviation", …}') from None
+        except ValueError as exc:
+            raise InvalidInputError(f"line {number}: {exc}", 'write one object per line: {"command": "deviation", …}'
+                                    ) from None
         if not isinstance(fields, dict):
             raise InvalidInputError(f"line {number}: not a JSON object", 'write {"command": "deviation", …}')
         yield Line(number, fields)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value of a journal line")
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose every key appears once (the standard module keeps the last silently)."""
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in fields:
+            raise ValueError(f"'{key}' is given twice")
+        fields[key] = value
+    return fields
+
+
 def _csv_lines(text: str) -> Iterator[Line]:
     reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    twice = next((name for i, name in enumerate(header) if name and name in header[:i]), None)
+    if twice is not None:
+        raise InvalidInputError(f"line 1: the header names '{twice}' twice", "give every column once")
     for row in reader:
+        if None in row:
+            raise InvalidInputError(f"line {reader.line_num}: more values than the header has columns",
+                                    "quote a value that holds a comma")
         fields = {k.strip(): v for k, v in row.items() if k and v not in (None, "")}
         if fields:
             yield Line(reader.line_num, fields)
@@ -112,52 +148,90 @@ class Given:
 
 
 def given(command: click.Command, line: Line) -> Given:
-    fields = {ALIASES.get(k, k).replace("-", "_"): v for k, v in line.fields.items() if k not in ("command", "actor")}
+    """What a line gives the command's parameters, each key checked: a key names a parameter
+    once (by its name, an option's spelling or an alias), a value is a text, a number or
+    true/false — a list of them for a repeated option or one taking several values — and null
+    is no value."""
+    if not isinstance(line.fields.get("actor", ""), str):
+        raise _bad(line, "'actor' must be the principal's login, as text", "e.g. \"actor\": \"j.weber\"")
+    fields: dict[str, tuple[str, Any]] = {}
+    for key, value in line.fields.items():
+        if key in ("command", "actor"):
+            continue
+        name = ALIASES.get(key, key).replace("-", "_")
+        if name in fields:
+            raise _bad(line, f"'{fields[name][0]}' and '{key}' name the same option", "give it once")
+        fields[name] = (key, value)
     values: dict[str, Any] = {}
     order: list[click.Parameter] = []
     for param in command.params:
         if param.name is None or not param.expose_value:
             continue
         names = {param.name, *(o.lstrip("-").replace("-", "_") for o in param.opts)}
-        key = next((n for n in names if n in fields), None)
-        if key is None:
+        keys = [n for n in names if n in fields]
+        if len(keys) > 1:
+            first, second = sorted(fields[k][0] for k in keys)[:2]
+            raise _bad(line, f"'{first}' and '{second}' name the same option", "give it once")
+        if not keys:
             continue
-        value = _value(param, fields.pop(key), line)
-        if value is not _ABSENT:
-            values[param.name] = value
+        key, value = fields.pop(keys[0])
+        stored = _value(param, key, value, line)
+        if stored is not _ABSENT:
+            values[param.name] = stored
             order.append(param)
     if fields:
-        raise InvalidInputError(f"line {line.number}: '{line.fields.get('command')}' has no option "
-                                f"'{sorted(fields)[0]}'", f"see 'aqb {line.fields.get('command')} --help'")
+        raise _bad(line, f"'{line.fields.get('command')}' has no option '{sorted(k for k, _ in fields.values())[0]}'")
     return Given(values, order)
 
 
 _ABSENT = object()
+_TRUE = (True, "true", "True", "1", "yes")
+_FALSE = (False, "false", "False", "0", "no", "")
 
 
-def _value(param: click.Parameter, value: Any, line: Line) -> Any:
+def _value(param: click.Parameter, key: str, value: Any, line: Line) -> Any:
     """One field as click's parser would have stored it from the command line (a given flag as
-    given: its value is the parser's)."""
+    given: its value is the parser's); null as not given."""
+    if value is None:
+        return _ABSENT
     if isinstance(param, click.Option) and param.is_flag:
-        if value not in (True, "true", "True", "1", "yes"):
-            return _ABSENT  # false, as if the flag was not given
-        return clickhooks.FLAG_GIVEN
+        if value in _TRUE and type(value) in (bool, str):
+            return clickhooks.FLAG_GIVEN
+        if value in _FALSE and type(value) in (bool, str):
+            return _ABSENT  # as if the flag was not given
+        raise _bad(line, f"'{key}' is a flag: true or false, not {_shown(value)}")
     several = isinstance(value, list)
     if several and not param.multiple and param.nargs == 1:
-        raise InvalidInputError(f"line {line.number}: '{_shown_name(param)}' takes one value, not a list",
-                                f"see 'aqb {line.fields.get('command')} --help'")
+        raise _bad(line, f"'{key}' takes one value, not a list")
     items = value if several and param.multiple else [value]
-    stored = [tuple(_text(v) for v in item) if isinstance(item, list) else _text(item) for item in items]
-    if isinstance(param, click.Argument) or not param.multiple:
-        return stored[0]
-    return stored
+    return _stored(param, [_texts(key, item, line) if isinstance(item, list) else _text(key, item, line)
+                           for item in items])
 
 
-def _text(value: Any) -> str:
-    """A field's value as the text a command line would carry (true/false as click's booleans)."""
+def _stored(param: click.Parameter, stored: list[Any]) -> Any:
+    return stored if isinstance(param, click.Option) and param.multiple else stored[0]
+
+
+def _texts(key: str, items: list[Any], line: Line) -> tuple[str, ...]:
+    return tuple(_text(key, item, line) for item in items)
+
+
+def _text(key: str, value: Any, line: Line) -> str:
+    """A field's value as the text a command line would carry (true/false as click's booleans;
+    a number as written)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (str, int, Decimal)):
+        return str(value)
+    raise _bad(line, f"'{key}' must be a text, a number or true/false, not {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), f"'{value}'")
+
+
+def _bad(line: Line, what: str, hint: str | None = None) -> InvalidInputError:
+    return InvalidInputError(f"line {line.number}: {what}", hint or f"see 'aqb {line.fields.get('command')} --help'")
 
 
 def _shown_name(param: click.Parameter) -> str:
@@ -167,7 +241,7 @@ def _shown_name(param: click.Parameter) -> str:
 def parse(command: click.Command, line_given: Given, line: Line, parent: click.Context) -> click.Context:
     """The line through the command's own parameters: each value converted and checked by its
     parameter's type, defaults, required parameters and callbacks exactly as click does for a
-    command line (`clickhooks.process_parameters`), without tokenising a command line first."""
+    command line (`clickhooks.context_from_values`), without tokenising a command line first."""
     try:
         return clickhooks.context_from_values(command, line_given.values, line_given.order, parent)
     except LedgerError as exc:

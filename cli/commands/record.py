@@ -71,11 +71,13 @@ def record(ctx: click.Context, batch_file: Path | None, batch_id: str | None) ->
 def batch_command(file: Path, batch_id: str | None) -> None:
     """Record a journal of commands, one per line, in one transaction: all or nothing. A line is
     a JSON object (JSON lines) or a CSV row under a header; `command` names a command of 'aqb
-    record' or 'aqb grant' (as 'grant payment'), the other keys its arguments and options by name
-    (`agreement`, `from`, `kind`, …; a list for a repeated option, true for a flag; `actor` for who
-    records the line). Each line is checked exactly like the single command, after the lines
-    before it; an error names its line and nothing is recorded. Running the same batch again
-    records nothing (its id is the correlation id of its events). Lines such as:
+    record' or 'aqb grant' that records (as 'grant payment'), the other keys its arguments and
+    options by name, each once (`agreement`, `from`, `kind`, …; a text or a number, a list for a
+    repeated option, true or false for a flag, null for none; `actor` for who records the line).
+    The file is UTF-8; a number is read with the digits it was written with. Each line is checked
+    exactly like the single command, after the lines before it; an error names its line and
+    nothing is recorded. Running the same batch again records nothing (its id is the correlation
+    id of its events). Lines such as:
 
     \b
       {"command": "deviation", "agreement": "AQB-2024-06532", "kind": "underspend", "cause": "Personal",

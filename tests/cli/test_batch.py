@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,70 @@ def test_a_line_is_checked_by_the_commands_own_options(run: Run, db_url: str, tm
         assert result.exit_code == 4, result.stderr
         assert message in result.stderr
     assert head(db_url) == before
+
+
+DEVIATION = '"command": "deviation", "agreement": "AQB-2024-06532", "kind": "underspend"'
+BAD_JOURNALS = [  # (file name, content, the start of the one-line error)
+    ("j.jsonl", b"\xff\xfe{}\n", "error: j.jsonl is not UTF-8 text (byte 1 cannot be read)"),
+    ("j.jsonl", b"", "error: j.jsonl holds no command line"),
+    ("j.jsonl", b"\n  \n", "error: j.jsonl holds no command line"),
+    ("j.csv", b"command,agreement\n", "error: j.csv holds no command line"),
+    ("j.csv", b"command,agreement,agreement\ndeviation,A,B\n", "error: line 1: the header names 'agreement' twice"),
+    ("j.csv", b"command,agreement\ndeviation,AQB-2024-06532,extra\n",
+     "error: line 2: more values than the header has columns"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": "a", "cause": "b"}\n').encode(),
+     "error: line 1: 'cause' is given twice"),
+    ("j.jsonl", ("{" + DEVIATION + ', "agreement_id": "AQB-2024-06532", "cause": "a"}\n').encode(),
+     "error: line 1: 'agreement' and 'agreement_id' name the same option"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": {"text": "a"}}\n').encode(),
+     "error: line 1: 'cause' must be a text, a number or true/false, not an object"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": ["a", null]}\n').encode(), "error: line 1: 'cause' takes one value"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": null}\n').encode(), "error: line 1: Missing option '--cause'"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": "a", "planned": NaN}\n').encode(),
+     "error: line 1: NaN is not a value of a journal line"),
+    ("j.jsonl", ("{" + DEVIATION + ', "cause": "a", "actor": {"user": "j.weber"}}\n').encode(),
+     "error: line 1: 'actor' must be the principal's login, as text"),
+    ("j.jsonl", b'{"command": "decision", "agreement": "AQB-2024-06532", "deviation": "D1", '
+                b'"decision": "approved", "reason": "r", "revise": "maybe"}\n',
+     "error: line 1: 'revise' is a flag: true or false, not 'maybe'"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_JOURNALS,
+                         ids=[m.split(": ", 1)[1][:40] for _, _, m in BAD_JOURNALS])
+def test_a_bad_journal_is_refused_in_one_line_before_anything_runs(run: Run, db_url: str, tmp_path: Path, name: str,
+                                                                   content: bytes, message: str) -> None:
+    """Every value of a line is checked before it reaches its command: a key twice, an object or
+    null where a value belongs, a file that is not UTF-8 or holds nothing. Before, an object was
+    recorded as its Python spelling and null as the text 'None'."""
+    before = head(db_url)
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("record", "batch", str(path))
+    assert (result.exit_code, result.stderr.count("\n")) == (4, 1), result.stderr
+    assert result.stderr.startswith(message), result.stderr
+    assert head(db_url) == before
+
+
+def test_numbers_in_a_journal_keep_the_digits_they_were_written_with(run: Run, db_url: str, tmp_path: Path) -> None:
+    """A JSON number is read as written, never through a binary float: 100.0000000000000001 is
+    refused as a fraction of a cent (a float would have made it 100.0 and recorded it)."""
+    before = head(db_url)
+    line = '{"command": "project", "agreement": "%s", "name": "Neu", "category": "QUAL", "reason": "Plan", ' \
+           '"amount": %s}\n'
+    path = tmp_path / "n.jsonl"
+    path.write_text(line % (AGREEMENT, "100.0000000000000001"), encoding="utf-8")
+    refused = run("record", "batch", str(path))
+    assert refused.exit_code == 4
+    assert refused.stderr.startswith("error: line 1: invalid amount '100.0000000000000001'")
+    assert head(db_url) == before
+    path.write_text(line % (AGREEMENT, "1234.50"), encoding="utf-8")
+    assert run("record", "batch", str(path)).exit_code == 0
+    ledger = open_ledger(db_url)
+    try:
+        assert [p.current for p in ledger.agreement(AGREEMENT).projects.values()] == [Decimal("1234.50")]
+    finally:
+        ledger.close()
 
 
 @pytest.mark.parametrize("named", ["demo", "db migrate", "verify", "trail", "agreement create", "principal register",
