@@ -154,34 +154,50 @@ def given(command: click.Command, line: Line) -> Given:
     is no value."""
     if not isinstance(line.fields.get("actor", ""), str):
         raise _bad(line, "'actor' must be the principal's login, as text", "e.g. \"actor\": \"j.weber\"")
-    fields: dict[str, tuple[str, Any]] = {}
+    spelled = _spellings(command)
+    found: dict[str, tuple[int, click.Parameter, str, Any]] = {}
+    unknown: list[str] = []
     for key, value in line.fields.items():
         if key in ("command", "actor"):
             continue
-        name = ALIASES.get(key, key).replace("-", "_")
-        if name in fields:
-            raise _bad(line, f"'{fields[name][0]}' and '{key}' name the same option", "give it once")
-        fields[name] = (key, value)
+        hit = spelled.get(ALIASES.get(key, key).replace("-", "_"))
+        if hit is None:
+            unknown.append(key)
+            continue
+        index, param = hit
+        name = param.name or ""
+        if name in found:
+            raise _bad(line, f"'{found[name][2]}' and '{key}' name the same option", "give it once")
+        found[name] = (index, param, key, value)
+    if unknown:
+        raise _bad(line, f"'{line.fields.get('command')}' has no option '{sorted(unknown)[0]}'")
     values: dict[str, Any] = {}
     order: list[click.Parameter] = []
-    for param in command.params:
-        if param.name is None or not param.expose_value:
-            continue
-        names = {param.name, *(o.lstrip("-").replace("-", "_") for o in param.opts)}
-        keys = [n for n in names if n in fields]
-        if len(keys) > 1:
-            first, second = sorted(fields[k][0] for k in keys)[:2]
-            raise _bad(line, f"'{first}' and '{second}' name the same option", "give it once")
-        if not keys:
-            continue
-        key, value = fields.pop(keys[0])
+    for _, param, key, value in sorted(found.values(), key=lambda item: item[0]):
         stored = _value(param, key, value, line)
         if stored is not _ABSENT:
-            values[param.name] = stored
+            values[param.name or ""] = stored
             order.append(param)
-    if fields:
-        raise _bad(line, f"'{line.fields.get('command')}' has no option '{sorted(k for k, _ in fields.values())[0]}'")
     return Given(values, order)
+
+
+def _spellings(command: click.Command) -> dict[str, tuple[int, click.Parameter]]:
+    """Every name a line may give a parameter of the command by (its name and each option's
+    spelling, with underscores for dashes), with the parameter's place; the first parameter
+    keeps a name that two share."""
+    key = id(command)
+    if key not in _SPELLINGS:
+        spellings: dict[str, tuple[int, click.Parameter]] = {}
+        for index, param in enumerate(command.params):
+            if param.name is None or not param.expose_value:
+                continue
+            for name in (param.name, *(o.lstrip("-").replace("-", "_") for o in param.opts)):
+                spellings.setdefault(name, (index, param))
+        _SPELLINGS[key] = spellings
+    return _SPELLINGS[key]
+
+
+_SPELLINGS: dict[int, dict[str, tuple[int, click.Parameter]]] = {}
 
 
 _ABSENT = object()

@@ -33,7 +33,7 @@ def outcome(make: Any) -> tuple[str, Any]:
         return type(exc).__name__, exc.format_message()
     except Exception as exc:
         return type(exc).__name__, str(exc)
-    return "ok", ctx.params
+    return "ok", (ctx.params, {name: ctx.get_parameter_source(name) for name in ctx.params})
 
 
 def fields_of(command: click.Command, argv: list[str]) -> dict[str, Any]:
