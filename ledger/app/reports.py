@@ -10,6 +10,7 @@ from ledger.app.core import LedgerCore
 from ledger.compliance import Check, Facts, checklist
 from ledger.domain.agreement import Agreement
 from ledger.domain.agreement import agreement_id as make_agreement_id
+from ledger.domain.agreement_rules import parse_party
 from ledger.domain.clocks import Clock
 from ledger.domain.entry import Entry
 from ledger.domain.errors import UndecodableEventError
@@ -46,11 +47,12 @@ class ReportCommands(LedgerCore):
                         party: str | None = None) -> list[AgreementReport]:
         """Every party of the year (all 26 unless one is named), recorded or not: the year's
         agreements are looked up by id, and only their trails are read."""
+        party = None if party is None else parse_party(party)
         recorded = set(self.compliance_ids(year))
         eyes = settings.four_eyes() if four_eyes is None else four_eyes
         reports = []
         for ags, known in reference.parties().items():
-            if party and ags != party:
+            if party is not None and ags != party:
                 continue
             target = make_agreement_id(year, ags)
             if target in recorded:
@@ -70,6 +72,7 @@ class ReportCommands(LedgerCore):
     def late_entries(self, year: int, lateness: Lateness, *, party: str | None = None,
                      worst: int = 10) -> LateReport:
         """Recording lag of every entry of the year's agreements (with their grants and documents)."""
+        party = None if party is None else parse_party(party)
         entries: list[tuple[Entry, str]] = []
         for agreement_id in sorted(self.compliance_ids(year)):
             ags = agreement_id.rsplit("-", 1)[1]

@@ -52,6 +52,15 @@ def parse_agreement_id(text: str) -> tuple[int, str]:
     return int(found.group("year")), found.group("ags")
 
 
+def parse_party(text: str) -> str:
+    """Check a party given by its AGS, such as 06532 (one of the 26 parties)."""
+    ags = text.strip()
+    if reference.party(ags) is None:
+        raise InvalidIdentifierError(f"invalid party '{text}': not the AGS of one of the 26 parties",
+                                     "write the five digits of its AGS, e.g. 06532 (Lahn-Dill-Kreis)")
+    return ags
+
+
 def section4_amounts(lines: tuple[BudgetLine, ...]) -> dict[str, Decimal]:
     return {f"§4 {line.budget.value}": line.amount for line in lines}
 

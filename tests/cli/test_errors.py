@@ -134,3 +134,21 @@ def test_an_unexpected_error_is_one_line_without_traceback(run: Run, monkeypatch
     assert result.exit_code == 1
     assert result.stderr == ("internal error: ZeroDivisionError: boom (nothing was written; rerun with --debug "
                              "for the traceback and report it)\n")
+
+
+@pytest.mark.parametrize("command", [("report", "compliance"), ("report", "late")])
+@pytest.mark.parametrize("party", ["9", "99999", "", "x", "0653\u0662", "06532\x1b[2J"])
+def test_a_report_for_a_party_that_is_none_of_the_26_is_refused(run: Run, command: tuple[str, ...],
+                                                                 party: str) -> None:
+    """Before, an unknown AGS gave an empty late report and a crash of the compliance report."""
+    result = run(*command, "--year", "2024", "--party", party)
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.startswith("error: invalid party '") and result.stderr.count("\n") == 1
+    assert "not the AGS of one of the 26 parties" in result.stderr and "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("report", "compliance"), ("report", "late")])
+def test_a_report_for_a_party_without_an_agreement_that_year_says_so(run: Run, command: tuple[str, ...]) -> None:
+    result = run("--format", "json", *command, "--year", "2024", "--party", " 06611 ")
+    assert result.exit_code == 0, result.stderr
+    assert "06532" not in result.stdout
