@@ -36,6 +36,7 @@ class Session:
     fmt: str = "table"
     debug: bool = False
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    causation_id: str | None = None  # what caused the command's events (a batch: its journal)
     _ledger: Ledger | None = None
     wrote: bool = False  # set by meta(): every write asks for the caller's envelope
     fmt_given: bool = False  # --format was given (before or after the command)
@@ -73,7 +74,7 @@ class Session:
         elif database_from_url(self.url).backend == "sqlite":
             raise ActorRequiredError
         self.wrote = True
-        return Meta(self.actor, effective, reason, document, self.correlation_id)
+        return Meta(self.actor, effective, reason, document, self.correlation_id, self.causation_id)
 
     def where(self) -> str | None:
         """The ledger this command opened, described without its password."""

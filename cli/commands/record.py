@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +38,8 @@ def _done(what: str, receipt: Receipt) -> None:
 
 
 BATCH_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-BATCH_ID_HELP = "The batch's id (default: the SHA-256 of the file): a batch is recorded once."
+BATCH_ID_HELP = ("The batch's id (default: the SHA-256 of the file): a batch is recorded once; the same id "
+                 "for another file is refused.")
 
 
 @click.group(invoke_without_command=True)
@@ -77,7 +79,8 @@ def batch_command(file: Path, batch_id: str | None) -> None:
     The file is UTF-8; a number is read with the digits it was written with. Each line is checked
     exactly like the single command, after the lines before it; an error names its line and
     nothing is recorded. Running the same batch again records nothing (its id is the correlation
-    id of its events). Lines such as:
+    id of its events, the file's SHA-256 their causation id); its id given again with another file
+    is refused. Lines such as:
 
     \b
       {"command": "deviation", "agreement": "AQB-2024-06532", "kind": "underspend", "cause": "Personal",
@@ -97,13 +100,14 @@ def record_batch(path: Path, given_id: str | None) -> None:
     s = session()
     lines = read_lines(path)
     marker = MARKER + batch_id(path, given_id)
+    source = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     ledger = s.ledger()
     root = click.get_current_context().find_root()
     grant = root.command.get_command(root, "grant") if isinstance(root.command, click.Group) else None
     assert isinstance(grant, click.Group)
-    actor, s.batch = s.actor, True
+    actor, s.batch, s.causation_id = s.actor, True, source
     try:
-        with ledger.batched(marker) as batch, progress_bar(f"checking {path.name}", len(lines)) as advance:
+        with ledger.batched(marker, source) as batch, progress_bar(f"checking {path.name}", len(lines)) as advance:
             for done, line in enumerate(lines, start=1):
                 s.actor = str(line.fields["actor"]) if line.fields.get("actor") else actor
                 command, values = command_of(record, grant, line)
@@ -111,9 +115,10 @@ def record_batch(path: Path, given_id: str | None) -> None:
                 if batch.recorded_before is not None:
                     break
                 advance(done)
+            batch.check_same_source()
             positions = [] if batch.recorded_before is not None else ledger.save_batch()
     finally:
-        s.actor, s.batch = actor, False
+        s.actor, s.batch, s.causation_id = actor, False, None
     _batch_done(s.fmt, path, marker, len(lines), positions, batch.recorded_before)
 
 

@@ -115,10 +115,27 @@ class Batch:
     correlation id of every event of the batch, by which a re-run finds it was recorded."""
 
     marker: str
+    source: str | None = None  # the causation id of every event of the batch (its journal: sha256:…)
     aggregates: dict[str, LedgerAggregate] = field(default_factory=dict)
     resolved: dict[str | None, Who] = field(default_factory=dict)
     expect: dict[str, int] = field(default_factory=dict)
     recorded_before: int | None = None  # the position of an event of an earlier run of this batch
+    recorded_from: str | None = None  # that event's causation id: the journal it came from
+
+    def check_same_source(self) -> None:
+        """An earlier run of this batch id that came from another journal is a conflict, never
+        "recorded before": the journal at hand would be dropped without a word (a batch id given
+        by hand, used again for another file). Runs of old releases named no journal."""
+        if self.recorded_before is None or self.recorded_from is None or self.recorded_from == self.source:
+            return
+        raise ConflictError(
+            f"batch {self.marker} was recorded before from another journal ({_short(self.recorded_from)}, "
+            f"from position {self.recorded_before}; this one is {_short(self.source)}): nothing recorded",
+            "give this journal its own --batch-id, or leave --batch-id out (the file's SHA-256 is its id)")
+
+
+def _short(source: str | None) -> str:
+    return "a journal without a name" if source is None else source[:19] + "…"
 
 
 class LedgerCore(Application[str]):
@@ -262,10 +279,10 @@ class LedgerCore(Application[str]):
 
     # --- batches: many commands, one transaction -------------------------------------------------
     @contextlib.contextmanager
-    def batched(self, marker: str) -> Iterator[Batch]:
+    def batched(self, marker: str, source: str | None = None) -> Iterator[Batch]:
         """Commands inside are applied in memory, in order, each checked by the rules as if it
         were run alone (it sees what the earlier ones did); `save_batch` records them."""
-        self.batch = Batch(marker)
+        self.batch = Batch(marker, source)
         try:
             yield self.batch
         finally:
@@ -329,7 +346,10 @@ class LedgerCore(Application[str]):
         if batch is None or batch.recorded_before is not None:
             return
         needle = f'"correlation_id":"{batch.marker}"'.encode()
-        batch.recorded_before = next((r.id for r in rows if needle in r.state), None)
+        earlier = next((r for r in rows if needle in r.state), None)
+        if earlier is not None:
+            batch.recorded_before = earlier.id
+            batch.recorded_from = self.decoder.event(earlier).envelope.causation_id
 
     def _save(self, *aggregates: LedgerAggregate) -> Any:
         try:

@@ -3,6 +3,7 @@ no batch size that hangs — on PostgreSQL (the login records) and SQLite (the a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from decimal import Decimal
@@ -186,6 +187,30 @@ def test_the_same_batch_run_again_records_nothing(run: Run, db_url: str, tmp_pat
     assert again.exit_code == 0, again.stderr
     assert "was recorded before" in again.stdout and "nothing recorded" in again.stdout
     assert head(db_url) == before
+
+
+def test_a_batch_id_used_again_for_another_journal_is_a_conflict(run: Run, db_url: str, tmp_path: Path) -> None:
+    """A batch id given by hand names one journal: the same id with another file is refused (it
+    was reported as "recorded before" and the new journal dropped without a word). Each event
+    names its journal (causation id sha256:…), so a re-run of the same file still records nothing."""
+    first = journal(tmp_path, LINES[:2], name="september.jsonl")
+    assert run("record", "batch", str(first), "--batch-id", "RPKS-2024-09").exit_code == 0
+    before = head(db_url)
+    again = run("record", "batch", str(first), "--batch-id", "RPKS-2024-09")
+    assert again.exit_code == 0 and "was recorded before" in again.stdout, again.stderr
+    other = journal(tmp_path, LINES[2:], name="october.jsonl")
+    refused = run("record", "batch", str(other), "--batch-id", "RPKS-2024-09")
+    assert refused.exit_code == 7, refused.stderr
+    assert refused.stderr.startswith("error: batch batch:RPKS-2024-09 was recorded before from another journal "
+                                     "(sha256:")
+    assert refused.stderr.count("\n") == 1 and head(db_url) == before
+    ledger = open_ledger(db_url)
+    try:
+        recorded = [e for e in ledger.entries([AGREEMENT]) if e.event.envelope.correlation_id == "batch:RPKS-2024-09"]
+    finally:
+        ledger.close()
+    digest = hashlib.sha256(first.read_bytes()).hexdigest()
+    assert [e.event.envelope.causation_id for e in recorded] == [f"sha256:{digest}"] * 2
 
 
 def test_a_csv_journal_with_a_header(run: Run, tmp_path: Path) -> None:
