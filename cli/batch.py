@@ -29,6 +29,7 @@ import click
 
 from cli import clickhooks
 from cli.session import Session
+from ledger import inputs
 from ledger.domain.errors import InvalidInputError, LedgerError
 
 ALIASES = {"agreement": "agreement_id", "deviation": "deviation_id", "file": "file_number"}
@@ -41,19 +42,29 @@ class Line:
     fields: dict[str, Any]
 
 
-def batch_id(path: Path, given: str | None) -> str:
+@dataclass(frozen=True)
+class Journal:
+    """A journal file as read once: its lines and the SHA-256 of exactly those bytes."""
+
+    lines: list[Line]
+    sha256: str
+
+
+def batch_id(journal: Journal, given: str | None) -> str:
     if given:
         if not given.strip() or len(given) > 64 or any(c.isspace() or c == '"' for c in given):
             raise InvalidInputError(f"invalid batch id '{given}'", "give up to 64 characters without spaces or quotes")
         return given
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return journal.sha256
 
 
-def read_lines(path: Path) -> list[Line]:
-    """The lines of a JSON-lines or CSV file (by its name's ending, else by its first character);
-    a file that is not UTF-8 text or holds no command line is refused."""
+def read_journal(path: Path) -> Journal:
+    """The lines of a JSON-lines or CSV file (by its name's ending, else by its first character),
+    read once (a regular file of at most 1 GB, like every file the ledger reads); a file that is
+    not UTF-8 text or holds no command line is refused."""
+    data = inputs.read_bytes(path, "journal")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"{path.name} is not UTF-8 text (byte {exc.start + 1} cannot be read)",
                                 "save the journal as UTF-8") from None
@@ -65,7 +76,7 @@ def read_lines(path: Path) -> list[Line]:
     if not lines:
         raise InvalidInputError(f"{path.name} holds no command line",
                                 "write one command per line (see 'aqb record batch --help')")
-    return lines
+    return Journal(lines, hashlib.sha256(data).hexdigest())
 
 
 def _json_lines(text: str) -> Iterator[Line]:

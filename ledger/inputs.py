@@ -1,4 +1,5 @@
-"""Files the ledger reads (agreement documents, published files, keys, anchors, bundles): only
+"""Files the ledger reads (agreement documents, published files, keys, anchors, bundles, batch
+journals): only
 regular files, never more than a limit, and every failure a named error with its exit code — a
 missing file is not found (3), a device, directory or oversized file invalid input (4), a file the
 user may not read not authorised (6). A symlink is followed only to a regular file, so a link to
@@ -15,7 +16,7 @@ from ledger.domain.errors import AuthorityError, InvalidInputError, NotFoundErro
 
 KB, MB, GB = 1 << 10, 1 << 20, 1 << 30
 LIMITS = {"document": 50 * MB, "published file": 2 * GB, "source document": 2 * GB, "key": 64 * KB,
-          "anchor file": 1 * MB, "bundle": 1 * GB}
+          "anchor file": 1 * MB, "bundle": 1 * GB, "journal": 1 * GB}
 CHUNK = 1 << 16
 
 

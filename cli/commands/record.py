@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.batch import MARKER, batch_id, command_of, parse, read_lines, run_line
+from cli.batch import MARKER, batch_id, command_of, parse, read_journal, run_line
 from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256, whole
 from cli.progress import progress_bar
 from cli.render import emit_receipt
@@ -98,9 +97,10 @@ def batch_command(file: Path, batch_id: str | None) -> None:
 
 def record_batch(path: Path, given_id: str | None) -> None:
     s = session()
-    lines = read_lines(path)
-    marker = MARKER + batch_id(path, given_id)
-    source = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    journal = read_journal(path)
+    lines = journal.lines
+    marker = MARKER + batch_id(journal, given_id)
+    source = "sha256:" + journal.sha256
     ledger = s.ledger()
     root = click.get_current_context().find_root()
     grant = root.command.get_command(root, "grant") if isinstance(root.command, click.Group) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -139,6 +140,21 @@ def test_a_bad_journal_is_refused_in_one_line_before_anything_runs(run: Run, db_
     result = run("record", "batch", str(path))
     assert (result.exit_code, result.stderr.count("\n")) == (4, 1), result.stderr
     assert result.stderr.startswith(message), result.stderr
+    assert head(db_url) == before
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe", "directory"])
+def test_a_journal_that_is_no_regular_file_is_refused_before_a_byte_is_read(run: Run, db_url: str, tmp_path: Path,
+                                                                           kind: str) -> None:
+    """`aqb record batch /dev/zero` read for ever, a named pipe waited for a writer: a journal is
+    read like every file the ledger reads (a regular file, at most 1 GB), once."""
+    path = {"device": Path("/dev/zero"), "pipe": tmp_path / "fifo", "directory": tmp_path}[kind]
+    if kind == "pipe":
+        os.mkfifo(path)
+    before = head(db_url)
+    result = run("record", "batch", str(path))
+    assert result.exit_code in (2, 4), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
     assert head(db_url) == before
 
 
