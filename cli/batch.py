@@ -1,16 +1,19 @@
 """`aqb record batch FILE`: a journal of commands, one per line, recorded all or nothing.
 
 A line is a JSON object (JSON lines) or a CSV row (with a header): `command` names a command of
-`aqb record` (`deviation`, `decision`, …) or of `aqb grant` (`grant payment`, …); the other keys
-are that command's arguments and options by name (`agreement`, `deviation`, `file_number`, or
-the argument's own name; `from`, `kind`, … or the option's own name); a repeated option takes a
-list, a flag true or false; `actor` names who records the line (else `--actor`). Each line is
-parsed by the command's own click parameters and run by its own code, so it is checked exactly
-like the single command; the lines run one after the other on aggregates held in memory (a line
-sees what the lines before it did), and everything is saved in one transaction at the end.
+`aqb record` (`deviation`, `decision`, …) or of `aqb grant` (`grant payment`, …) that records an
+event; the other keys are that command's arguments and options by name, each once (`agreement`,
+`deviation`, `file_number`, or the argument's own name; `from`, `kind`, … or the option's own
+name); a value is a text or a number (read with its digits), a repeated option takes a list, a
+flag true or false, null is no value; `actor` names who records the line (else `--actor`). Each
+line's values go through the command's own click parameters and the line is run by the
+command's own code, so it is checked exactly like the single command; the lines run one after
+the other on aggregates held in memory (a line sees what the lines before it did), and everything
+is saved in one transaction at the end.
 
 The batch id (SHA-256 of the file, or `--batch-id`) is the correlation id of every event it
-records: running the same batch again finds it in the streams it touches and records nothing.
+records, the file's SHA-256 their causation id: running the same batch again finds it in the
+streams it touches and records nothing; the same id with another file is a conflict.
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ def _json_lines(text: str) -> Iterator[Line]:
         except ValueError as exc:
             raise InvalidInputError(f"line {number}: {exc}", 'write one object per line: {"command": "deviation", …}'
                                     ) from None
+        except RecursionError:
+            raise InvalidInputError(f"line {number}: nested too deeply to be a line of a journal",
+                                    'write one flat object per line: {"command": "deviation", …}') from None
         if not isinstance(fields, dict):
             raise InvalidInputError(f"line {number}: not a JSON object", 'write {"command": "deviation", …}')
         yield Line(number, fields)
@@ -113,6 +119,14 @@ def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _csv_lines(text: str) -> Iterator[Line]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        yield from _csv_rows(reader)
+    except csv.Error as exc:  # a field beyond the csv module's limit, a NUL byte, a broken quote
+        raise InvalidInputError(f"line {reader.line_num + 1}: not a readable CSV row ({exc})",
+                                "write one command per row, each value under 128 KB") from None
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> Iterator[Line]:
     header = [name.strip() for name in reader.fieldnames or []]
     twice = next((name for i, name in enumerate(header) if name and name in header[:i]), None)
     if twice is not None:

@@ -8,9 +8,11 @@ user may not read not authorised (6). A symlink is followed only to a regular fi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from ledger.domain.errors import AuthorityError, InvalidInputError, NotFoundError
 
@@ -57,6 +59,15 @@ def read_bytes(path: Path, what: str) -> bytes:
         raise InvalidInputError(f"the {what} {path} grew beyond {_size(limit)} while it was read",
                                 f"give the {what} itself")
     return data
+
+
+def json_value(data: str | bytes) -> Any:
+    """A JSON document a user gave (an anchor, a bundle): its value, or ValueError — also for
+    nesting deeper than the parser's recursion allows, which is no document of the ledger's."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def sha256_of(path: Path, what: str) -> str:

@@ -111,7 +111,7 @@ def show_bundle_check(path: Path, public_path: Path | None, fmt: str, *, locale:
                       output: Path | None = None) -> None:
     """`aqb verify --bundle FILE`: the offline check, what it proves and what it cannot."""
     try:
-        data = json.loads(inputs.read_bytes(path, "bundle"))
+        data = inputs.json_value(inputs.read_bytes(path, "bundle"))
     except ValueError as exc:
         raise InvalidInputError(f"{path} is not an aqb audit bundle: {exc}", "give a file of 'aqb export bundle'"
                                 ) from None

@@ -117,7 +117,7 @@ def signature_valid(anchor: Anchor, pinned: Ed25519PublicKey | None = None) -> b
 
 def parse(text: str, source: str) -> Anchor:
     try:
-        data = json.loads(text)
+        data = inputs.json_value(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"format is {data.get('format') if isinstance(data, dict) else None!r}")
         anchor = Anchor(**data)

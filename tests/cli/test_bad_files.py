@@ -68,6 +68,19 @@ def test_an_oversized_document_is_refused_by_its_limit(demo_sqlite: Path, tmp_pa
     assert "is larger than 1 KB" in one_line(result)
 
 
+@pytest.mark.parametrize(("args", "what"), [(("verify", "--bundle"), "an aqb audit bundle"),
+                                            (("anchor", "verify"), "an aqb anchor")])
+def test_json_nested_beyond_the_parser_is_refused_as_no_such_file(demo_sqlite: Path, tmp_path: Path,
+                                                                  args: tuple[str, ...], what: str) -> None:
+    """100,000 nested brackets made the JSON parser overflow: an internal error (exit 1)."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = aqb(demo_sqlite, *args, str(deep))
+    assert result.exit_code == 4
+    assert one_line(result) == f"error: {deep} is not {what}: nested too deeply " + (
+        "(give a file of 'aqb export bundle')" if "bundle" in what else "(give a file written by 'aqb anchor create')")
+
+
 def test_a_key_that_is_not_a_key_is_invalid_input(demo_sqlite: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.key"
     bad.write_bytes(b"not a key")

@@ -121,6 +121,10 @@ BAD_JOURNALS = [  # (file name, content, the start of the one-line error)
      "error: line 1: NaN is not a value of a journal line"),
     ("j.jsonl", ("{" + DEVIATION + ', "cause": "a", "actor": {"user": "j.weber"}}\n').encode(),
      "error: line 1: 'actor' must be the principal's login, as text"),
+    ("j.csv", b"command,agreement,cause\ndeviation,AQB-2024-06532," + b"x" * 200_000 + b"\n",
+     "error: line 2: not a readable CSV row (field larger than field limit"),
+    ("j.jsonl", b'{"command": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+     "error: line 1: nested too deeply to be a line of a journal"),
     ("j.jsonl", b'{"command": "decision", "agreement": "AQB-2024-06532", "deviation": "D1", '
                 b'"decision": "approved", "reason": "r", "revise": "maybe"}\n',
      "error: line 1: 'revise' is a flag: true or false, not 'maybe'"),
