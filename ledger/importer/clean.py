@@ -21,7 +21,7 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": "   
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Seite\s+\d{1,3}(?:\s+von\s+\d{1,3})?$", re.I)
 _LETTER_SPACED = re.compile(r"^[^\W\d_](?: {1,3}[^\W\d_]){3,}$")
 _CONJUNCTIONS = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "noch", "wie", "statt"})
-_INLINE_BREAK = re.compile(r"([^\W\d_]+)- +([a-zäöüß][\w.]*)")
+_INLINE_BREAK = re.compile(r"(?<![^\W\d_])([^\W\d_]+)- +([a-zäöüß][\w.]*)")  # from a word's start: linear
 _TRAILING_HYPHEN = re.compile(r"[^\W\d_]-$")
 
 

@@ -24,3 +24,15 @@ def test_parses_the_seed_with_any_lines_deleted_without_raising(deleted: set[int
     document = parse_document(text)
     if document.kind == "aqb-target-agreement" and not deleted & set(range(56, 66)):
         assert document.lines
+
+
+def test_a_document_with_one_very_long_word_is_parsed_as_the_rest_of_it_says() -> None:
+    """A line of 100,000 letters (or of letter-spaced text, which is joined into one word) made the
+    search for inline hyphenation backtrack over the whole word from every letter: quadratic,
+    minutes for a document far below the importer's size limit. The pattern now starts only where
+    a word starts; if it (or another one) regresses, this test runs for minutes, not milliseconds."""
+    seed = "\n".join(SEED_LINES)
+    for noise in ("a" * 100_000, "a " * 50_000):
+        document = parse_document(noise + "\n" + seed)
+        assert document.kind == "aqb-target-agreement"
+        assert (document.year, document.party_ags) == (2024, "06532")
