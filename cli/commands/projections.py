@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -36,7 +37,7 @@ def projections() -> None:
 @format_option(formats=NONE)
 def run_command(names: tuple[str, ...]) -> None:
     """Follow new events live into the views (PostgreSQL: LISTEN/NOTIFY), one runner per view.
-    Resumes from each view's position; stop with Ctrl-C.
+    Resumes from each view's position; stop with Ctrl-C (or SIGTERM, as a service manager stops it).
 
     \b
     Example:
@@ -51,6 +52,7 @@ def run_command(names: tuple[str, ...]) -> None:
     stop, errors = threading.Event(), list[BaseException]()
     threads = [threading.Thread(target=_guarded(follow, errors), args=(database, n, None, stop), daemon=True)
                for n in names or sorted(VIEWS)]
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: each runner ends its batch
     try:  # Ctrl-C stops, also right after the start
         for thread in threads:
             thread.start()
@@ -66,6 +68,10 @@ def run_command(names: tuple[str, ...]) -> None:
             thread.join(timeout=5)
     if errors:
         raise errors[0]
+
+
+def _interrupt(signum: int, frame: object) -> None:  # noqa: ARG001 (a signal handler's signature)
+    raise KeyboardInterrupt
 
 
 def check_may_write(ledger: Ledger, store: ViewStore) -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -264,6 +268,21 @@ def test_projections_rebuild_on_postgres(bare_pg_url: str) -> None:
     before = json.loads(ok(run("--format", "json", "status", AGREEMENT)))
     ok(run("projections", "rebuild", "budget"))
     assert json.loads(ok(run("--format", "json", "status", AGREEMENT))) == before
+
+
+def test_the_live_runner_stops_on_sigterm_as_on_ctrl_c(bare_pg_url: str) -> None:
+    """A service manager stops `aqb projections run` with SIGTERM: it ends like Ctrl-C, exit 0 and
+    nothing on stderr after its first line (it was killed where it stood)."""
+    aqb = str(Path(sys.executable).with_name("aqb"))
+    environment = {**os.environ, "AQB_DATABASE_URL": bare_pg_url}
+    with subprocess.Popen([aqb, "projections", "run"], env=environment, stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, text=True) as process:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        assert first.startswith("Following "), first + process.stderr.read()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert process.stderr.read() == ""
 
 
 def test_an_sqlite_ledger_in_a_folder_whose_name_means_something_in_a_uri(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -137,13 +138,27 @@ def _run(words: list[str], env: dict[str, str | None], where: str) -> None:
 def _run_until_following(words: list[str], env: dict[str, str | None], where: str) -> None:
     environment = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     aqb = str(Path(sys.executable).with_name("aqb"))  # not python -m: the workspace has a folder named ledger
-    with subprocess.Popen([aqb, *words[1:]], env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                          text=True) as process:
+    with _ctrl_c_as_at_a_terminal():
+        process = subprocess.Popen([aqb, *words[1:]], env=environment, stderr=subprocess.PIPE,
+                                   stdout=subprocess.DEVNULL, text=True)
+    with process:
         assert process.stderr is not None
         line = process.stderr.readline()
         assert line.startswith("Following "), f"{where}: {line}{process.stderr.read()}"
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0, f"{where}: {process.stderr.read()}"
+
+
+@contextmanager
+def _ctrl_c_as_at_a_terminal() -> Iterator[None]:
+    """The runner started with SIGINT as a terminal delivers it: a suite started in the background
+    by a shell without job control runs with SIGINT ignored, which a child would inherit (and
+    Python keeps an ignored SIGINT ignored). A handled signal becomes the default at exec."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture
