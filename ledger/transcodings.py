@@ -133,6 +133,14 @@ class FastJSONTranscoder(JSONTranscoder):
     stays the library's (orjson would write enums and dates untagged). Text orjson refuses
     (NaN, integers beyond 64 bits) is read by the standard module as before."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._walk = _walker({}, super()._decode_obj)
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._walk = _walker({name: _direct(t) for name, t in self.names.items()}, super()._decode_obj)
+
     def decode(self, data: bytes) -> Any:
         try:
             parsed = orjson.loads(data)
@@ -142,14 +150,6 @@ class FastJSONTranscoder(JSONTranscoder):
         if kind is dict or kind is list:
             return self._walk(parsed)
         return parsed
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._walk = _walker({}, super()._decode_obj)
-
-    def register(self, transcoding: Transcoding) -> None:
-        super().register(transcoding)
-        self._walk = _walker({name: _direct(t) for name, t in self.names.items()}, super()._decode_obj)
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
         if len(d) == 2:
