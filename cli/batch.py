@@ -33,6 +33,7 @@ import click
 from cli import clickhooks
 from cli.session import Session
 from ledger import inputs
+from ledger.domain import validate
 from ledger.domain.errors import InvalidInputError, LedgerError
 
 ALIASES = {"agreement": "agreement_id", "deviation": "deviation_id", "file": "file_number"}
@@ -166,7 +167,7 @@ NOT_IN_A_JOURNAL: dict[str | None, tuple[str, ...]] = {"record": ("batch",), "gr
 class Given:
     """A line's values for a command's parameters, in the shape click's parser hands them over
     (by parameter name: a string, a tuple for several values, a list for a repeated option, the
-    flag's value for a flag), and the parameters in the order the line named them."""
+    flag's value for a flag), and the parameters given, in the command's order of them."""
 
     values: dict[str, Any]
     order: list[click.Parameter]
@@ -268,15 +269,11 @@ def _text(key: str, value: Any, line: Line) -> str:
 
 
 def _shown(value: Any) -> str:
-    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), f"'{value}'")
+    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), f"'{validate.shown(value)}'")
 
 
 def _bad(line: Line, what: str, hint: str | None = None) -> InvalidInputError:
     return InvalidInputError(f"line {line.number}: {what}", hint or f"see 'aqb {line.fields.get('command')} --help'")
-
-
-def _shown_name(param: click.Parameter) -> str:
-    return param.opts[0].lstrip("-") if param.opts else str(param.name)
 
 
 def parse(command: click.Command, line_given: Given, line: Line, parent: click.Context) -> click.Context:
