@@ -131,7 +131,8 @@ class FastJSONTranscoder(JSONTranscoder):
     """The library's transcoder with a leaner hook for tagged objects (called for every dict),
     reading JSON with orjson (about twice as fast as the standard module with a hook). Encoding
     stays the library's (orjson would write enums and dates untagged). Text orjson refuses
-    (NaN, integers beyond 64 bits) is read by the standard module as before."""
+    (NaN, integers beyond 64 bits) is read by the standard module as before. `_decode_obj` is the
+    library's private hook (checked against the installed release: tests/integration/test_library_contract.py)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -29,7 +29,8 @@ INSERT_LINK = "INSERT INTO event_chain (position, recorded_at, prev_hash, event_
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
-    """The library's recorder, plus one chain link per event in the same transaction."""
+    """The library's recorder, plus one chain link per event in the same transaction (its private
+    `_insert_events` is checked against the installed release: tests/integration/test_library_contract.py)."""
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:

@@ -14,6 +14,9 @@
   (reproduced with one INSERT of ~11,000 events, several megabytes). So only a small save (one
   command's events) is pipelined; a larger one is sent in ordinary round trips, in statements of
   at most `STATEMENT_EVENTS` events and about `STATEMENT_BYTES` bytes, all in one transaction.
+
+The library's methods and attributes used here below its documented interface are listed, and
+checked against the installed release, in tests/integration/test_library_contract.py.
 """
 
 from __future__ import annotations
