@@ -20,6 +20,7 @@ from typing import Any
 from cli.output.charts.data import MatrixRow, MoneyStages, StatusMatrix, Timeline, TimelineEntry
 from cli.output.document import Chart, Document, Header, KeyValues, Section, TableSection, ledger_label
 from cli.output.files import deliver, document_bytes
+from cli.output.neutral import OutputRow
 from cli.output.reports import compliance_dossier
 from ledger import __version__
 from ledger.application import Ledger
@@ -28,7 +29,6 @@ from ledger.domain.figures import STAGES
 from ledger.integrity.rows import NO_START, open_reader
 from ledger.integrity.verify import verify
 
-Row = Mapping[str, Any]
 LATE_AFTER_DAYS = 30  # an entry recorded more than this after its effective date is drawn as late
 STAGES_CAPTION = ("announced → agreed (§4) → requested → granted → amended → disbursed → proven → reclaimed → "
                   "refunded; a stage not reached is marked as such, which is not 0.00")
@@ -100,7 +100,7 @@ def year_of(stream_id: str, entries: Sequence[Entry]) -> int:
     return max(set(years), key=years.count) if years else datetime.now(UTC).year
 
 
-def trail_document(ledger: Ledger, entries: Sequence[Entry], people: Sequence[Row], numeric: Sequence[str],
+def trail_document(ledger: Ledger, entries: Sequence[Entry], people: Sequence[OutputRow], numeric: Sequence[str],
                    stream_id: str, caption: str, actor: str | None) -> Document:
     """The trail as a dossier: its year as a timeline, then the trail as people read it."""
     title = f"Audit trail of {stream_id}"
@@ -122,7 +122,7 @@ def _printable(value: Any) -> Any:
     return value
 
 
-def tables(named: Sequence[tuple[str, Sequence[Row], Sequence[str], Sequence[str]]]) -> list[Section]:
+def tables(named: Sequence[tuple[str, Sequence[OutputRow], Sequence[str], Sequence[str]]]) -> list[Section]:
     """(title, rows, columns, numeric) as table sections."""
     return [TableSection(title, list(columns), list(rows), numeric=tuple(numeric))
             for title, rows, columns, numeric in named]
@@ -132,7 +132,7 @@ def document(title: str, head: Header, sections: Sequence[Section], *, landscape
     return Document(title, head, list(sections), landscape=landscape)
 
 
-def compliance_matrix(head: Header, obligations: Sequence[str], rows: Sequence[Row], *, year: int,
+def compliance_matrix(head: Header, obligations: Sequence[str], rows: Sequence[OutputRow], *, year: int,
                       judged_on: Any) -> Document:
     """The statewide matrix as a heat map and a table, from the rows the table shows."""
     parties = [r for r in rows if r["party"] != "total"]
@@ -142,7 +142,7 @@ def compliance_matrix(head: Header, obligations: Sequence[str], rows: Sequence[R
     return compliance_dossier(head, matrix, year=year, judged_on=judged_on)
 
 
-def checklist(head: Header, rows: Sequence[Row], columns: Sequence[str], caption: str, entries: Sequence[Entry],
+def checklist(head: Header, rows: Sequence[OutputRow], columns: Sequence[str], caption: str, entries: Sequence[Entry],
               year: int) -> Document:
     """One agreement's checklist, the table as it is shown, with its year as a timeline."""
     table = TableSection("Obligations", list(columns), list(rows), caption=caption)

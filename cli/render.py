@@ -20,11 +20,10 @@ from rich.segment import Segment
 
 from cli.output import files
 from cli.output.locale import resolve, text
-from cli.output.neutral import json_text, markup_safe, visible
+from cli.output.neutral import OutputRow, json_text, markup_safe, visible
 from cli.output.spreadsheet import flatten, script_csv
 from cli.output.tables import layout
 
-Row = Mapping[str, Any]
 Output = str | os.PathLike[str] | Path | None
 FORMATS = ("table", "json", "csv", "markdown", *files.FILE_FORMATS)
 
@@ -83,7 +82,7 @@ def console() -> Console:
 
 
 def emit_table(
-    rows: Sequence[Row], columns: Sequence[str], fmt: str, *, title: str = "", caption: str = "",
+    rows: Sequence[OutputRow], columns: Sequence[str], fmt: str, *, title: str = "", caption: str = "",
     numeric: Sequence[str] = (), locale: str | None = None, output: Output = None,
 ) -> None:
     """Rows in a format: ``table`` (locale-aware, narrow-safe), ``json``, ``csv`` (for scripts),
@@ -116,7 +115,7 @@ def _markdown_cell(value: Any, locale: str | None) -> str:
 
 
 def markdown_table(
-    rows: Sequence[Row], columns: Sequence[str], title: str = "", caption: str = "", *, locale: str | None = None,
+    rows: Sequence[OutputRow], columns: Sequence[str], title: str = "", caption: str = "", *, locale: str | None = None,
 ) -> str:
     lines = [f"## {visible(title)}", ""] if title else []
     lines += ["| " + " | ".join(visible(c) for c in columns) + " |", "|" + "---|" * len(columns)]
@@ -125,7 +124,7 @@ def markdown_table(
 
 
 def emit_object(
-    obj: Row, fmt: str, render_table: Any, *, title: str = "", locale: str | None = None, output: Output = None,
+    obj: OutputRow, fmt: str, render_table: Any, *, title: str = "", locale: str | None = None, output: Output = None,
 ) -> None:
     """One object: JSON as is; CSV and the file formats one row per field (nested fields
     flattened into readable names); else the caller's rich rendering."""

@@ -15,7 +15,7 @@ from ledger.domain.agreement import AGREEMENT_ID, Agreement
 from ledger.domain.base import LedgerEvent
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
-from projections.tables import Row, Table
+from projections.tables import Table, TableRow
 
 AUDIT = Table("aqb_view_audit_index", (
     ("position", "bigint"), ("stream_id", "text"), ("stream_type", "text"), ("agreement_id", "text"),
@@ -54,7 +54,7 @@ def party_year(agreement_id: str | None) -> tuple[str | None, int | None]:
     return (found.group("ags"), int(found.group("year"))) if found else (None, None)
 
 
-def audit_row(entry: Entry, agreement_id: str | None) -> Row:
+def audit_row(entry: Entry, agreement_id: str | None) -> TableRow:
     event = entry.event
     envelope = event.envelope
     party, year = party_year(agreement_id)

@@ -18,7 +18,7 @@ from ledger.domain import figures
 from ledger.domain.agreement import Agreement
 from ledger.domain.figures import STAGES, ZERO
 from ledger.domain.grant import Grant
-from projections.tables import Row, Table
+from projections.tables import Table, TableRow
 
 TOTAL = "total"  # the line that sums every budget line and the grants
 ALL_YEARS = 0  # the cash year of rows that cover every cash year
@@ -51,15 +51,15 @@ SUMMARY = Table("aqb_view_budget_summary", (
 TABLES = (LINES, ITEMS, DEVIATIONS, SUMMARY)
 
 
-def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[Row]]:
+def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[TableRow]]:
     return {
         LINES.name: line_rows(agreement, grants), ITEMS.name: item_rows(agreement),
         DEVIATIONS.name: deviation_rows(agreement), SUMMARY.name: [summary_row(agreement, grants)],
     }
 
 
-def line_rows(a: Agreement, grants: Sequence[Grant]) -> list[Row]:
-    out: list[Row] = []
+def line_rows(a: Agreement, grants: Sequence[Grant]) -> list[TableRow]:
+    out: list[TableRow] = []
     agreed: dict[str, Decimal] = {}
     for line in a.lines:
         agreed[line.budget.value] = agreed.get(line.budget.value, ZERO) + line.amount
@@ -75,13 +75,13 @@ def line_rows(a: Agreement, grants: Sequence[Grant]) -> list[Row]:
     return out
 
 
-def _stages(agreement_id: str, line: str, year: int, **amounts: Decimal | None) -> Row:
+def _stages(agreement_id: str, line: str, year: int, **amounts: Decimal | None) -> TableRow:
     return (agreement_id, line, year, *(amounts.get(stage) for stage in STAGES))
 
 
-def item_rows(a: Agreement) -> list[Row]:
-    out: list[Row] = []
-    categories: dict[str, list[Row]] = {}
+def item_rows(a: Agreement) -> list[TableRow]:
+    out: list[TableRow] = []
+    categories: dict[str, list[TableRow]] = {}
     for p in sorted(a.projects.values(), key=lambda p: _natural(p.project_id)):
         row = (a.id, "project", p.project_id, p.category.value, p.name, p.planned, p.moved_in,
                p.moved_out, p.current, p.places)
@@ -110,8 +110,8 @@ def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
 
-def deviation_rows(a: Agreement) -> list[Row]:
-    out: list[Row] = []
+def deviation_rows(a: Agreement) -> list[TableRow]:
+    out: list[TableRow] = []
     for d in sorted(a.deviations.values(), key=lambda d: _natural(d.deviation_id)):
         last = d.decision
         out.append((a.id, d.deviation_id, d.kind.value, d.scope.value, d.scope_ref, d.metric, d.planned,
@@ -120,7 +120,7 @@ def deviation_rows(a: Agreement) -> list[Row]:
     return out
 
 
-def summary_row(a: Agreement, grants: Sequence[Grant]) -> Row:
+def summary_row(a: Agreement, grants: Sequence[Grant]) -> TableRow:
     money = figures.stages(a, grants)
     undecided = sum(1 for d in a.deviations.values() if not d.decisions)
     return (a.id, a.year, a.party_ags, a.party_name, a.total, money.announced, a.allocated, a.unallocated,

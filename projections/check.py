@@ -11,7 +11,7 @@ from ledger.app.core import LedgerCore
 from projections.engine import VIEWS
 from projections.replay import replay_all
 from projections.store import ViewStore
-from projections.tables import Row, sort_rows
+from projections.tables import TableRow, sort_rows
 
 MAX_LISTED = 10
 
@@ -44,8 +44,8 @@ def check_views(ledger: LedgerCore, names: list[str] | None = None) -> list[View
     return results
 
 
-def _differences(table: str, keys: list[Row], stored: list[Row], expected: list[Row],
-                 key_of: Callable[[Row], Row]) -> list[str]:
+def _differences(table: str, keys: list[TableRow], stored: list[TableRow], expected: list[TableRow],
+                 key_of: Callable[[TableRow], TableRow]) -> list[str]:
     wanted = {key_of(r): r for r in expected}
     found = dict(zip(keys, stored, strict=True))
     problems = [f"{table}: row {_key(k)} differs from the replay" for k in found
@@ -55,5 +55,5 @@ def _differences(table: str, keys: list[Row], stored: list[Row], expected: list[
     return problems[:MAX_LISTED]
 
 
-def _key(key: Row) -> str:
+def _key(key: TableRow) -> str:
     return "/".join(str(k) for k in key)

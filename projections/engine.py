@@ -19,10 +19,10 @@ from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from ledger.domain.replay import FOLDED, advance, replay
 from projections import audit, budget, lifecycle
-from projections.tables import Row, Table
+from projections.tables import Table, TableRow
 
 Positioned = Entry
-Render = Callable[[Agreement, Sequence[Grant]], dict[str, list[Row]]]
+Render = Callable[[Agreement, Sequence[Grant]], dict[str, list[TableRow]]]
 
 
 class Source(Protocol):
@@ -59,10 +59,10 @@ class Changes:
     upserted by key, or deleted by key."""
 
     owners: list[str] = field(default_factory=list)
-    replace: dict[str, list[Row]] = field(default_factory=dict)
-    append: dict[str, list[Row]] = field(default_factory=dict)
-    upsert: dict[str, list[Row]] = field(default_factory=dict)
-    delete: dict[str, list[Row]] = field(default_factory=dict)
+    replace: dict[str, list[TableRow]] = field(default_factory=dict)
+    append: dict[str, list[TableRow]] = field(default_factory=dict)
+    upsert: dict[str, list[TableRow]] = field(default_factory=dict)
+    delete: dict[str, list[TableRow]] = field(default_factory=dict)
 
 
 class Projector:
@@ -70,7 +70,7 @@ class Projector:
         self.spec, self.source, self.position = spec, source, position
         self.aggregates: dict[str, LedgerAggregate] = {}
         self.links: dict[str, str] | None = None  # grant id -> agreement id
-        self.rendered: dict[str, dict[str, dict[Row, Row]]] = {}  # agreement -> table -> key -> row
+        self.rendered: dict[str, dict[str, dict[TableRow, TableRow]]] = {}  # agreement -> table -> key -> row
         self.tables = {t.name: t for t in spec.tables}
         self.dirty: set[str] = set()
         self.advances = True  # False: another projector folds the events into the shared aggregates
@@ -146,7 +146,7 @@ class Projector:
                       if isinstance(g := self._loaded(i), Grant)]
             self._diff(agreement_id, render(agreement, grants), changes)
 
-    def _diff(self, agreement_id: str, rendered: dict[str, list[Row]], changes: Changes) -> None:
+    def _diff(self, agreement_id: str, rendered: dict[str, list[TableRow]], changes: Changes) -> None:
         """Only what differs from the rows this projector rendered (and wrote) last time."""
         new = {name: {self.tables[name].key_of(r): r for r in rows} for name, rows in rendered.items()}
         old = self.rendered.get(agreement_id)

@@ -16,7 +16,7 @@ from ledger.domain import calendar
 from ledger.domain.agreement import Agreement
 from ledger.domain.grant import Grant
 from ledger.domain.values import ProofKind
-from projections.tables import Row, Table
+from projections.tables import Table, TableRow
 
 LIFECYCLE = Table("aqb_view_lifecycle", (
     ("agreement_id", "text"), ("year", "int"), ("party_ags", "text"),
@@ -31,11 +31,11 @@ LIFECYCLE = Table("aqb_view_lifecycle", (
 TABLES = (LIFECYCLE,)
 
 
-def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[Row]]:
+def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[TableRow]]:
     return {LIFECYCLE.name: [lifecycle_row(agreement, grants)]}
 
 
-def lifecycle_row(a: Agreement, grants: Sequence[Grant]) -> Row:
+def lifecycle_row(a: Agreement, grants: Sequence[Grant]) -> TableRow:
     signed = {("ministry" if s.party == reference.MINISTRY else "party"): s for s in a.current_signatures()}
     ministry, party = signed.get("ministry"), signed.get("party")
     applied = min((g.submitted_on for g in grants if g.submitted_on), default=None)

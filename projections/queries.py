@@ -17,13 +17,13 @@ from projections import budget, lifecycle
 from projections.engine import VIEWS
 from projections.replay import snapshot
 from projections.store import ViewStore
-from projections.tables import Row, Table, sort_rows
+from projections.tables import Table, TableRow, sort_rows
 
 STATUS_TABLES = (*budget.TABLES, lifecycle.LIFECYCLE)
 
 
 @dataclass(frozen=True)
-class Status:
+class AgreementStatus:
     """One agreement's budget status and lifecycle, and the position they stand at."""
 
     agreement_id: str
@@ -33,7 +33,7 @@ class Status:
     basis: str  # "events" (now, computed), "view" (the view tables), else the clock (Clock.basis)
 
 
-def as_dicts(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
+def as_dicts(table: Table, rows: list[TableRow]) -> list[dict[str, Any]]:
     return [dict(zip(table.names, row, strict=True)) for row in sort_rows(table, rows)]
 
 
@@ -43,17 +43,17 @@ def views_position(ledger: LedgerCore) -> int:
     return min(store.position(name) for name in VIEWS)
 
 
-def status_now(ledger: LedgerCore, agreement_id: str) -> Status:
+def status_now(ledger: LedgerCore, agreement_id: str) -> AgreementStatus:
     """The agreement's status now, computed from its events."""
     head = ledger.reads.head()
     found = status_then(ledger, agreement_id, Clock())
-    return Status(agreement_id, found.tables, head, head, "events")
+    return AgreementStatus(agreement_id, found.tables, head, head, "events")
 
 
-def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Status:
+def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> AgreementStatus:
     shot = snapshot(ledger, agreement_id, clock)  # one read of the trail; an unknown id is refused as such
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
-    return Status(agreement_id, tables, shot.position, ledger.reads.head(), shot.basis)
+    return AgreementStatus(agreement_id, tables, shot.position, ledger.reads.head(), shot.basis)
 
 
 @dataclass(frozen=True)

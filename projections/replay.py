@@ -18,14 +18,14 @@ from ledger.domain.grant import Grant
 from ledger.domain.replay import State, aggregates_of, state_under
 from projections import audit
 from projections.engine import VIEWS
-from projections.tables import Row
+from projections.tables import TableRow
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """An agreement's view rows as they stood under a clock, and the last position it kept."""
 
-    tables: dict[str, list[Row]]
+    tables: dict[str, list[TableRow]]
     position: int
     basis: str
 
@@ -40,19 +40,19 @@ def snapshot(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Snapshot:
     return Snapshot(tables, found.position, clock.basis)
 
 
-def render(agreement: Agreement, grants: list[Grant]) -> dict[str, list[Row]]:
-    tables: dict[str, list[Row]] = {}
+def render(agreement: Agreement, grants: list[Grant]) -> dict[str, list[TableRow]]:
+    tables: dict[str, list[TableRow]] = {}
     for spec in VIEWS.values():
         if spec.render is not None:
             tables.update(spec.render(agreement, grants))
     return tables
 
 
-def replay_all(ledger: LedgerCore, upto: int | None = None) -> dict[str, list[Row]]:
+def replay_all(ledger: LedgerCore, upto: int | None = None) -> dict[str, list[TableRow]]:
     """Every table of every view, from a replay of the ledger (up to a position), in key order."""
     entries = [ledger.entry(n) for n in ledger.reads.all(stop=upto)]
     aggregates = aggregates_of([e for e in entries if isinstance(e.event, Agreement.Event | Grant.Event)])
-    tables: dict[str, list[Row]] = {t.name: [] for spec in VIEWS.values() for t in spec.tables}
+    tables: dict[str, list[TableRow]] = {t.name: [] for spec in VIEWS.values() for t in spec.tables}
     for stream_id in sorted(aggregates):
         agreement = aggregates[stream_id]
         if isinstance(agreement, Agreement):

@@ -22,7 +22,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from projections.engine import Changes, ViewSpec
-from projections.tables import TRACKING, Backend, Row, Table, decode_rows, sqlite_row
+from projections.tables import TRACKING, Backend, Table, TableRow, decode_rows, sqlite_row
 
 COPY_THRESHOLD = 1000  # more rows than this go through COPY on PostgreSQL
 COPY_TYPES = {"text": "text", "int": "int4", "bigint": "int8", "money": "numeric", "date": "date",
@@ -151,7 +151,7 @@ class ViewStore:
             curs.execute(table.delete_owned(self.backend, len(chunk), name), chunk)
 
     # --- reads ---------------------------------------------------------------------------------
-    def rows(self, view: str, table: Table, where: str = "", params: Sequence[Any] = ()) -> list[Row]:
+    def rows(self, view: str, table: Table, where: str = "", params: Sequence[Any] = ()) -> list[TableRow]:
         """Rows of a view's table (the slot readers use) as the values a projection computes."""
         with self.datastore.transaction(commit=False) as curs:
             found = self.tracking(view, curs)

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 Backend = Literal["postgresql", "sqlite"]
-Row = tuple[Any, ...]
+TableRow = tuple[Any, ...]
 
 PG_TYPES = {"text": "text", "int": "integer", "bigint": "bigint", "money": "numeric(14,2)",
             "date": "date", "time": "timestamptz", "bool": "boolean"}
@@ -70,7 +70,7 @@ class Table:
     def key_indexes(self) -> tuple[int, ...]:
         return tuple(self.names.index(k) for k in self.key)
 
-    def key_of(self, row: Row) -> Row:
+    def key_of(self, row: TableRow) -> TableRow:
         return tuple(row[i] for i in self.key_indexes)
 
     def upsert(self, backend: Backend, name: str) -> str:
@@ -102,7 +102,7 @@ def to_sqlite(value: Any) -> Any:
     return value
 
 
-def sqlite_row(row: Row) -> Row:
+def sqlite_row(row: TableRow) -> TableRow:
     return tuple(to_sqlite(v) for v in row)
 
 
@@ -121,12 +121,12 @@ def from_db(kind: str, value: Any) -> Any:
     return value
 
 
-def decode_rows(table: Table, rows: Sequence[Sequence[Any]]) -> list[Row]:
+def decode_rows(table: Table, rows: Sequence[Sequence[Any]]) -> list[TableRow]:
     kinds = [k for _, k in table.columns]
     return [tuple(from_db(k, v) for k, v in zip(kinds, row, strict=True)) for row in rows]
 
 
-def sort_rows(table: Table, rows: Sequence[Row]) -> list[Row]:
+def sort_rows(table: Table, rows: Sequence[TableRow]) -> list[TableRow]:
     """Rows in primary-key order (key columns are never NULL)."""
     indexes = [table.names.index(k) for k in table.key]
     return sorted(rows, key=lambda r: tuple(r[i] for i in indexes))

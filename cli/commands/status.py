@@ -16,7 +16,7 @@ from cli.render import console, emit_object, emit_table
 from cli.session import format_option, session
 from ledger.domain.clocks import Clock
 from projections import budget, lifecycle
-from projections.queries import Status, overview_now, overview_then, status_now, status_then
+from projections.queries import AgreementStatus, overview_now, overview_then, status_now, status_then
 
 KEYS = {budget.LINES.name: "stages", budget.ITEMS.name: "items", budget.DEVIATIONS.name: "deviations",
         budget.SUMMARY.name: "summary", lifecycle.LIFECYCLE.name: "lifecycle"}
@@ -60,7 +60,7 @@ def status(agreement_id: str, clock: Clock) -> None:
                 title=f"Status of {agreement_id}", locale=s.locale, output=s.output)
 
 
-def status_tables(found: Status) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+def status_tables(found: AgreementStatus) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
     """(title, rows, columns) of each status table, as people read them."""
     sections = ((budget.LINES, "Money stages (EUR) per line and cash year (0: all years)"),
                 (budget.ITEMS, "Projects and categories (EUR)"), (budget.DEVIATIONS, "Deviations"),
@@ -76,7 +76,7 @@ def status_tables(found: Status) -> list[tuple[str, list[dict[str, Any]], list[s
     return found_tables
 
 
-def show_status(found: Status, words: str, locale: str | None = None) -> None:
+def show_status(found: AgreementStatus, words: str, locale: str | None = None) -> None:
     """The status tables for people, each captioned with what it stands for."""
     caption = _caption(words, found.position, found.head)
     for title, rows, columns in status_tables(found):
@@ -84,7 +84,7 @@ def show_status(found: Status, words: str, locale: str | None = None) -> None:
     console().print()
 
 
-def status_dossier(found: Status, words: str, head: Header) -> Document:
+def status_dossier(found: AgreementStatus, words: str, head: Header) -> Document:
     """The status as a dossier: the money stages as a picture, then every table."""
     total = next((r for r in found.tables[budget.LINES.name]
                   if r["line"] == budget.TOTAL and r["cash_year"] == budget.ALL_YEARS), {})

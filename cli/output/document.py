@@ -13,9 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from cli.output.charts.data import MoneyStages, StatusMatrix, Timeline
+from cli.output.neutral import OutputRow
 from cli.output.spreadsheet import flatten
-
-Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class KeyValues:
 class TableSection:
     title: str
     columns: Sequence[str]
-    rows: Sequence[Row]
+    rows: Sequence[OutputRow]
     numeric: Sequence[str] = ()  # right-aligned columns (money, counts, positions)
     caption: str = ""
 
@@ -87,7 +86,7 @@ def _records(value: Any) -> list[Mapping[str, Any]] | None:
     return None
 
 
-def object_document(obj: Row, title: str, header: Header | None = None) -> Document:
+def object_document(obj: OutputRow, title: str, header: Header | None = None) -> Document:
     """A record as a document: its plain fields as one block, each list of records as a table,
     each nested object as its own block."""
     fields: list[tuple[str, Any]] = []

@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
 
 from cli.output.errors import BinaryToTerminalError
+from cli.output.neutral import OutputRow
 from cli.output.spreadsheet import csv_de, object_rows
 from ledger.domain.errors import InvalidInputError, StorageError
 
-Row = Mapping[str, Any]
 SPREADSHEETS = ("csv-de", "xlsx")
 DOCUMENTS = ("html", "pdf")
 FILE_FORMATS = (*SPREADSHEETS, *DOCUMENTS)
@@ -78,7 +78,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def table_bytes(
-    fmt: str, rows: Sequence[Row], columns: Sequence[str], *, title: str = "", caption: str = "",
+    fmt: str, rows: Sequence[OutputRow], columns: Sequence[str], *, title: str = "", caption: str = "",
     numeric: Sequence[str] = (), locale: str | None = None,
 ) -> bytes:
     """A table in one of the file formats."""
@@ -95,7 +95,7 @@ def table_bytes(
     return document_bytes(fmt, document, locale=locale)
 
 
-def object_bytes(fmt: str, obj: Row, *, title: str = "", locale: str | None = None) -> bytes:
+def object_bytes(fmt: str, obj: OutputRow, *, title: str = "", locale: str | None = None) -> bytes:
     """One record in one of the file formats: one row per field (nested fields flattened); in
     xlsx each list of records on a sheet of its own."""
     if fmt == "xlsx":

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import orjson
+
+OutputRow = Mapping[str, Any]  # a row of output: column name -> value
 
 NEWLINE = "\n"
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})

@@ -10,21 +10,20 @@ Each returns a :class:`~cli.output.document.Document`; render it with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from cli.output.charts.data import MoneyStages, StatusMatrix, Timeline
 from cli.output.document import Chart, Document, Header, KeyValues, Paragraph, Section, TableSection
+from cli.output.neutral import OutputRow
 
-Row = Mapping[str, Any]
 PROJECT_COLUMNS = ("id", "name", "category", "planned", "current", "places")
 DEVIATION_COLUMNS = ("id", "kind", "effective", "decision", "decided_by", "cause")
 
 
 def budget_dossier(
     header: Header, *, agreement_id: str, party: str, year: int, stages: MoneyStages,
-    projects: Sequence[Row] = (), deviations: Sequence[Row] = (), notes: str = "",
+    projects: Sequence[OutputRow] = (), deviations: Sequence[OutputRow] = (), notes: str = "",
 ) -> Document:
     """An agreement's budget: the stages as a chart and as figures, then projects and deviations."""
     figures = stages.reached()

@@ -19,9 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from cli.output.locale import Locale, day, moment, money, text
-from cli.output.neutral import visible
+from cli.output.neutral import OutputRow, visible
 
-Row = Mapping[str, Any]
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 NESTED = " › "
 
@@ -56,7 +55,7 @@ def script_cell(value: Any, as_text: Any) -> str:
     return formula_safe(str(as_text(value)))
 
 
-def script_csv(rows: Sequence[Row], columns: Sequence[str], as_text: Any) -> str:
+def script_csv(rows: Sequence[OutputRow], columns: Sequence[str], as_text: Any) -> str:
     """CSV for scripts (``--format csv``): comma, LF, column names as given, ``as_text`` for cells."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -82,7 +81,7 @@ def german_cell(value: Any) -> str:  # noqa: PLR0911 (one return per type)
     return formula_safe(text(value, "de"))
 
 
-def csv_de(rows: Sequence[Row], columns: Sequence[str]) -> bytes:
+def csv_de(rows: Sequence[OutputRow], columns: Sequence[str]) -> bytes:
     """A CSV that opens right in German Excel: UTF-8 with BOM, ``;``, decimal comma, DD.MM.YYYY, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -123,6 +122,6 @@ def object_rows(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"field": name, "value": value} for name, value in flatten(obj)]
 
 
-def localised_rows(rows: Sequence[Row], columns: Sequence[str], locale: Locale) -> list[dict[str, str]]:
+def localised_rows(rows: Sequence[OutputRow], columns: Sequence[str], locale: Locale) -> list[dict[str, str]]:
     """Rows as text in a locale (for Markdown and other text outputs)."""
     return [{c: text(r.get(c), locale) for c in columns} for r in rows]

@@ -10,7 +10,7 @@ apart); when even that does not fit, the rows are shown as records: one block pe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,9 +23,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.output.locale import Locale, text
-from cli.output.neutral import visible
+from cli.output.neutral import OutputRow, visible
 
-Row = Mapping[str, Any]
 TEXT_MIN = 12  # a text column narrower than this is no longer readable
 ID_MAX = 32  # an unbroken token up to this length is an id (an actor, a file number), kept whole
 _TOKEN = re.compile(r"\S+")
@@ -48,7 +47,7 @@ def _is_whole(value: Any, shown: str) -> bool:
     return "\n" not in shown and " " not in shown.strip() and len(shown) <= ID_MAX
 
 
-def shapes(rows: Sequence[Row], columns: Sequence[str], shown: Sequence[Sequence[str]],
+def shapes(rows: Sequence[OutputRow], columns: Sequence[str], shown: Sequence[Sequence[str]],
            numeric: Sequence[str]) -> list[Shape]:
     """Decide per column whether its values are whole values or wrapping text."""
     result = []
@@ -112,7 +111,7 @@ def records(columns: Sequence[str], shown: Sequence[Sequence[str]], title: str, 
     return Group(*parts)
 
 
-def layout(rows: Sequence[Row], columns: Sequence[str], out: Console, *, title: str = "", caption: str = "",
+def layout(rows: Sequence[OutputRow], columns: Sequence[str], out: Console, *, title: str = "", caption: str = "",
            numeric: Sequence[str] = (), locale: Locale = "en") -> RenderableType:
     """The table, or its records when the console is too narrow for its whole values."""
     shown = [[text(r.get(c), locale) for c in columns] for r in rows]

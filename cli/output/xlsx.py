@@ -18,10 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from cli.output.locale import Locale, resolve, text
-from cli.output.neutral import visible
+from cli.output.neutral import OutputRow, visible
 from cli.output.spreadsheet import looks_like_formula, object_rows
 
-Row = Mapping[str, Any]
 MAX_WIDTH = 60
 DATE_FORMATS: Mapping[Locale, tuple[str, str]] = {
     "en": ("yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"), "de": ("dd.mm.yyyy", "dd.mm.yyyy hh:mm:ss"),
@@ -34,7 +33,7 @@ class Sheet:
 
     name: str
     columns: Sequence[str]
-    rows: Sequence[Row]
+    rows: Sequence[OutputRow]
     headers: Sequence[str] = field(default=())  # shown instead of the column names, when given
 
 
@@ -138,7 +137,7 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def object_sheets(obj: Row) -> list[Sheet]:
+def object_sheets(obj: OutputRow) -> list[Sheet]:
     """One record as sheets: its fields (nested ones flattened) first, then one sheet per list of
     records (``stages``, ``projects``), each with its own columns."""
     fields: dict[str, Any] = {}
@@ -152,14 +151,14 @@ def object_sheets(obj: Row) -> list[Sheet]:
     return [Sheet("fields", ["field", "value"], object_rows(fields)), *sheets]
 
 
-def _records(value: Any) -> list[Row] | None:
+def _records(value: Any) -> list[OutputRow] | None:
     if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
         return list(value)
     return None
 
 
 def table_xlsx(
-    rows: Sequence[Row], columns: Sequence[str], *, title: str = "", caption: str = "",
+    rows: Sequence[OutputRow], columns: Sequence[str], *, title: str = "", caption: str = "",
     locale: str | None = None, sheet: str = "data",
 ) -> bytes:
     """One table as a workbook."""

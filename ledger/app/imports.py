@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the parser is loaded by the commands that import (not by ev
 __all__ = ["IMPORTER_VERSION", "ImportCommands", "ImportResult", "refusal"]
 
 IMPORTER_VERSION = f"aqb-importer {__version__}"
-Status = Literal["recorded", "amendment", "already-imported"]
+ImportOutcome = Literal["recorded", "amendment", "already-imported"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class ImportResult:
     file_name: str
     sha256: str
     agreement_id: str
-    status: Status
+    status: ImportOutcome
     events: int
     parsed: ParsedDocument
 
@@ -74,7 +74,7 @@ class ImportCommands(AgreementCommands):
                        document=DocumentRef("agreement-document", source.name, signed, source.sha256))
         agreement = cast(Agreement | None, pending.get(target))
         before = len(agreement.pending_events) if agreement else 0
-        status: Status = "recorded"
+        status: ImportOutcome = "recorded"
         if agreement is None and self.exists(target):
             agreement, status = self._amended(meta, target, doc, doc_id, source, amendment=amendment), "amendment"
         elif agreement is None:
