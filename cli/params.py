@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from ledger.domain.dates import parse_date
 from ledger.domain.errors import InvalidInputError, InvalidValueError
 from ledger.domain.money import parse_amount
 from ledger.domain.values import DocumentRef
+
+if TYPE_CHECKING:
+    from ledger.app.core import Meta
 
 
 class AmountType(click.ParamType[Decimal]):
@@ -96,6 +99,11 @@ CASH_YEAR = KeyAmountType(key_is_year=True)
 PLAN_LINE = KeyAmountType()
 
 
+def choices(enum: Any) -> click.Choice[str]:
+    """A choice of an enumeration's values."""
+    return click.Choice([m.value for m in enum])
+
+
 def file_sha256(path: Path, what: str = "source document") -> str:
     return inputs.sha256_of(path, what)
 
@@ -107,6 +115,14 @@ def document_ref(reference: str | None, file: Path | None) -> DocumentRef | None
     if reference:
         return DocumentRef("reference", reference.strip())
     return None
+
+
+def meta_of(reason: str | None, effective: date | None, document: str | None,
+                  document_file: Path | None) -> Meta:
+    """The envelope of a command from its `envelope_options`."""
+    from cli.session import session  # noqa: PLC0415 (the session module imports no command parameters)
+
+    return session().meta(reason, effective, document_ref(document, document_file))
 
 
 def document_options(func: Any) -> Any:

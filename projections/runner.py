@@ -82,13 +82,18 @@ def _holder(conn: psycopg.Connection[Any], db: Database, view: str) -> str:
     return f"held by login {row[0]}, process {row[1]}" if row else "its lock is held"
 
 
+def require_postgres(db: Database) -> None:
+    """Live following listens for the ledger's notifications, which only PostgreSQL sends."""
+    if db.backend != "postgresql":
+        raise InvalidInputError("live following needs PostgreSQL",
+                                "on SQLite the views are brought up to date after each command")
+
+
 def follow(db: Database, view: str, started: threading.Event | None = None,
            stop: threading.Event | None = None, say: Say | None = None) -> None:
     """Follow the ledger into one view until `stop` is set (or for ever), reconnecting after a
     lost connection."""
-    if db.backend != "postgresql":
-        raise InvalidInputError("live following needs PostgreSQL",
-                                "on SQLite the views are brought up to date after each command")
+    require_postgres(db)
     tell = say or (lambda text: click.echo(text, err=True))
     stop = stop or threading.Event()
     delay, lost = FIRST_DELAY, False

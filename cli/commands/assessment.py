@@ -8,11 +8,11 @@ from typing import Any
 import click
 
 from cli import dossiers
-from cli.commands.record import _done, _meta
+from cli.commands.record import report_recorded
 from cli.explain_render import render_dossier
 from cli.formats import RECEIPT, REPORT_DOSSIER
 from cli.output.files import DOCUMENTS
-from cli.params import DATE, document_options, whole
+from cli.params import DATE, document_options, meta_of, whole
 from cli.session import format_option, session
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.values import Treatment, Verdict
@@ -73,9 +73,10 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
           --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 --effective 2025-03-10 \\
           --deviation D1=considered-accepted --deviation D2=considered-with-conditions
     """
-    receipt = session().ledger().assess(_meta(rationale, effective, document, document_file), agreement_id, verdict,
-                                        rationale, _treatments(deviations), evidence, revises)
-    _done("assessment", receipt)
+    meta = meta_of(rationale, effective, document, document_file)
+    receipt = session().ledger().assess(meta, agreement_id, verdict, rationale, _treatments(deviations), evidence,
+                                        revises)
+    report_recorded("assessment", receipt)
 
 
 @assess.command("sign-off")
@@ -94,9 +95,9 @@ def sign_off(agreement_id: str, assessment_id: str, note: str | None, effective:
           --revises A1 --deviation D1=considered-accepted --deviation D2=considered-accepted
       aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A2 --note "geprüft"
     """
-    receipt = session().ledger().sign_off_assessment(_meta(note, effective, None, None), agreement_id, assessment_id,
-                                                     note)
-    _done(f"sign-off of {assessment_id}", receipt)
+    receipt = session().ledger().sign_off_assessment(meta_of(note, effective, None, None), agreement_id,
+                                                     assessment_id, note)
+    report_recorded(f"sign-off of {assessment_id}", receipt)
 
 
 @click.command()

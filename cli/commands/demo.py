@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cli.commands.principal import show_principals
-from cli.commands.report import _long_rows
+from cli.commands.report import long_rows
 from cli.commands.status import show_status
 from cli.commands.trail import show_trail
 from cli.explain_render import render_dossier
@@ -90,7 +90,7 @@ def _epilogue(ledger: Ledger, agreement_id: str, url: str, locale: str) -> None:
     render_dossier(ledger.explain(agreement_id), "table", locale=locale)
     out.rule(f"aqb report compliance --year 2024 --party 06532 --on {REPORT_DAY}")
     report = ledger.compliance(agreement_id, Clock(on=REPORT_DAY), four_eyes=True)
-    emit_table(_long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
+    emit_table(long_rows([report]), ["obligation", "status", "detail", "positions"], "table",
                title=f"Compliance of {agreement_id}", caption=f"judged on {REPORT_DAY}; PENDING = not yet due",
                locale=locale)
     _two_clocks(ledger, agreement_id)

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from cli.commands.record import _choices, _done, _meta
-from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, envelope_options, whole
+from cli.commands.record import report_recorded
+from cli.params import AMOUNT, CASH_YEAR, DATE, PLAN_LINE, choices, envelope_options, meta_of, whole
 from cli.render import emit_object, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.domain.grant import Grant
@@ -43,8 +43,8 @@ def application(agreement_id: str, file_number: str, submitted_on: date, amount:
       aqb --actor j.weber@06532 grant application AQB-2025-06532 --file-number RPKS-57-AQB-2025-011 \\
           --date 2025-03-20 --amount 1.185.000 --plan AV=210000 --plan QUAL=700000 --reason "Antrag 2025"
     """
-    receipt = session().ledger().apply_for_grant(_meta(**env), agreement_id, file_number, submitted_on, amount, plan)
-    _done("application", receipt)
+    receipt = session().ledger().apply_for_grant(meta_of(**env), agreement_id, file_number, submitted_on, amount, plan)
+    report_recorded("application", receipt)
 
 
 @grant.command("early-start")
@@ -60,7 +60,8 @@ def early_start(file_number: str, approved_on: date, start_from: date, **env: An
     Example:
       aqb --actor k.becker@RPKS grant early-start RPKS-57-AQB-2024-017 --date 2024-03-28 --from 2024-01-01
     """
-    _done("early start", session().ledger().approve_early_start(_meta(**env), file_number, approved_on, start_from))
+    receipt = session().ledger().approve_early_start(meta_of(**env), file_number, approved_on, start_from)
+    report_recorded("early start", receipt)
 
 
 @grant.command()
@@ -90,9 +91,9 @@ def notice(file_number: str, notice_date: date, amount: Decimal, period_start: d
           --period-start 2025-01-01 --period-end 2026-12-31 --cash-year 2025=985000 \\
           --cash-year 2026=200000 --final-due 2027-06-30 --reason "Bescheid"
     """
-    receipt = session().ledger().issue_notice(_meta(**env), file_number, notice_date, amount, period_start,
+    receipt = session().ledger().issue_notice(meta_of(**env), file_number, notice_date, amount, period_start,
                                               period_end, cash, conditions, interim_due, final_due)
-    _done("grant notice", receipt)
+    report_recorded("grant notice", receipt)
 
 
 @grant.command()
@@ -111,7 +112,7 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
       aqb --actor k.becker@RPKS grant amendment RPKS-57-AQB-2024-017 --date 2024-12-10 \\
           --amount 1.185.000 --cash-year 2024=900000 --cash-year 2025=285000 --reason "Kassenjahre"
     """
-    _done("amendment", session().ledger().amend_notice(_meta(**env), file_number, amended_on, amount, cash))
+    report_recorded("amendment", session().ledger().amend_notice(meta_of(**env), file_number, amended_on, amount, cash))
 
 
 @grant.command()
@@ -129,12 +130,12 @@ def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int 
       aqb --actor k.becker@RPKS grant payment RPKS-57-AQB-2024-017 --date 2025-02-03 \\
           --amount 150000 --reason "Mittelabruf 1/2025"
     """
-    _done("payment", session().ledger().disburse(_meta(**env), file_number, value_date, amount, cash_year))
+    report_recorded("payment", session().ledger().disburse(meta_of(**env), file_number, value_date, amount, cash_year))
 
 
 @grant.command()
 @FILE
-@click.option("--kind", type=_choices(ProofKind), required=True)
+@click.option("--kind", type=choices(ProofKind), required=True)
 @click.option("--date", "submitted_on", type=DATE, required=True)
 @click.option("--income", type=AMOUNT, required=True)
 @click.option("--expenses", type=AMOUNT, required=True)
@@ -150,14 +151,14 @@ def proof(file_number: str, kind: str, submitted_on: date, income: Decimal, expe
       aqb --actor j.weber@06532 grant proof RPKS-57-AQB-2024-017 --kind interim --date 2025-06-20 \\
           --income 900.000,00 --expenses 880000
     """
-    receipt = session().ledger().submit_proof(_meta(**env), file_number, kind, submitted_on, income, expenses, lines)
-    _done(f"{kind} proof of use", receipt)
+    receipt = session().ledger().submit_proof(meta_of(**env), file_number, kind, submitted_on, income, expenses, lines)
+    report_recorded(f"{kind} proof of use", receipt)
 
 
 @grant.command()
 @FILE
-@click.option("--kind", type=_choices(ProofKind), required=True)
-@click.option("--result", type=_choices(ReviewResult), required=True)
+@click.option("--kind", type=choices(ProofKind), required=True)
+@click.option("--result", type=choices(ReviewResult), required=True)
 @click.option("--purpose-achieved/--purpose-missed", default=True, show_default=True)
 @click.option("--findings")
 @click.option("--refund-due", type=AMOUNT, default="0", show_default=True)
@@ -174,10 +175,10 @@ def review(file_number: str, kind: str, result: str, purpose_achieved: bool, fin
       aqb --actor k.becker@RPKS grant review RPKS-57-AQB-2024-017 --kind interim --result accepted \\
           --reason "Prüfvermerk"
     """
-    receipt = session().ledger().review_proof(_meta(**env), file_number, kind, result,
+    receipt = session().ledger().review_proof(meta_of(**env), file_number, kind, result,
                                               purpose_achieved=purpose_achieved, findings=findings,
                                               refund_due=refund_due)
-    _done(f"review of the {kind} proof", receipt)
+    report_recorded(f"review of the {kind} proof", receipt)
 
 
 @grant.command()
@@ -195,13 +196,13 @@ def refund(file_number: str, amount: Decimal, received: bool, on: date | None, *
       aqb --actor k.becker@RPKS grant refund RPKS-57-AQB-2024-017 --amount 12500 \\
           --reason "Minderausgaben laut Verwendungsnachweis"
     """
-    ledger, meta = session().ledger(), _meta(**env)
+    ledger, meta = session().ledger(), meta_of(**env)
     if received:
         if on is None:
             raise click.UsageError("a received refund needs its value date: --date")
-        _done("refund received", ledger.receive_refund(meta, file_number, amount, on))
+        report_recorded("refund received", ledger.receive_refund(meta, file_number, amount, on))
     else:
-        _done("refund claim", ledger.claim_refund(meta, file_number, amount, on))
+        report_recorded("refund claim", ledger.claim_refund(meta, file_number, amount, on))
 
 
 @grant.command()
@@ -220,8 +221,8 @@ def correction(file_number: str, version: int, changes: tuple[tuple[str, str, st
       aqb --actor k.becker@RPKS grant correction RPKS-57-AQB-2024-017 --entry 5 \\
           --set value_date 2024-06-03 2024-06-04 --reason "Valuta laut Kontoauszug"
     """
-    receipt = session().ledger().correct_grant(_meta(**env), file_number, version, changes, approver)
-    _done(f"correction of entry {version}", receipt)
+    receipt = session().ledger().correct_grant(meta_of(**env), file_number, version, changes, approver)
+    report_recorded(f"correction of entry {version}", receipt)
 
 
 @grant.command()

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from cli.output.neutral import markup_safe
-from cli.params import AMOUNT, DATE, document_ref, envelope_options
+from cli.params import AMOUNT, DATE, document_ref, envelope_options, meta_of
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.app.principals import MandateSpec
@@ -41,9 +41,6 @@ def _spec(acts: tuple[str, ...], party: str | None, ceiling: Decimal | None, val
           valid_until: date | None, delegable: bool) -> MandateSpec:
     return MandateSpec(acts, party.strip() if party else None, ceiling, valid_from, valid_until, delegable)
 
-
-def _meta(reason: str | None, effective: date | None, document: str | None, document_file: Any) -> Any:
-    return session().meta(reason, effective, document_ref(document, document_file))
 
 
 def _done(message: str, receipt: Receipt) -> None:
@@ -103,7 +100,7 @@ def register_command(login: str, display_name: str, organisation: str, kind: str
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
     mandates = [_spec(**options)] if options["acts"] else []
-    receipt = session().ledger().register_principal(_meta(**env), login.strip(), display_name, organisation,
+    receipt = session().ledger().register_principal(meta_of(**env), login.strip(), display_name, organisation,
                                                     kind, mandates)
     _done(f"Registered {login}", receipt)
 
@@ -122,7 +119,7 @@ def grant_command(login: str, **options: Any) -> None:
           --reason "Zeichnungsbefugnis Dezernat 57"
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
-    receipt = session().ledger().grant_mandate(_meta(**env), login.strip(), _spec(**options))
+    receipt = session().ledger().grant_mandate(meta_of(**env), login.strip(), _spec(**options))
     _done(f"Granted {login} mandate {receipt_item(receipt)}", receipt)
 
 
@@ -143,7 +140,7 @@ def delegate_command(login: str, parent_id: str, **options: Any) -> None:
           --valid-until 2025-03-31 --reason "Vertretung während des Urlaubs"
     """
     env = {k: options.pop(k) for k in ("reason", "effective", "document", "document_file")}
-    receipt = session().ledger().delegate_mandate(_meta(**env), login.strip(), parent_id.strip(), _spec(**options))
+    receipt = session().ledger().delegate_mandate(meta_of(**env), login.strip(), parent_id.strip(), _spec(**options))
     _done(f"Delegated to {login}", receipt)
 
 
@@ -159,7 +156,7 @@ def revoke_command(login: str, mandate_id: str, **env: Any) -> None:
     Example:
       aqb --actor it.admin principal revoke k.becker M1 --reason "Wechsel in ein anderes Dezernat"
     """
-    receipt = session().ledger().revoke_mandate(_meta(**env), login.strip(), mandate_id.strip())
+    receipt = session().ledger().revoke_mandate(meta_of(**env), login.strip(), mandate_id.strip())
     _done(f"Revoked {login}/{mandate_id}", receipt)
 
 
@@ -174,7 +171,7 @@ def deactivate_command(login: str, **env: Any) -> None:
     Example:
       aqb --actor it.admin principal deactivate j.weber --reason "ausgeschieden zum 30.06.2025"
     """
-    receipt = session().ledger().deactivate_principal(_meta(**env), login.strip())
+    receipt = session().ledger().deactivate_principal(meta_of(**env), login.strip())
     _done(f"Deactivated {login}", receipt)
 
 

@@ -16,12 +16,12 @@ from cli.formats import NONE
 from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger
-from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotAuthorisedError
+from ledger.domain.errors import IntegrityBreakError, NotAuthorisedError
 from ledger.persistence.config import database_from_url
 from projections.check import check_views
 from projections.engine import VIEWS
 from projections.rebuild import rebuild
-from projections.runner import follow
+from projections.runner import follow, require_postgres
 from projections.store import BUILD, ViewStore
 
 VIEW = click.Choice(sorted(VIEWS))
@@ -44,9 +44,7 @@ def run_command(names: tuple[str, ...]) -> None:
       aqb --database postgresql://postgres@127.0.0.1:5432/aqb projections run
     """
     database = database_from_url(session().url)
-    if database.backend != "postgresql":
-        raise InvalidInputError("live following needs PostgreSQL",
-                                "on SQLite the views are brought up to date after each command")
+    require_postgres(database)
     ledger = session().ledger()
     check_may_write(ledger, ViewStore(ledger.recorder))
     stop, errors = threading.Event(), list[BaseException]()

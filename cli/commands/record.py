@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.batch import MARKER, batch_id, command_of, parse, read_journal, run_line
-from cli.params import AMOUNT, CASH_YEAR, DATE, document_ref, envelope_options, file_sha256, whole
+from cli.params import AMOUNT, CASH_YEAR, DATE, choices, envelope_options, file_sha256, meta_of, whole
 from cli.progress import progress_bar
 from cli.render import emit_receipt
 from cli.session import receipt_option, session
@@ -20,15 +20,9 @@ from ledger.domain.values import ActivityKind, Category, Decision, DeviationKind
 AGREEMENT = click.argument("agreement_id", metavar="AGREEMENT_ID")
 
 
-def _choices(enum: Any) -> click.Choice[str]:
-    return click.Choice([m.value for m in enum])
 
 
-def _meta(reason: str | None, effective: date | None, document: str | None, document_file: Path | None) -> Any:
-    return session().meta(reason, effective, document_ref(document, document_file))
-
-
-def _done(what: str, receipt: Receipt) -> None:
+def report_recorded(what: str, receipt: Receipt) -> None:
     if session().batch:
         return  # a line of a batch: the batch reports once, after it was saved
     item = f" {receipt.item_id}" if receipt.item_id else ""
@@ -151,13 +145,14 @@ def allocation(agreement_id: str, amount: Decimal, budget: str, cash: tuple[tupl
           --cash-year 2024=985000 --cash-year 2025=200000 --effective 2023-12-15 \\
           --reason "AQB-Mittelverteilung 2024"
     """
-    _done("allocation", session().ledger().announce_allocation(_meta(**env), agreement_id, amount, budget, cash))
+    receipt = session().ledger().announce_allocation(meta_of(**env), agreement_id, amount, budget, cash)
+    report_recorded("allocation", receipt)
 
 
 @record.command()
 @AGREEMENT
 @click.option("--name", required=True, help="Project name (an existing §5 project, or a new one).")
-@click.option("--category", type=_choices(Category), required=True)
+@click.option("--category", type=choices(Category), required=True)
 @click.option("--amount", type=AMOUNT, required=True, help="Planned amount.")
 @click.option("--places", type=whole(0), help="Planned places (participants).")
 @envelope_options
@@ -172,8 +167,8 @@ def project(agreement_id: str, name: str, category: str, amount: Decimal, places
       aqb --actor a.schneider@HMSI record project AQB-2024-06532 --name "Sprachförderung im Beruf" \\
           --category QUAL --amount 20000 --places 12 --reason "Änderung des Finanzierungsplans"
     """
-    receipt = session().ledger().plan_project(_meta(**env), agreement_id, name, category, amount, places)
-    _done("project", receipt)
+    receipt = session().ledger().plan_project(meta_of(**env), agreement_id, name, category, amount, places)
+    report_recorded("project", receipt)
 
 
 @record.command()
@@ -193,15 +188,15 @@ def reallocation(agreement_id: str, source: str, target: str, amount: Decimal, a
       aqb --actor a.schneider@HMSI record reallocation AQB-2024-06532 --from P4 --to P5 \\
           --amount 35.000,00 --approval "HMSI II3/2024-17" --reason "Minderbedarf Raumkosten"
     """
-    receipt = session().ledger().reallocate(_meta(**env), agreement_id, source, target, amount, approval)
-    _done("reallocation", receipt)
+    receipt = session().ledger().reallocate(meta_of(**env), agreement_id, source, target, amount, approval)
+    report_recorded("reallocation", receipt)
 
 
 @record.command()
 @AGREEMENT
-@click.option("--kind", type=_choices(DeviationKind), required=True)
+@click.option("--kind", type=choices(DeviationKind), required=True)
 @click.option("--cause", required=True, help="What caused the deviation.")
-@click.option("--scope", type=_choices(Scope), default="agreement", show_default=True)
+@click.option("--scope", type=choices(Scope), default="agreement", show_default=True)
 @click.option("--ref", "scope_ref", help="The category code or project (id or name) it concerns.")
 @click.option("--metric", help="What is measured, e.g. places, amount.")
 @click.option("--planned", help="Planned value.")
@@ -219,14 +214,14 @@ def deviation(agreement_id: str, kind: str, cause: str, scope: str, scope_ref: s
           --cause "Träger-Personalwechsel"
     """
     receipt = session().ledger().report_deviation(
-        _meta(reason, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
-    _done("deviation", receipt)
+        meta_of(reason, **env), agreement_id, kind, cause, scope, scope_ref, metric, planned, actual)
+    report_recorded("deviation", receipt)
 
 
 @record.command()
 @AGREEMENT
 @click.argument("deviation_id", metavar="DEVIATION_ID")
-@click.option("--decision", type=_choices(Decision), required=True)
+@click.option("--decision", type=choices(Decision), required=True)
 @click.option("--reference", "decision_reference", help="Reference of the decision letter.")
 @click.option("--conditions", help="Conditions of an approval with conditions.")
 @click.option("--revise", is_flag=True, help="Replace an earlier decision (a change of mind).")
@@ -246,8 +241,8 @@ def decision(agreement_id: str, deviation_id: str, decision: str, decision_refer
           --decision approved-with-conditions --conditions "Bericht zum 31.03." --reason "Nachfrage"
     """
     receipt = session().ledger().decide_deviation(
-        _meta(**env), agreement_id, deviation_id, decision, decision_reference, conditions, revise=revise)
-    _done(f"decision on {deviation_id}", receipt)
+        meta_of(**env), agreement_id, deviation_id, decision, decision_reference, conditions, revise=revise)
+    report_recorded(f"decision on {deviation_id}", receipt)
 
 
 @record.command()
@@ -271,9 +266,9 @@ def signature(agreement_id: str, party: str, signatory: str, function_: str, pla
       aqb --actor a.schneider@HMSI record signature AQB-2025-06532 --party 06532 \\
           --signatory "Stephan Aurand" --function Kreisbeigeordneter --place Wetzlar --date 10.01.2025
     """
-    receipt = session().ledger().sign(_meta(**env), agreement_id, party.upper(), signatory, function_,
+    receipt = session().ledger().sign(meta_of(**env), agreement_id, party.upper(), signatory, function_,
                                       place, signed_on, organisation.upper() if organisation else None)
-    _done(f"signature of {party.upper()}", receipt)
+    report_recorded(f"signature of {party.upper()}", receipt)
 
 
 @record.command()
@@ -296,9 +291,9 @@ def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], age
           --participant "Lahn-Dill-Kreis" --discussed D1 --action "Nachbesetzung bis 30.11." \\
           --minutes "Protokoll UB 2024-10-22"
     """
-    receipt = session().ledger().hold_meeting(_meta(**env), agreement_id, held_on, participants, agenda,
+    receipt = session().ledger().hold_meeting(meta_of(**env), agreement_id, held_on, participants, agenda,
                                               discussed, actions, minutes)
-    _done("meeting", receipt)
+    report_recorded("meeting", receipt)
 
 
 @record.command()
@@ -321,13 +316,13 @@ def publication(agreement_id: str, url: str, published_on: date, published_file:
           --file zielvereinbarung-2024-lahn-dill-kreis.pdf
     """
     digest = file_sha256(published_file, "published file") if published_file else sha256
-    receipt = session().ledger().publish(_meta(**env), agreement_id, url, published_on, digest)
-    _done("publication", receipt)
+    receipt = session().ledger().publish(meta_of(**env), agreement_id, url, published_on, digest)
+    report_recorded("publication", receipt)
 
 
 @record.command()
 @AGREEMENT
-@click.option("--kind", type=_choices(ActivityKind), required=True)
+@click.option("--kind", type=choices(ActivityKind), required=True)
 @click.option("--title", required=True)
 @click.option("--date", "held_on", type=DATE, required=True)
 @envelope_options
@@ -340,8 +335,8 @@ def activity(agreement_id: str, kind: str, title: str, held_on: date, **env: Any
       aqb --actor j.weber@06532 record activity AQB-2024-06532 --kind conference \\
           --title "AQB-Fachtagung" --date 2024-11-12
     """
-    receipt = session().ledger().record_activity(_meta(**env), agreement_id, kind, title, held_on)
-    _done("activity", receipt)
+    receipt = session().ledger().record_activity(meta_of(**env), agreement_id, kind, title, held_on)
+    report_recorded("activity", receipt)
 
 
 @record.command()
@@ -364,9 +359,9 @@ def participation(agreement_id: str, project: str, period_start: date, period_en
       aqb --actor j.weber@06532 record participation AQB-2024-06532 --project "Jump in" \\
           --from 2024-01-01 --to 2024-12-31 --entries 12 --exits 3 --outcome "Ausbildung begonnen" 5
     """
-    receipt = session().ledger().report_participation(_meta(**env), agreement_id, project, period_start,
+    receipt = session().ledger().report_participation(meta_of(**env), agreement_id, project, period_start,
                                                       period_end, entries, exits, outcomes)
-    _done("participation", receipt)
+    report_recorded("participation", receipt)
 
 
 @record.command()
@@ -388,8 +383,8 @@ def correction(agreement_id: str, version: int, changes: tuple[tuple[str, str, s
           --set planned_amount 95000.00 90000.00 --reason "Übertragungsfehler im Finanzierungsplan" \\
           --approver "Referatsleitung II 3"
     """
-    receipt = session().ledger().correct_agreement(_meta(**env), agreement_id, version, changes, approver)
-    _done(f"correction of entry {version}", receipt)
+    receipt = session().ledger().correct_agreement(meta_of(**env), agreement_id, version, changes, approver)
+    report_recorded(f"correction of entry {version}", receipt)
 
 
 COMMANDS = [record]

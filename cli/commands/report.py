@@ -71,10 +71,10 @@ def compliance(year: int | None, party: str | None, exit_code: bool, clock: Cloc
     elif s.fmt == "json":
         emit_text(json_text(plain([_as_dict(r) for r in reports])) + "\n", s.output)
     elif s.fmt in ("csv", "csv-de", "xlsx"):
-        emit_table(_long_rows(reports), ["agreement", "party", "obligation", "status", "detail", "positions"], s.fmt,
+        emit_table(long_rows(reports), ["agreement", "party", "obligation", "status", "detail", "positions"], s.fmt,
                    title=f"Compliance {year or clock.day.year}", caption=caption, locale=s.locale, output=s.output)
     elif party:
-        emit_table(_long_rows(reports), ["obligation", "status", "detail", "positions"], s.fmt,
+        emit_table(long_rows(reports), ["obligation", "status", "detail", "positions"], s.fmt,
                    title=f"Compliance of {reports[0].agreement_id} ({reports[0].party_name})", caption=caption,
                    locale=s.locale)
     else:
@@ -108,7 +108,7 @@ def compliance_document(s: Session, reports: list[AgreementReport], year: int, c
         head = dossiers.header(ledger, f"Compliance of {r.agreement_id} ({r.party_name}), judged on {clock.day}",
                                ledger.reads.head(), s.actor)
         entries = ledger.entries(ledger.trail_ids(r.agreement_id))
-        return dossiers.checklist(head, _long_rows(reports), ["obligation", "status", "detail", "positions"],
+        return dossiers.checklist(head, long_rows(reports), ["obligation", "status", "detail", "positions"],
                                   caption, entries, year)
     head = dossiers.header(ledger, f"Compliance {year}: the statewide matrix, judged on {clock.day}",
                            ledger.reads.head(), s.actor)
@@ -122,7 +122,7 @@ def _as_dict(r: AgreementReport) -> dict[str, Any]:
                         "positions": list(c.positions)} for c in r.checks or ()]}
 
 
-def _long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
+def long_rows(reports: list[AgreementReport]) -> list[dict[str, Any]]:
     rows = []
     for r in reports:
         if r.broken:
