@@ -23,7 +23,7 @@ from projections.engine import VIEWS, Positioned, Projector, ViewSpec, sharing
 from projections.store import StaleViewError, ViewStore
 
 BATCH = 5000
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # told how many events are done so far
 
 
 class LedgerSource:
@@ -112,7 +112,7 @@ def run_batches(
         order = sharing(projectors)
     else:
         order = list(projectors)
-    position = start
+    position, done = start, 0
     with long_fold_gc() as set_aside:
         for batch in batches(ledger, start, stop, size):
             made = {id(p): p.batch(batch, defer=defer) for p in order}
@@ -123,8 +123,9 @@ def run_batches(
                     store.write(spec, key, position, stop_at, change, curs)
             position = stop_at
             set_aside()
+            done += len(batch)
             if progress is not None:
-                progress(len(batch))
+                progress(done)
     return list(projectors)
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.formats import NONE
+from cli.progress import progress_bar
 from cli.render import console, emit_table
 from cli.session import format_option, session
 from ledger.application import Ledger
@@ -107,29 +105,10 @@ def rebuild_command(names: tuple[str, ...], fresh: bool) -> None:
     check_may_write(ledger, store)
     starts = [store.position(n + BUILD) for n in chosen]
     todo = ledger.reads.head() - (min(starts) if not fresh else 0)
-    with _progress(todo, f"rebuilding {', '.join(chosen)}") as advance:
+    with progress_bar(f"rebuilding {', '.join(chosen)}", todo) as advance:
         done = rebuild(ledger, chosen, advance, fresh=fresh)
     for name, position in done.items():
         click.echo(f"Rebuilt {name}: at position {position:,}.", err=True)
-
-
-@contextmanager
-def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
-    """A rich bar on a terminal; plain lines (every 10 %) otherwise."""
-    if sys.stderr.isatty():
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), transient=False) as bar:
-            task = bar.add_task(what, total=total)
-            yield lambda n: bar.advance(task, n)
-        return
-    state = {"done": 0, "shown": 0}
-
-    def advance(n: int) -> None:
-        state["done"] += n
-        if total and state["done"] * 10 // total > state["shown"]:
-            state["shown"] = state["done"] * 10 // total
-            click.echo(f"{what}: {state['done']:,} of {total:,} events", err=True)
-    yield advance
 
 
 @projections.command("check")

@@ -30,7 +30,7 @@ from ledger.transcodings import TupleMapper, new_transcoder
 CHANGED, MISSING, FOREIGN, REORDERED = "changed-row", "missing-row", "foreign-insert", "reordered"
 GAP, UNDECODABLE, INVALID, RULE = "version-gap", "undecodable", "invalid-value", "rule-broken"
 MAX_LISTED = 20
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # told the position verified so far
 
 
 @dataclass(frozen=True)
