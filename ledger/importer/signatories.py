@@ -10,7 +10,8 @@ organisation, kept as written.
 
 The side is what the block says, the organisation first:
 1. the organisation names the ministry (any of its names over the years, in any case — "Hessisches
-   Ministerium …", "des Hessischen Ministeriums …" — or an abbreviation) or a party (by its names);
+   Ministerium …", "des Hessischen Ministeriums …" — or an abbreviation, or "Für das Land Hessen", for
+   which the ministry signs) or a party (by its names);
 2. else the function: a ministry-only title ("Staatssekretärin", "Minister"), or any title with one
    of the ministry's portfolios ("Abteilungsleiterin für Arbeit, Integration, Jugend und Soziales"),
    is the ministry; a party office ("Landrätin", "Oberbürgermeister") or body ("Kreisausschuss")
@@ -58,10 +59,38 @@ class _Lines:
 
 def read_signer(lines: list[str], party_ags: str | None) -> Signer:
     """The signer of a block whose lines (without place and date) are `lines`."""
+    marks, lines = _marks(lines)
     parts = _split(_once(lines))
     function, organisation = " ".join(parts.functions), " ".join(parts.organisation)
     side, code, guessed, reason = _side(function, organisation, party_ags)
+    if marks:  # "Staatssekretär (In Vertretung)"
+        function = f"{function} ({', '.join(marks)})" if function else ", ".join(marks)
     return Signer(parts.name, function, organisation, side, code, guessed, reason)
+
+
+def _marks(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The marks of representation ("In Vertretung", "i. V.") taken out of the block, whether on a
+    line of their own or before the name ("i. V. Manuel Stock"); "gez." (a copy of the signed
+    text) is dropped."""
+    marks: list[str] = []
+    kept: list[str] = []
+    for line in lines:
+        mark = _mark_at(line)
+        if mark is None:
+            kept.append(line)
+            continue
+        if mark != "gez.":
+            marks.append(mark)
+        if line[len(mark):].strip():
+            kept.append(line[len(mark):].strip())
+    return marks, kept
+
+
+def _mark_at(line: str) -> str | None:
+    for mark in sorted(reference.signatories().representation, key=len, reverse=True):
+        if line == mark or (line.startswith(mark) and line[len(mark):len(mark) + 1].isspace()):
+            return mark
+    return None
 
 
 def _once(lines: list[str]) -> list[str]:
@@ -149,7 +178,8 @@ def _body(text: str) -> SignatoryRole | None:
 def _ministry_patterns() -> tuple[re.Pattern[str], ...]:
     names = [_declined(m.name) for m in reference.ministries()]
     short = [rf"(?<!\w){re.escape(a)}(?!\w)" for a in reference.ministry_abbreviations()]
-    return tuple(re.compile(p) for p in (*names, *short))
+    state = r"^(?:[Ff]ür\s+)?(?:das\s+)?Land\s+Hessen$"  # "Für das Land Hessen": the ministry signs for the state
+    return tuple(re.compile(p) for p in (*names, *short, state))
 
 
 def _declined(name: str) -> str:

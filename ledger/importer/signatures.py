@@ -27,10 +27,23 @@ from ledger.importer.clean import Line
 from ledger.importer.model import ParsedSignature, ParseProblem, ParseWarning
 from ledger.importer.signatories import Signer, read_signer
 
+# A place: capitalised words, joined by the small words and abbreviations of Hessian place names
+# ("Frankfurt am Main", "Frankfurt a. M.", "Bad Homburg v. d. Höhe", "Limburg a. d. Lahn",
+# "Friedberg (Hessen)").
+_CONNECTOR = r"(?:am|an|auf|bei|der|im|in|ob|vor|(?:[a-z]\.\s?){1,3}(?:[A-ZÄÖÜ][\w.äöüß-]*)?)"
 _PLACE = re.compile(
-    r"^(?P<place>[A-ZÄÖÜ][\w.äöüß-]*(?: (?:[A-ZÄÖÜ][\w.äöüß-]*|am|an|der|im|vor|v\.d\.)){0,3}(?: \([\w. ]+\))?)"
-    r",\s*(?P<den>den\b)?\s*(?P<rest>.*)$"
+    r"^(?P<place>[A-ZÄÖÜ][\w.äöüß-]*(?:\s(?:[A-ZÄÖÜ][\w.äöüß-]*|" + _CONNECTOR + r")){0,6}?(?: \([\w. ]+\))?)"
+    r"\s*,\s*(?P<den>den\b)?\s*(?P<rest>.*)$"
 )
+# A date that names only the month ("im Juli 2024"): the block starts, its day is not known.
+_MONTH_ONLY = re.compile(
+    r"^(?:im\s+)?(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
+    r"\s+\d{4}$", re.IGNORECASE)
+# Within a block: a line that reads like the head of another block (place, date), which was not
+# taken as one; the blocks would run together.
+_LIKE_A_HEAD = re.compile(
+    r"^[A-ZÄÖÜ][^,]{1,60},\s*(?:den\b|\d{1,2}\.\s?\d{1,2}\.|\d{1,2}\.\s+[A-ZÄÖÜa-zäöü]+\s+\d{4}"
+    r"|im\s+[A-ZÄÖÜa-zäöü]+\s+\d{4})")
 _LEAD = re.compile(r"^Für\s+(?:das|den|die)\s")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2})$")
 HINT = (
@@ -54,6 +67,7 @@ class _Block:
     signed_on: date | None
     signer: Signer
     raw: str
+    stray: str | None = None  # a line after the head that reads like another block's head
 
     @property
     def label(self) -> str:
@@ -98,7 +112,8 @@ def _place_line(text: str) -> re.Match[str] | None:
     match = _PLACE.match(text.strip())
     if match is None:
         return None
-    if match.group("den") or _as_date(match.group("rest")) is not None:
+    rest = match.group("rest").strip()
+    if match.group("den") or _as_date(rest) is not None or _MONTH_ONLY.match(rest):
         return match
     return None
 
@@ -126,7 +141,8 @@ def _block(lead: list[Line], block: tuple[Line, ...], party_ags: str | None, war
     place = head.group("place")
     _signer_warnings(signer, place, block[0].no, warnings)
     raw = "\n".join(line.text.strip() for line in [*lead, *block] if line.text.strip())
-    return _Block(block[0], place, date_raw, signed_on, signer, raw)
+    stray = next((line.text.strip() for line in texts if _LIKE_A_HEAD.match(line.text.strip())), None)
+    return _Block(block[0], place, date_raw, signed_on, signer, raw, stray)
 
 
 def _date_text(rest: str, texts: list[Line]) -> tuple[str | None, list[Line]]:
@@ -144,7 +160,10 @@ def _signed_on(date_raw: str | None, head: Line, warnings: list[ParseWarning]) -
         warnings.append(ParseWarning("signature-date-blank", message, head.no))
         return None
     signed_on = _as_date(date_raw)
-    if signed_on is None:
+    if signed_on is None and _MONTH_ONLY.match(date_raw):
+        message = f"'{date_raw}' names the month, not the day; the signature date is left empty."
+        warnings.append(ParseWarning("signature-date-unreadable", message, head.no))
+    elif signed_on is None:
         message = f"'{date_raw}' is not a date; the signature date is left empty."
         warnings.append(ParseWarning("signature-date-unreadable", message, head.no))
     elif _SHORT_YEAR.match(date_raw):
@@ -165,6 +184,12 @@ def _signer_warnings(signer: Signer, place: str, line_no: int, warnings: list[Pa
 
 def _checked(blocks: list[_Block], party_ags: str | None) -> list[ParseProblem]:
     problems = [ParseProblem(b.label, b.signer.reason, HINT, b.head.no) for b in blocks if b.signer.side is None]
+    for block in blocks:
+        if block.stray is not None:
+            reason = (f"it holds the line '{block.stray}', which reads like the place and date of another "
+                      "signature block, but its place is not one the importer reads; the two blocks would run "
+                      "together")
+            problems.append(ParseProblem(block.label, reason, HINT, block.head.no))
     first: dict[str, _Block] = {}
     for block in blocks:
         side = block.signer.side

@@ -40,7 +40,7 @@ def who(found: Signatures) -> list[tuple[str, str, str, str, str]]:
         ("Erika Muster\nAbteilungsleiterin für Arbeit, Integration, Jugend und Soziales",
          "Abteilungsleiterin für Arbeit, Integration, Jugend und Soziales", ""),
         ("Stefan Muster\nHessischer Sozialminister", "Hessischer Sozialminister", ""),
-        ("In Vertretung\nDr. Max Beispiel\nStaatssekretärin\nHMSI", "In Vertretung Staatssekretärin", "HMSI"),
+        ("In Vertretung\nDr. Max Beispiel\nStaatssekretärin\nHMSI", "Staatssekretärin (In Vertretung)", "HMSI"),
     ],
 )
 def test_attributes_the_ministry_by_its_names_and_the_functions_of_its_people(
@@ -91,7 +91,7 @@ def test_reads_a_fuer_line_before_the_place_as_the_blocks_organisation() -> None
         "06633",
     )
     assert who(found) == [
-        ("ministry", "HMSI", "Dr. Max Beispiel", "In Vertretung Staatssekretär",
+        ("ministry", "HMSI", "Dr. Max Beispiel", "Staatssekretär (In Vertretung)",
          "Für das Hessische Ministerium für Soziales und Integration"),
         ("party", "06633", "Uwe Muster", "Landrat", "Für den Landkreis Kassel"),
     ]
@@ -220,3 +220,63 @@ def test_a_gap_in_a_line_that_is_not_two_signature_heads_is_left_as_it_is(seed_t
     text = seed_text.replace("1.185.000 Euro", "1.185.000 Euro      (Vorjahr: 1.100.000 Euro)")
     assert "signature-columns" not in [w.code for w in clean_text(text).warnings]
     assert len(signatures(text).signatures) == 2
+
+
+@pytest.mark.parametrize(
+    ("place_line", "party", "place", "organisation"),
+    [
+        ("Bad Homburg v. d. Höhe, den 28.06.2019", "06434", "Bad Homburg v. d. Höhe", "des Hochtaunuskreises"),
+        ("Bad Homburg v.d.Höhe, den 28.06.2019", "06434", "Bad Homburg v.d.Höhe", "des Hochtaunuskreises"),
+        ("Limburg a. d. Lahn, den 28.06.2019", "06533", "Limburg a. d. Lahn", "des Landkreises Limburg-Weilburg"),
+        ("Frankfurt a. M., den 28.06.2019", "06412", "Frankfurt a. M.", "der Stadt Frankfurt am Main"),
+        ("Frankfurt am Main, 28. Juni 2019", "06412", "Frankfurt am Main", "der Stadt Frankfurt am Main"),
+    ],
+)
+def test_reads_places_with_the_small_words_and_abbreviations_of_hessian_place_names(
+    place_line: str, party: str, place: str, organisation: str
+) -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\n{place_line}\nErika Muster\nLandrätin\n{organisation}", party)
+    assert not found.problems
+    assert [(s.side, s.place, s.signed_on, s.organisation) for s in found.signatures] == [
+        ("ministry", "Wiesbaden", date(2024, 7, 1), ""),
+        ("party", place, date(2019, 6, 28), organisation),
+    ]
+
+
+def test_a_date_of_month_and_year_starts_a_block_whose_day_is_left_empty_with_a_warning() -> None:
+    found = signatures(f"Wiesbaden, im Juli 2024\nHeike Hofmann\nStaatsministerin\n\n{PARTY_BLOCK}")
+    assert [(s.side, s.signed_on, s.date_raw) for s in found.signatures] == [
+        ("ministry", None, "im Juli 2024"), ("party", date(2024, 7, 10), "10.07.2024")]
+    assert [w.code for w in found.warnings] == ["signature-date-unreadable"]
+
+
+def test_a_block_holding_what_reads_like_another_blocks_head_is_refused_not_run_together() -> None:
+    found = signatures(f"{MINISTRY_BLOCK}\n\nWetzlar-Nord/Süd, den 10.07.2024\nStephan Aurand\nKreisbeigeordneter\n"
+                       "des Landkreises Lahn-Dill-Kreis")
+    assert ("it holds the line 'Wetzlar-Nord/Süd, den 10.07.2024', which reads like the place and date of another "
+            "signature block, but its place is not one the importer reads; the two blocks would run together"
+            ) in [p.reason for p in found.problems]
+    assert not found.signatures[1:]  # the party's block is not taken as part of the ministry's
+
+
+def test_the_ministry_signs_for_the_state_of_hesse() -> None:
+    found = signatures(f"Für das Land Hessen\n\nWiesbaden, den 22.06.2020\nKai Klose\nStaatsminister\n\n{PARTY_BLOCK}")
+    assert who(found)[0] == ("ministry", "HMSI", "Kai Klose", "Staatsminister", "Für das Land Hessen")
+
+
+@pytest.mark.parametrize(
+    ("lines", "name", "function"),
+    [
+        ("In Vertretung\n\nManuel Stock\n\nManuel Stock\nStaatssekretär", "Manuel Stock",
+         "Staatssekretär (In Vertretung)"),
+        ("i. V. Manuel Stock\nStaatssekretär", "Manuel Stock", "Staatssekretär (i. V.)"),
+        ("gez. Heike Hofmann\nStaatsministerin", "Heike Hofmann", "Staatsministerin"),
+    ],
+)
+def test_a_mark_of_representation_is_kept_with_the_function_not_in_the_name(lines: str, name: str,
+                                                                            function: str) -> None:
+    found = signatures(f"Wiesbaden, den 1. 7. 2024\n{lines}\nHessisches Ministerium für Arbeit, Integration, "
+                       f"Jugend und Soziales\n\n{PARTY_BLOCK}")
+    ministry = found.signatures[0]
+    assert (ministry.signatory, ministry.function) == (name, function)
+    assert ministry.organisation == "Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
