@@ -14,6 +14,7 @@ _SUFFIX = re.compile(r"\s*(?:eur|euro|€)\s*$", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$", re.ASCII)
 _GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$", re.ASCII)
 _GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$", re.ASCII)
+_GROUPED_APART = re.compile(r"^\d{1,3}(?:(?: \d{3})+|(?:['’]\d{3})+)(?:,(?:\d{2}|-{1,2}))?$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$", re.ASCII)
 _MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE | re.ASCII)
 # thousands: "1.234,5 T€", "985 TEUR", "985,8 Tsd. Euro", "985 tausend Euro" (the currency already cut off)
@@ -57,7 +58,9 @@ def parse_document_amount(text: str) -> Decimal:
     to the cent. A lone ``879.800`` (one thousands group) counts as German here, because documents
     never write euro fractions with a dot."""
     raw = text.strip()
-    core = _SUFFIX.sub("", raw).strip().replace("\u00a0", " ")
+    core = _SUFFIX.sub("", raw).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if _GROUPED_APART.match(core):  # "1 185 000", "1’185’000": thousands grouped by a space or an apostrophe
+        core = re.sub(r"[ '’]", ".", core.partition(",")[0]) + (f",{core.partition(',')[2]}" if "," in core else "")
     millions = _MILLIONS.match(core)
     if millions:
         return _exact(Decimal(millions.group(1).replace(",", ".")) * 1_000_000, raw)

@@ -23,8 +23,12 @@ from ledger.importer.clean import Line
 _EURO = r"\s*(?:Euro|EUR|€)"
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{2}|,-{1,2})?"
 _THOUSANDS = r"\s*(?:T\s*€|TEUR|T\s+EUR|Tsd\.?\s*(?:Euro|EUR|€)|tausend\s+(?:Euro|EUR|€))"
+# Thousands grouped by a space (also a no-break or narrow one) or an apostrophe: "1 185 000 Euro",
+# "1’185’000 Euro". Without these, the last group alone ("000 Euro") would read as the amount.
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d{2}|,-{1,2})?|\d{1,3}(?:['’]\d{3})+(?:,\d{2}|,-{1,2})?"
 AMOUNT = re.compile(
-    r"(?<![\d.,])(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?" + _THOUSANDS + r"(?!\s*\d)"  # "1.234,5 T€"
+    r"(?<![\d.,])(?:(?:" + _SPACED + r")" + _EURO
+    + r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?" + _THOUSANDS + r"(?!\s*\d)"  # "1.234,5 T€"
     + r"|\d+(?:,\d+)?\s*(?:Mio\.?|Millionen)"
     + _EURO
     + r"|\d{1,3}(?:\.\d{3})+(?:,\d{2}|,-{1,2})?"
@@ -33,9 +37,10 @@ AMOUNT = re.compile(
     + _EURO
     + r"(?!\s*\d)"  # "2018 € 106.000": the currency belongs to the number after the year
     + rf"|(?<!\w)(?:EUR|€)\s*{_NUMBER}(?![\d.,]\d)"  # the currency first: "EUR 1.185.000,00"
+    + r"|(?<!\w)Euro\s*\d{1,3}(?:\.\d{3})+(?:,\d{2}|,-{1,2})?(?![\d.,]\d)"  # "Euro 1.185.000" (grouped only)
     + r")"
 )
-_CURRENCY_FIRST = re.compile(r"^(?:EUR|€)\s*")
+_CURRENCY_FIRST = re.compile(r"^(?:EUR|€|Euro)\s*")
 
 
 def amount_text(raw: str) -> str:
