@@ -20,7 +20,7 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggre
 
 from ledger.domain import validate
 from ledger.domain.authority import Rule, authorise
-from ledger.domain.errors import CorrectionError, EventNotFoundError, MissingReasonError
+from ledger.domain.errors import CorrectionError, EventNotFoundError, InvariantError, LedgerError, MissingReasonError
 from ledger.domain.values import Envelope, FieldChange
 
 TLedgerAggregate = TypeVar("TLedgerAggregate", bound="LedgerAggregate")
@@ -82,9 +82,11 @@ class LedgerAggregate(BaseAggregate[str]):
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Every event is recorded under a mandate (a command that forgot to authorise fails
-        here) and with values the validation layer accepts."""
+        here), with values the validation layer accepts, and leaves a state whose invariants hold
+        (what `aqb verify` checks after every event; the command's aggregate is then discarded)."""
         check_authorised(event_class, kwargs)
         super().trigger_event(event_class, **validate.event_fields(event_class, kwargs))
+        self.check_invariants()
 
     @classmethod
     def _create(cls: type[TLedgerAggregate], event_class: Any, **kwargs: Any) -> TLedgerAggregate:
@@ -122,10 +124,31 @@ class LedgerAggregate(BaseAggregate[str]):
             _check_change(current, change)
 
     def check_corrected_state(self, version: int, changes: tuple[FieldChange, ...]) -> None:
-        """The state the correction would lead to keeps every rule of the aggregate."""
+        """The state the correction would lead to keeps every rule of the aggregate: the corrected
+        entry and each after it is one its command would record on the state before it, and the
+        invariants hold at the end."""
+        from ledger.domain.event_rules import check_event  # noqa: PLC0415 (the rules import the aggregates)
+
         trial = copy.deepcopy(self)
         trial.corrections.setdefault(version, {}).update({c.field: c.new for c in changes})
-        trial.replay_with_corrections()
+        entries, corrections = trial.entries, trial.corrections
+        type(trial).__init__(trial)
+        trial.entries, trial.corrections = entries, corrections
+        for number in sorted(entries):
+            event = entries[number]
+            if isinstance(event, CorrectionEvent):
+                continue
+            corrected = trial.corrected(event)
+            if number >= version:
+                try:
+                    check_event(trial, corrected)
+                except CorrectionError:
+                    raise
+                except LedgerError as exc:
+                    raise InvariantError(
+                        f"the correction would make entry {number} of {self.id} one its command refuses: "
+                        f"{exc.message}", exc.hint) from None
+            corrected.on(trial)
         trial.check_invariants()
 
     def check_invariants(self) -> None:

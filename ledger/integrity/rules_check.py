@@ -1,8 +1,11 @@
 """`aqb verify` re-checks the rules an event could break without breaking the chain: every
-agreement and grant is folded along the walk, and after each of its events the invariants of its
-state must hold (projects never below zero and within §4, payments within the grant and each cash
-year, refunds within what was claimed and paid). An event inserted past the application (with
-psql, under a valid login and mandate) that breaks one is reported with its position."""
+agreement and grant is folded along the walk; each event must be one its command would have
+recorded on the state before it (`event_rules`: a deviation or notice recorded twice, a second
+signature, a decision before its report, a grant on another party's agreement …), and after it
+the invariants of the state must hold (projects never below zero and within §4, payments within
+the grant and each cash year, refunds within what was claimed and paid). An event inserted past
+the application (with psql, under a valid login and mandate) that breaks one is reported with its
+position."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from eventsourcing.domain import OriginatorVersionError
 
 from ledger.domain.base import LedgerAggregate, LedgerEvent
 from ledger.domain.errors import InvariantError, LedgerError
+from ledger.domain.event_rules import check_event
 from ledger.domain.replay import FOLDED, advance
 
 
@@ -27,16 +31,27 @@ class RuleCheck:
         stream = event.originator_id
         if stream in self.unfoldable:
             return None
+        refused = self._refused(stream, event)
         try:
             found = advance(self.aggregates.get(stream), event)
         except (LedgerError, OriginatorVersionError, AssertionError, ValueError, KeyError, TypeError):
             self.unfoldable.add(stream)  # reported elsewhere (gap, undecodable); not judged here
             return None
         self.aggregates[stream] = found
-        if found is None:
-            return None
+        if refused is not None or found is None:
+            return refused
         try:
             found.check_invariants()
         except InvariantError as exc:
             return f"{exc.message} ({type(event).__qualname__}); the application would have refused it"
+        return None
+
+    def _refused(self, stream: str, event: LedgerEvent) -> str | None:
+        """Why the command of this event would have refused it on the state before (None: it would not)."""
+        try:
+            check_event(self.aggregates.get(stream), event)
+        except LedgerError as exc:
+            return f"{exc.message} ({type(event).__qualname__}); the application would have refused it"
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # a state the event cannot be asked on: reported elsewhere (a gap, a foreign event)
         return None

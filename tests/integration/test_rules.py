@@ -50,6 +50,30 @@ def correct_payment(ledger: Ledger, old: str, new: str) -> None:
     ledger.correct_grant(at(RP, "2025-01-10"), GRANT, version, [("amount", old, new)], "RL Dez. 57")
 
 
+def correct_value_date(ledger: Ledger, amount: str) -> None:
+    """Move a payment's value date into the next year: its cash year is the year of its value date."""
+    from ledger.domain.grant import Grant
+
+    version = version_of(ledger, GRANT, Grant.FundsDisbursed, amount=Decimal(amount))
+    paid = next(x.event for x in ledger.entries([GRANT]) if x.event.originator_version == version)
+    old = paid.value_date
+    ledger.correct_grant(at(RP, "2025-01-10"), GRANT, version,
+                         [("value_date", old.isoformat(), date(old.year + 1, 1, 15).isoformat())], "RL Dez. 57")
+
+
+def amend_total(ledger: Ledger, total: Decimal) -> None:
+    """An amendment of the agreement to a §4 total below what its projects hold."""
+    from ledger.domain.agreement import Agreement
+    from ledger.domain.values import Budget, BudgetLine
+
+    def amend(agreement: Agreement) -> None:
+        agreement.amend(ledger.envelope(at(HMSI, "2024-12-01", "Kürzung")), ministry_name=agreement.ministry_name,
+                        budgets=(Budget.AQB,), lines=(BudgetLine(Budget.AQB, total, None),), measures=(),
+                        clauses=(), document_id=None)
+
+    ledger.change(Agreement, AGREEMENT, at(HMSI, "2024-12-01", "Kürzung"), amend)
+
+
 @dataclass(frozen=True)
 class Case:
     error: type[e.LedgerError]
@@ -160,11 +184,17 @@ CASES: dict[str, Case] = {
         lambda led: led.report_deviation(at(PARTY, (today() + timedelta(days=1)).isoformat()), AGREEMENT,
                                          "other", "morgen")),
     "correction-keeps-budget": Case(
-        e.InvariantError, "above its §4 budget",
+        e.InvariantError, "above the §4 budget",
         lambda led: correct_planned(led, "Jump in", "135000.00", "135000.01")),
     "correction-keeps-cash-year": Case(
         e.InvariantError, "cash year 2024",
         lambda led: correct_payment(led, "150000.00", "150000.01")),
+    "correction-keeps-the-payments-cash-year": Case(
+        e.InvariantError, "belongs to cash year 2025, not 2024",
+        lambda led: correct_value_date(led, "150000.00")),
+    "amendment-keeps-the-plan-within-budget": Case(
+        e.InvariantError, "above its §4 budget",
+        lambda led: amend_total(led, Decimal("1000000"))),
     "correction-not-negative": Case(
         e.InvalidValueError, "invalid planned amount '-1.00': amounts are never negative",
         lambda led: correct_planned(led, "Jump in", "135000.00", "-1.00")),

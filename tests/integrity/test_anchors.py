@@ -142,4 +142,4 @@ def test_a_full_rewrite_that_breaks_a_rule_is_caught_even_without_anchors(pg_led
     code, report = verify_json(pg_ledger)
     assert code == 10 and report["first_break"] is None
     [found] = report["invalid_values"]
-    assert found["kind"] == "rule-broken" and "above its §4 budget" in found["detail"]
+    assert found["kind"] == "rule-broken" and "above the §4 budget" in found["detail"]

@@ -262,3 +262,89 @@ def test_the_registry_is_bootstrapped_once_and_only_by_the_owner(bare_pg_url: st
     with psycopg.connect(admin_of(bare_pg_url)) as conn:
         stamped = conn.execute(f'SELECT recorded_by FROM "{db.schema}".aqb_events').fetchall()
     assert stamped == [(db.conninfo["user"],)]
+
+
+def replayed_by_its_login(url: str, position: int) -> int:
+    """What a writer can do with psql: insert a recorded event again, unchanged, as the next
+    version of its stream, under the login that recorded it; the new row's position."""
+    schema = schema_of(url)
+    with psycopg.connect(admin_of(url)) as conn:
+        row = conn.execute(f'SELECT recorded_by FROM "{schema}".aqb_events WHERE notification_id = %s',
+                           (position,)).fetchone()
+    assert row is not None
+    with psycopg.connect(as_login(url, row[0]).split("?")[0]) as conn:
+        inserted = conn.execute(
+            f'INSERT INTO "{schema}".aqb_events (originator_id, originator_version, topic, state) '
+            f'SELECT originator_id, (SELECT max(originator_version) + 1 FROM "{schema}".aqb_events e '
+            f' WHERE e.originator_id = s.originator_id), topic, state FROM "{schema}".aqb_events s '
+            "WHERE notification_id = %s RETURNING notification_id", (position,)).fetchone()
+    assert inserted is not None
+    return int(inserted[0])
+
+
+@pytest.mark.parametrize(("recorded", "words"), [
+    ("deviation", "the deviation id is D1, but the application would have made it D2"),
+    ("signature", "has already signed"),
+    ("notice", "already has a notice"),
+    ("payment", "above the granted"),
+    ("sign-off", "was already signed off"),
+])
+def test_an_event_recorded_again_unchanged_by_its_own_login_with_psql_is_reported_by_verify(
+        pg_url: str, recorded: str, words: str) -> None:
+    """Each of these is recorded once by its command: a copy of the row, inserted with psql under
+    the same login and mandate, passes the database's checks, and verify names the rule it breaks.
+    (A decision recorded again is a revision, which its command allows: not in this list.)"""
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
+    steps = {
+        "deviation": lambda: ledger.report_deviation(Meta("j.weber", reason="Meldung"), FIRST, "underspend",
+                                                     "weniger Teilnehmende"),
+        "signature": lambda: ledger.sign(Meta(HMSI), FIRST, "HMSI", "Heike Hofmann", "Staatsministerin",
+                                         "Wiesbaden", date(2024, 7, 1)),
+        "notice": lambda: ledger.issue_notice(Meta("k.becker", reason="Bescheid"), "RPKS-57-T-1", date(2024, 5, 1),
+                                              Decimal(1000), date(2024, 1, 1), date(2024, 12, 31)),
+        "payment": lambda: ledger.disburse(Meta("k.becker", reason="Abruf"), "RPKS-57-T-1", date(2024, 6, 1),
+                                           Decimal(600)),
+        "sign-off": lambda: ledger.sign_off_assessment(Meta("r.klein@HMSI", reason="geprüft"), FIRST, "A1", "ok"),
+    }
+    ledger.report_deviation(Meta("j.weber", reason="Meldung"), FIRST, "underspend", "weniger Teilnehmende")
+    if recorded in ("notice", "payment"):
+        ledger.apply_for_grant(Meta("j.weber", reason="Antrag"), FIRST, "RPKS-57-T-1", date(2024, 3, 1),
+                               Decimal(1000))
+    if recorded == "payment":
+        steps["notice"]()
+    if recorded == "sign-off":
+        ledger.decide_deviation(Meta(HMSI, reason="ok"), FIRST, "D1", "acknowledged")
+        ledger.assess(Meta(HMSI, reason="Beurteilung"), FIRST, "erreicht", "alles gut", {"D1": "considered-accepted"})
+    if recorded != "deviation":
+        steps[recorded]()
+    code, report = verify_json(pg_url)
+    assert code == 0, report
+    position = replayed_by_its_login(pg_url, ledger.reads.head())
+    code, report = verify_json(pg_url)
+    assert code == 10 and report["authorship"]["violations"] == []
+    [found] = report["invalid_values"]
+    assert (found["position"], found["kind"]) == (position, "rule-broken")
+    assert words in found["detail"] and "the application would have refused it" in found["detail"]
+    ledger.close()
+
+
+def test_a_grant_on_another_partys_agreement_inserted_with_psql_is_reported_by_verify(pg_url: str) -> None:
+    """A district's login applies, with psql and its own party, for a grant on another party's agreement."""
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), SECOND_AGREEMENT, [("AQB", Decimal(1000))])
+    env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
+    forged = Grant.ApplicationSubmitted(
+        originator_id="RPKS-57-T-9", originator_version=1, timestamp=datetime.now(UTC),
+        envelope=dataclasses.replace(env, reason="Antrag"), originator_topic="ledger.domain.grant:Grant",
+        agreement_id=SECOND_AGREEMENT, party_ags="06532", submitted_on=date(2024, 3, 1),
+        amount_requested=Decimal(1000), financing_plan=())
+    insert_as(pg_url, "j.weber", forged)
+    code, report = verify_json(pg_url)
+    assert code == 10
+    [found] = report["invalid_values"]
+    assert found["kind"] == "rule-broken" and "the grant's party is 06532" in found["detail"], found
+    ledger.close()
+
+
+SECOND_AGREEMENT = "AQB-2024-06611"
