@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,29 +58,72 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
         return
     ledger = s.ledger()
     links: list[tuple[int, bytes]] = []
+    pinned = anchors.load_public(public_path) if public_path is not None else None
     with open_reader(ledger.db) as reader, progress_bar("verify", reader.head()) as advance:
         report = verify(reader, start if start is not None else NO_START, advance,
                         links=links if start is None else None)
-    show_report(report, s.fmt, locale=s.locale, output=s.output)
+        kept, unreadable = anchoring.stored_checked(reader) if start is None else ([], [])
+    held = StoredAnchors(len(kept), pinned is not None, start is None,
+                         [c for c in anchoring.check_links(kept, links, pinned) if not c.ok], unreadable)
+    show_report(report, s.fmt, locale=s.locale, output=s.output, held=held)
     if not report.ok:
         where = report.problems()[0]
         raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
                                   "the ledger was altered outside the application; keep it as it is "
                                   "and compare with your anchors ('aqb anchor verify')")
-    if start is None:
-        pinned = anchors.load_public(public_path) if public_path is not None else None
-        failed = [c for c in anchoring.check_links(anchoring.stored(ledger.db), links, pinned) if not c.ok]
-        if failed:
-            first = failed[0]
-            why = first.detail if not first.on_chain else "its signature does not verify"
-            raise IntegrityBreakError(f"the chain verifies, but {len(failed)} anchor(s) stored in the ledger do not "
-                                      f"hold: the one at position {first.anchor.position}: {why}",
-                                      "the rows were rewritten and re-linked; compare with the anchor files you "
-                                      "kept ('aqb anchor verify FILE')")
+    if held.failed:
+        first = held.failed[0]
+        why = first.detail if not first.on_chain else "its signature does not verify"
+        raise IntegrityBreakError(f"the chain verifies, but {len(held.failed)} anchor(s) stored in the ledger do not "
+                                  f"hold: the one at position {first.anchor.position}: {why}",
+                                  "the rows were rewritten and re-linked, or the anchor was stored by hand; compare "
+                                  "with the anchor files you kept ('aqb anchor verify FILE')")
+    if held.unreadable:
+        raise IntegrityBreakError(f"the chain verifies, but {held.unreadable[0]}",
+                                  "a row of the anchors table was written past 'aqb anchor create'; keep it as it is")
 
 
-def show_report(report: Report, fmt: str, *, locale: str | None = None, output: Path | None = None) -> None:
-    emit_object(as_dict(report), fmt, lambda _: console().print(escape(_sentence(report))),
+@dataclass(frozen=True)
+class StoredAnchors:
+    """The anchors stored in the ledger, as a full verify checked them."""
+
+    count: int
+    pinned: bool
+    checked: bool  # False: verify --from checks no anchor
+    failed: list[anchoring.AnchorCheck]
+    unreadable: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unreadable
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"checked": self.checked, "stored": self.count, "key_pinned": self.pinned,
+                "failed": [{"position": c.anchor.position, "on_chain": c.on_chain, "signature_ok": c.signature_ok,
+                            "detail": c.detail} for c in self.failed],
+                "unreadable": self.unreadable}
+
+    def sentence(self) -> str:
+        if not self.checked:
+            return "Anchors not checked (verify from the first row checks them)."
+        if not self.count and not self.unreadable:
+            return ("No anchor is stored: a rewrite that re-linked every row after a change would not show here; "
+                    "sign the head with 'aqb anchor create' and keep the file outside the database.")
+        if self.ok:
+            key = "against the pinned key" if self.pinned else "not pinned to a key (give --public-key)"
+            return f"Anchors: {self.count} stored, each on the chain; signatures checked {key}."
+        found = [f"the anchor at position {c.anchor.position}: "
+                 f"{c.detail if not c.on_chain else 'its signature does not verify'}" for c in self.failed]
+        return "Anchors DO NOT HOLD: " + "; ".join([*found, *self.unreadable]) + "."
+
+
+NOT_VERIFIED = StoredAnchors(0, False, False, [], [])
+
+
+def show_report(report: Report, fmt: str, *, locale: str | None = None, output: Path | None = None,
+                held: StoredAnchors = NOT_VERIFIED) -> None:
+    data = as_dict(report) | {"ok": report.ok and held.ok, "anchors": held.as_dict()}
+    emit_object(data, fmt, lambda _: console().print(escape(_sentence(report) + "\n" + held.sentence())),
                 title="Verification of the chain", locale=locale, output=output)
 
 

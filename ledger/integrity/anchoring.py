@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from psycopg import sql
 
-from ledger.domain.errors import IntegrityBreakError, RuleViolationError
+from ledger.domain.errors import IntegrityBreakError, InvalidInputError, RuleViolationError
 from ledger.integrity import anchors, merkle
 from ledger.integrity.anchors import Anchor
 from ledger.integrity.rows import ChainReader, open_reader
@@ -73,6 +73,10 @@ def check_links(kept: Sequence[Anchor], links: list[tuple[int, bytes]],
 def _check_one(anchor: Anchor, links: list[tuple[int, bytes]], pinned: Ed25519PublicKey | None) -> AnchorCheck:
     signed = anchors.signature_valid(anchor, pinned)
     prefix = [h for p, h in links if p <= anchor.position]
+    if links and anchor.position > links[-1][0]:
+        detail = (f"position {anchor.position} is past the head {links[-1][0]}: the rows after it were removed, or "
+                  "the anchor was stored by hand (a pinned --public-key tells whose key signed it)")
+        return AnchorCheck(anchor, signed, pinned is not None, False, detail)
     if not prefix or links[len(prefix) - 1][0] != anchor.position:
         detail = f"position {anchor.position} is no longer in the ledger"
         return AnchorCheck(anchor, signed, pinned is not None, False, detail)
@@ -103,5 +107,18 @@ def stored(db: Database) -> list[Anchor]:
 
 
 def stored_in(reader: ChainReader) -> list[Anchor]:
-    """Every anchor in the reader's snapshot, oldest first."""
-    return [anchors.parse(t, "stored anchor") for t in reader.anchor_documents()]
+    """Every readable anchor in the reader's snapshot, oldest first (`stored_checked` also says
+    which stored rows are not anchors: a writer can insert any text there)."""
+    return stored_checked(reader)[0]
+
+
+def stored_checked(reader: ChainReader) -> tuple[list[Anchor], list[str]]:
+    """The readable anchors, oldest first, and why each other stored row is not one."""
+    kept: list[Anchor] = []
+    unreadable: list[str] = []
+    for number, text in enumerate(reader.anchor_documents(), start=1):
+        try:
+            kept.append(anchors.parse(text, f"stored anchor {number}"))
+        except InvalidInputError as exc:
+            unreadable.append(exc.message)
+    return kept, unreadable

@@ -75,7 +75,11 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
         breaks.append(f"position {bad.position} was read but its chain row is missing" if bad.row is None else
                       f"the row at position {bad.position} does not match its chain link (changed after it "
                       "was recorded)")
-    if last is not None:
+    if last is not None and last.position > head:
+        breaks.append(f"the last anchor stored in the ledger names position {last.position}, past the head {head}: "
+                      "the rows after it were removed, or the anchor was stored by hand (aqb verify --public-key "
+                      "tells whose key signed it)")
+    elif last is not None:
         if not anchors.signature_valid(last, None):
             breaks.append(f"the signature of the anchor at position {last.position} does not verify")
         at = rows.get(last.position)

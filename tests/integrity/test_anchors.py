@@ -73,10 +73,12 @@ def test_a_full_rewrite_fails_verify_against_the_stored_anchor_and_reads_say_so(
     anchor(pg_ledger, key, tmp_path / "before.json")
     rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
                              f"'135000', '134000'), 'UTF8') WHERE notification_id = {at(3)}")
-    code, _ = verify_json(pg_ledger)
-    assert code == 10
+    code, report = verify_json(pg_ledger)
+    assert code == 10 and report["ok"] is False  # a script reading the output is told, not only the exit code
+    assert [a["position"] for a in report["anchors"]["failed"]] == [at(8)]
     result = run_cli(pg_ledger, "verify")
     assert result.stderr.startswith("error: the chain verifies, but 1 anchor(s) stored in the ledger do not hold")
+    assert "Anchors DO NOT HOLD: the anchor at position" in result.stdout
     status = run_cli(pg_ledger, "status", "AQB-2024-06532")
     assert status.exit_code == 10
     assert "is not the one its anchor signed" in status.stderr
@@ -93,6 +95,8 @@ def test_a_rewrite_that_also_removes_the_stored_anchors_fails_against_the_kept_f
         conn.execute(f"DELETE FROM {table}")
         conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     assert verify_json(pg_ledger)[0] == 0  # nothing inside the database can tell any more
+    said = run_cli(pg_ledger, "verify")
+    assert "No anchor is stored: a rewrite that re-linked every row after a change would not show" in said.stdout
     result = run_cli(pg_ledger, "anchor", "verify", str(tmp_path / "before.json"), "--format", "json")
     assert result.exit_code == 10
     assert json.loads(result.stdout)[0]["on_chain"] is False
@@ -143,3 +147,32 @@ def test_a_full_rewrite_that_breaks_a_rule_is_caught_even_without_anchors(pg_led
     assert code == 10 and report["first_break"] is None
     [found] = report["invalid_values"]
     assert found["kind"] == "rule-broken" and "above the §4 budget" in found["detail"]
+
+
+def writer_stores_anchor(url: str, position: int, document: str) -> None:
+    """What a writer can do with psql: insert any row into the anchors table."""
+    with psycopg.connect(admin_of(url).replace("postgres@", "a.schneider@", 1), autocommit=True) as conn:
+        conn.execute(f'INSERT INTO "{schema_of(url)}".aqb_anchors (position, key_id, document) VALUES (%s, %s, %s)',
+                     (position, "x", document))
+
+
+def test_a_row_in_the_anchors_table_that_is_no_anchor_fails_verify_and_leaves_reads_alone(pg_ledger: str) -> None:
+    writer_stores_anchor(pg_ledger, at(8), "hello")
+    code, report = verify_json(pg_ledger)
+    assert code == 10 and report["ok"] is False
+    assert report["anchors"]["unreadable"] == ["stored anchor 1 is not an aqb anchor: Expecting value: line 1 "
+                                               "column 1 (char 0)"]
+    status = run_cli(pg_ledger, "status", "AQB-2024-06532")
+    assert status.exit_code == 0, status.stderr
+
+
+def test_an_anchor_past_the_head_is_reported_as_what_it_may_be(pg_ledger: str, key: Path, tmp_path: Path) -> None:
+    made = anchor(pg_ledger, key, tmp_path / "a.json")
+    writer_stores_anchor(pg_ledger, 999_999, json.dumps({**made, "position": 999_999}))
+    status = run_cli(pg_ledger, "status", "AQB-2024-06532")
+    assert status.exit_code == 10
+    assert "names position 999999, past the head" in status.stderr and "stored by hand" in status.stderr
+    code, report = verify_json(pg_ledger)
+    assert code == 10
+    [failed] = report["anchors"]["failed"]
+    assert failed["position"] == 999_999 and "past the head" in failed["detail"]
