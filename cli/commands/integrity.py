@@ -110,8 +110,9 @@ class StoredAnchors:
             return ("No anchor is stored: a rewrite that re-linked every row after a change would not show here; "
                     "sign the head with 'aqb anchor create' and keep the file outside the database.")
         if self.ok:
-            key = "against the pinned key" if self.pinned else "not pinned to a key (give --public-key)"
-            return f"Anchors: {self.count} stored, each on the chain; signatures checked {key}."
+            key = ("against the pinned key" if self.pinned
+                   else "with the key each names (give --public-key to check whose key it is)")
+            return f"Anchors: {self.count} stored, each on the chain, signatures valid {key}."
         found = [f"the anchor at position {c.anchor.position}: "
                  f"{c.detail if not c.on_chain else 'its signature does not verify'}" for c in self.failed]
         return "Anchors DO NOT HOLD: " + "; ".join([*found, *self.unreadable]) + "."
