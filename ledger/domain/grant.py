@@ -216,10 +216,15 @@ class Grant(LedgerAggregate):
 
     @property
     def proven(self) -> Decimal | None:
-        """The expenses proven so far: by the final proof of use, else by the interim one (None
-        before any proof)."""
-        latest = self.proofs.get(ProofKind.FINAL) or self.proofs.get(ProofKind.INTERIM)
-        return latest.expenses if latest else None
+        """The expenses a reviewed proof of use proves: the final proof's once it was reviewed and
+        not rejected, else the interim one's (None while no proof is; a proof submitted again
+        after its review waits for a new one)."""
+        for kind in (ProofKind.FINAL, ProofKind.INTERIM):
+            proof, review = self.proofs.get(kind), self.reviews.get(kind)
+            if (proof is not None and review is not None and review.version > proof.version
+                    and review.result is not ReviewResult.REJECTED):
+                return proof.expenses
+        return None
 
     def cash_years(self) -> list[CashYearFigures]:
         """Every cash year scheduled or paid in, with what is scheduled and what was paid."""

@@ -82,3 +82,29 @@ def test_a_review_needs_a_submitted_proof() -> None:
                        findings="50 EUR unspent", refund_due=eur("50"))
     grant.claim_refund(env(RP, effective=date(2026, 7, 20)), eur("50"), date(2026, 9, 30))
     assert (grant.proven, grant.reclaimed) == (eur("950"), eur("50"))
+
+
+def test_proven_is_what_a_reviewed_proof_of_use_proves_not_one_submitted_or_rejected() -> None:
+    grant = granted()
+    grant.disburse(env(RP), date(2024, 6, 3), eur("1000"), 2024)
+
+    def proof(kind: ProofKind, day: date, expenses: str) -> None:
+        grant.submit_proof(env(PARTY), kind=kind, submitted_on=day, income=eur("1000"), expenses=eur(expenses),
+                           expense_lines=())
+
+    def review(kind: ProofKind, day: date, result: ReviewResult) -> None:
+        grant.review_proof(env(RP, effective=day), kind=kind, result=result, purpose_achieved=True, findings=None,
+                           refund_due=eur("0"))
+
+    proof(ProofKind.INTERIM, date(2025, 6, 1), "600")
+    assert grant.proven is None  # submitted, not yet reviewed
+    review(ProofKind.INTERIM, date(2025, 6, 20), ReviewResult.REJECTED)
+    assert grant.proven is None
+    proof(ProofKind.INTERIM, date(2025, 7, 1), "580")
+    assert grant.proven is None  # submitted again: waits for its review
+    review(ProofKind.INTERIM, date(2025, 7, 10), ReviewResult.ACCEPTED)
+    assert grant.proven == eur("580")
+    proof(ProofKind.FINAL, date(2026, 5, 1), "990")
+    assert grant.proven == eur("580")  # the final proof counts once it is reviewed
+    review(ProofKind.FINAL, date(2026, 5, 20), ReviewResult.ACCEPTED_WITH_FINDINGS)
+    assert grant.proven == eur("990")
