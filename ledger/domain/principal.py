@@ -91,7 +91,9 @@ class Principal(LedgerAggregate):
         mandate_id: str
 
         def on(self, agg: Principal) -> None:
-            agg.mandates[self.mandate_id].revoked_version = self.originator_version
+            revoked = agg.mandates.get(self.mandate_id)
+            if revoked is not None:  # the command revokes only a held mandate; a row inserted past it changes nothing
+                revoked.revoked_version = self.originator_version
 
     class Deactivated(Event):
         TOPIC = "aqb:Principal.Deactivated:v1"

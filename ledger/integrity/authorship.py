@@ -60,6 +60,8 @@ class Authorship:
                 self.violations.append(Violation(position, problem))
             self.checked += 1
             self.declared += event.envelope.login is None
+            if problem and isinstance(event, Principal.Event):
+                return  # an unauthorised registry event gives and takes nothing: what relies on it is judged without it
         self._learn(position, event)
 
     def _problem(self, event: LedgerEvent, recorded_by: str | None, day: date, *, stamped: bool,  # noqa: PLR0911

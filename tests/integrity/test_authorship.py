@@ -17,10 +17,11 @@ from ledger.application import Meta, open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.errors import NotAuthorisedError
 from ledger.domain.grant import Grant
-from ledger.domain.values import Actor, Budget, Decision, DeviationKind, Envelope, Role, Scope
+from ledger.domain.principal import Principal
+from ledger.domain.values import Act, Actor, Budget, Decision, DeviationKind, Envelope, Mandate, Role, Scope
 from ledger.persistence.config import database_from_url
 from tests.cast import ADMIN, Acting, ensure_logins, login_url
-from tests.integrity.conftest import FIRST, admin_of, as_login, schema_of, verify_json
+from tests.integrity.conftest import FIRST, admin_of, as_login, run_cli, schema_of, verify_json
 
 HMSI = "a.schneider@HMSI"
 
@@ -348,3 +349,42 @@ def test_a_grant_on_another_partys_agreement_inserted_with_psql_is_reported_by_v
 
 
 SECOND_AGREEMENT = "AQB-2024-06611"
+
+
+def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_reports_what_relied_on_it(
+        pg_url: str) -> None:
+    """a.schneider (record, not administer) inserts into her own registry stream a mandate to
+    administer, then registers a principal through the application, which reads her stream."""
+    ledger = Acting(pg_url)
+    stream = "PRINCIPAL-a.schneider"
+    version = max(e.event.originator_version for e in ledger.entries([stream])) + 1
+    env = envelope("a.schneider", "HMSI", Role.MINISTRY, "a.schneider", "a.schneider/M1")
+    forged = Principal.MandateGranted(originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
+                                      envelope=dataclasses.replace(env, reason="selbst"),
+                                      mandate=Mandate("M9", (Act.ADMINISTER,)))
+    insert_as(pg_url, "a.schneider", forged)
+    forged_at = ledger.reads.head()
+    ensure_logins(database_from_url(pg_url), ["m.evil"])
+    ledger.register_principal(Meta(HMSI, reason="neu"), "m.evil", "M. Evil", "HMSI",
+                              mandates=[MandateSpec(("record",))])
+    registered_at = ledger.reads.head()
+    code, report = verify_json(pg_url)
+    assert code == 10
+    flagged = [v["position"] for v in report["authorship"]["violations"]]
+    assert flagged == [forged_at, registered_at]  # the registration relied on the forged mandate
+    ledger.close()
+
+
+def test_a_revocation_of_a_mandate_that_does_not_exist_inserted_with_psql_breaks_no_command(pg_url: str) -> None:
+    ledger = Acting(pg_url)
+    stream = "PRINCIPAL-k.becker"
+    version = max(e.event.originator_version for e in ledger.entries([stream])) + 1
+    env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
+    insert_as(pg_url, "j.weber", Principal.MandateRevoked(
+        originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
+        envelope=dataclasses.replace(env, reason="weg"), mandate_id="M77"))
+    shown = run_cli(pg_url, "principal", "show", "k.becker", login="k.becker")
+    assert shown.exit_code == 0, shown.stderr
+    code, report = verify_json(pg_url)
+    assert code == 10 and [v["position"] for v in report["authorship"]["violations"]] == [ledger.reads.head()]
+    ledger.close()
