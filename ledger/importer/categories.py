@@ -1,10 +1,12 @@
 """§ 5: the measure categories (Maßnahmenarten) and their projects.
 
-A project is a line starting with "- " (or "– ", "• "); a following line that starts in lower
-case continues it. The text between two project lists holds the next category heading: the
-longest run of its last lines that the alias table (`reference.category_for_label`) knows is the
-heading, so a heading wrapped over two lines, or glued to the intro sentence where the PDF text
-lost its blank lines, is still found.
+A project is a line starting with a bullet ("- ", "– ", "• ", "* ", "o ", …) or a number ("1.",
+"a)") — a numbered line that is a category's name is its heading; a following line that starts in
+lower case, or follows a line ending in "und", "oder" or a comma, continues it. A heading may be
+numbered ("1. Ausbildungsvorbereitung", "Maßnahmenart 2: …"). The text between two project lists
+holds the next category heading: the longest run of its last lines that the alias table
+(`reference.category_for_label`) knows is the heading, so a heading wrapped over two lines, or
+glued to the intro sentence where the PDF text lost its blank lines, is still found.
 
 A heading that maps to no alias is **not guessed**: its projects are kept under the code ``"?"``
 with the heading text after the last sentence end as label, and a ``category-unmapped`` warning.
@@ -22,7 +24,13 @@ from ledger.importer.clean import Line
 from ledger.importer.model import ParsedCategory, ParseWarning
 
 UNMAPPED = "?"
-_BULLET = re.compile(r"^\s*(?P<mark>[-–•])\s+(?P<text>.*\S)\s*$")
+# Bullets as word processors write them, and numbered items ("1.", "a)")
+_BULLET = re.compile(r"^\s*(?P<mark>[-–—•*·▪▫◦○●■□➢►]|o(?=\s)|\d{1,2}[.)]|[a-z]\))\s+(?P<text>.*\S)\s*$")
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|[a-z]\)|[IVX]{1,4}\.|Maßnahmenart\s+\d{1,2}\s*[:.]?)\s*")
+_DASHES = ("–", "—")
+# A project line that ends so goes on on the next line, whatever that starts with.
+# (Only a conjunction or a comma: a name may end in a preposition, "Jump in".)
+_OPEN_END = re.compile(r"(?:\s(?:und|oder|sowie|bzw\.)|,)$")
 _SENTENCE_END = re.compile(r".*[.:;!?]\s")
 
 
@@ -62,7 +70,8 @@ def _groups(body: tuple[Line, ...]) -> tuple[list[_Group], list[Line]]:
                 groups.append(_Group(pending, [], line.no))
             pending = []
             groups[-1].projects.append(bullet)
-        elif groups and not pending and line.text.strip()[:1].islower():
+        elif groups and not pending and line.text.strip() and (
+                line.text.strip()[:1].islower() or _OPEN_END.search(groups[-1].projects[-1])):
             groups[-1].projects[-1] += " " + line.text.strip()
         else:
             pending.append(line)
@@ -75,8 +84,11 @@ def _project(line: Line, pending: list[Line], *, after_project: bool) -> str | N
     found = _BULLET.match(line.text)
     if found is None:
         return None
-    if found.group("mark") != "–" or after_project or _known_heading(pending):
-        return found.group("text")
+    mark, text = found.group("mark"), found.group("text")
+    if mark[:1].isalnum() and reference.category_for_label(text):
+        return None  # "1. Ausbildungsvorbereitung": a numbered category heading
+    if mark not in _DASHES or after_project or _known_heading(pending):
+        return text
     return None
 
 
@@ -107,7 +119,7 @@ def _paragraph(lines: list[Line]) -> list[str]:
 def _known_heading(lines: list[Line]) -> tuple[str, str] | None:
     texts = _paragraph(lines)
     for start in range(len(texts)):
-        label = " ".join(texts[start:])
+        label = _NUMBERING.sub("", " ".join(texts[start:]))
         code = reference.category_for_label(label)
         if code:
             return label, code

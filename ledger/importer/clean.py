@@ -112,8 +112,13 @@ def _one_column_of_signatures(lines: list[Line], warnings: list[ParseWarning]) -
 
 
 def _drop_page_numbers(lines: list[Line], warnings: list[ParseWarning]) -> list[Line]:
+    running = _running_lines(lines)
     kept: list[Line] = []
-    for line in lines:
+    for index, line in enumerate(lines):
+        if index in running:
+            warnings.append(ParseWarning("running-header-removed", f"Removed '{line.text.strip()}', a line repeated "
+                                         "beside the page numbers, taken for a running header or footer.", line.no))
+            continue
         if _PAGE_NUMBER.match(line.text.strip()):
             warnings.append(
                 ParseWarning(
@@ -125,6 +130,27 @@ def _drop_page_numbers(lines: list[Line], warnings: list[ParseWarning]) -> list[
             continue
         kept.append(line)
     return kept
+
+
+def _running_lines(lines: list[Line]) -> set[int]:
+    """The lines of a running header or footer: a text that stands more than once in the
+    document, each time next to a page number (the nearest non-empty line before or after it)."""
+    texts = [line.text.strip() for line in lines]
+    filled = [i for i, t in enumerate(texts) if t]
+    numbers = {i for i in filled if _PAGE_NUMBER.match(texts[i])}
+    if not numbers:
+        return set()
+    beside: dict[str, list[int]] = {}
+    for n, index in enumerate(filled):
+        if index in numbers or texts[index].startswith("§"):
+            continue
+        near = {filled[m] for m in (n - 1, n + 1) if 0 <= m < len(filled)}
+        if near & numbers:
+            beside.setdefault(texts[index], []).append(index)
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    return {i for text, found in beside.items() if len(found) >= 2 and counts[text] == len(found) for i in found}
 
 
 def _join_letter_spacing(line: Line, warnings: list[ParseWarning]) -> Line:

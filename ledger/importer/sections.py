@@ -1,8 +1,9 @@
 """Splitting a cleaned agreement into its header and its numbered sections (§ 1 … § 7).
 
-A heading is a line "§ n" with the title on the same line ("§ 6 Zielsteuerung") or on the next
-non-empty line ("§ 4" / "Haushaltsmittel und Eckdaten"). A heading's title starts with a capital
-and is no sentence, and numbers only go up, so a wrapped sentence that starts with "§ 5
+A heading is a line "§ n" (also "§ n." or "§ n:") with the title on the same line ("§ 6
+Zielsteuerung", "§ 6 – Zielsteuerung") or on the next non-empty line ("§ 4" / "Haushaltsmittel und
+Eckdaten"), or a line "n. Title" with a title the agreements give their sections. A heading's
+title starts with a capital and is no sentence, and numbers only go up, so a wrapped sentence that starts with "§ 5
 vereinbarten Ziele" inside § 2, or "§ 4 Abs. 2" inside § 6, stays body text. A skipped number
 (a heading lost in the PDF text) is reported as `section-number-skipped`.
 """
@@ -15,7 +16,13 @@ from dataclasses import dataclass
 from ledger.importer.clean import Line
 from ledger.importer.model import ParseWarning
 
-_HEADING = re.compile(r"^§\s*(\d{1,2})(?:\s+(.*))?$")
+# "§ 4", "§4.", "§ 4:", "§ 4 – Haushaltsmittel und Eckdaten"
+_HEADING = re.compile(r"^§\s*(\d{1,2})\s*(?:[.:]|\s[-–—])?(?:\s+(.*))?$")
+# Without the sign, "4. Haushaltsmittel und Eckdaten" is a heading only with a title the
+# agreements give their sections (a numbered line of a list stays body text).
+_TITLES = ("Ausbildungs- und Qualifizierungsbudget", "Verpflichtungen der Vereinbarungspartner", "Umsetzung der",
+           "Haushaltsmittel", "Ziele für die Umsetzung", "Zielsteuerung", "Kontinuierlicher Verbesserungsprozess")
+_NUMBERED = re.compile(r"^(\d{1,2})\.?\s+((?:" + "|".join(re.escape(t) for t in _TITLES) + r").*)$")
 _MAX_TITLE = 90
 _MAX_SECTION = 15  # agreements have seven; "§ 48" is a law being cited
 _CITATION = re.compile(r"^(?:Abs\.|Absatz|Satz|Nr\.|S\.|SGB|[IVX]+\b)")
@@ -75,22 +82,26 @@ def _skips(headings: list[Line]) -> list[ParseWarning]:
     ]
 
 
+def _heading(text: str) -> re.Match[str] | None:
+    return _HEADING.match(text) or _NUMBERED.match(text)
+
+
 def _heading_number(text: str) -> int | None:
-    match = _HEADING.match(text.strip())
+    match = _heading(text.strip())
     if not match:
         return None
     title = (match.group(2) or "").strip()
     number = int(match.group(1))
     if number > _MAX_SECTION or len(title) > _MAX_TITLE or _CITATION.match(title):
         return None
-    if title.endswith((".", ",")) or title[:1].islower():
+    if title.endswith((".", ",")) or (title and not (title[:1].isupper() or title[:1] in "„“\"'(")):
         return None
     return number
 
 
 def _section(lines: tuple[Line, ...]) -> Section:
     head = lines[0]
-    match = _HEADING.match(head.text.strip())
+    match = _heading(head.text.strip())
     assert match is not None  # guaranteed by _heading_indexes
     title = (match.group(2) or "").strip()
     body = lines[1:]
