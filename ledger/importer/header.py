@@ -161,7 +161,11 @@ def _valid_during(ministry: reference.Ministry, year: int) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    """The same name, whatever the spaces, the case and umlauts written out ("für" / "fuer")."""
+    def key(name: str) -> str:
+        return " ".join(reference.transliterated(name).split()).casefold()
+
+    return key(a) == key(b)
 
 
 def _unknown_ministry(written: str) -> ParseWarning:

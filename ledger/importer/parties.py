@@ -43,7 +43,8 @@ _AFTER_STADT = re.compile(r"stadt\s+$", re.IGNORECASE)
 def _district_towns() -> frozenset[str]:
     """Districts named after their seat ("Gießen", "Fulda"): the bare name may mean the town."""
     everyone = reference.parties().values()
-    return frozenset(p.name for p in everyone if p.kind != "Stadt" and "kreis" not in p.name.lower())
+    names = {p.name for p in everyone if p.kind != "Stadt" and "kreis" not in p.name.lower()}
+    return frozenset(names | {reference.transliterated(n) for n in names})
 
 
 @cache
@@ -61,7 +62,7 @@ def _forms_of(party: Party, everyone: tuple[Party, ...]) -> set[str]:
         forms |= _district_forms(party.name)
     if _bare_name_is_unique(party, everyone):
         forms.add(party.name)
-    return forms
+    return forms | {reference.transliterated(form) for form in forms}  # "Landkreis Giessen"
 
 
 def _district_forms(name: str) -> set[str]:

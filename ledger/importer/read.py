@@ -55,11 +55,22 @@ def _utf8_text(path: Path, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DocumentRefusedError(
-            f"{path.name}: not valid UTF-8 text (byte {error.start})",
-            "save the text as UTF-8, or import the original PDF",
-        ) from None
+        hint = "save the text as UTF-8, or import the original PDF"
+        if _looks_like_windows_1252(data):
+            hint = (f"it reads as Windows-1252 text: convert it first (iconv -f cp1252 -t utf-8 {path.name} > "
+                    f"{path.stem}.utf8.txt), or import the original PDF")
+        raise DocumentRefusedError(f"{path.name}: not valid UTF-8 text (byte {error.start})", hint) from None
     return text.removeprefix("\ufeff")
+
+
+def _looks_like_windows_1252(data: bytes) -> bool:
+    """German text in the Windows code page: it decodes, holds umlauts, and no control characters."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    controls = any(ord(c) < 32 and c not in "\t\n\r\f" for c in text)
+    return not controls and any(c in text for c in "äöüßÄÖÜ§")
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

@@ -192,7 +192,10 @@ def _declined(name: str) -> str:
             words.append(re.escape(word) + "s?")
         else:
             words.append(re.escape(word))
-    return r"\s+".join(words)
+    pattern = r"\s+".join(words)
+    for umlaut, written in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):  # "Ministerium fuer …"
+        pattern = pattern.replace(umlaut, f"(?:{umlaut}|{written})")
+    return pattern
 
 
 @cache

@@ -144,8 +144,16 @@ def categories() -> dict[str, CategoryDef]:
     return {r["code"]: CategoryDef(r["code"], r["label"], tuple(r["aliases"])) for r in rows}
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def transliterated(text: str) -> str:
+    """The text as a keyboard without umlauts writes it: "Gießen" → "Giessen", "für" → "fuer"."""
+    return text.translate(_UMLAUTS)
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^0-9a-zäöüß]+", " ", text.lower()).strip()
+    return re.sub(r"[^0-9a-z]+", " ", transliterated(text.lower())).strip()
 
 
 def category_for_label(label: str) -> str | None:

@@ -58,3 +58,19 @@ def test_a_running_header_beside_the_page_numbers_is_removed_with_a_warning(seed
 def test_a_line_that_stands_twice_but_not_beside_page_numbers_stays(seed_text: str) -> None:
     twice = seed_text.replace("- Jump in\n", "- Jump in\n- Jump in\n", 1)
     assert "running-header-removed" not in [w.code for w in parse_document(twice).warnings]
+
+
+def test_umlauts_written_out_read_as_the_original(seed_text: str) -> None:
+    written_out = seed_text.replace("Ministerium für Arbeit", "Ministerium fuer Arbeit").replace(
+        "Fachkräftesicherung\n", "Fachkraeftesicherung\n")
+    variant, original = parse_document(written_out), parse_document(seed_text)
+    assert [(c.code, c.projects) for c in variant.categories] == [(c.code, c.projects) for c in original.categories]
+    assert variant.ministry_canonical_name == original.ministry_canonical_name
+    assert "ministry-name-unknown" not in [w.code for w in variant.warnings]
+
+
+def test_a_party_written_without_umlauts_is_found(seed_text: str) -> None:
+    giessen = seed_text.replace("Landkreis Lahn-Dill-Kreis", "Landkreis Giessen").replace(
+        "des Landkreises Lahn-Dill-Kreis", "des Landkreises Giessen").replace("Landkreises Lahn-Dill-Kreis",
+                                                                            "Landkreises Giessen")
+    assert parse_document(giessen).party_ags == "06531"

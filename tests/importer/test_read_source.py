@@ -59,7 +59,15 @@ def test_refuses_text_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(DocumentRefusedError) as refused:
         read_source(path)
     assert refused.value.message == "latin1.txt: not valid UTF-8 text (byte 18)"
-    assert "UTF-8" in refused.value.hint
+    assert refused.value.hint.startswith("it reads as Windows-1252 text: convert it first (iconv -f cp1252")
+
+
+def test_text_in_no_known_encoding_is_refused_with_the_plain_hint(tmp_path: Path) -> None:
+    path = tmp_path / "binary.txt"
+    path.write_bytes(b"Zielvereinbarung \x81\x00\x02")
+    with pytest.raises(DocumentRefusedError) as refused:
+        read_source(path)
+    assert refused.value.hint == "save the text as UTF-8, or import the original PDF"
 
 
 def test_refuses_a_pdf_without_a_text_layer(tmp_path: Path) -> None:
