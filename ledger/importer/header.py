@@ -39,6 +39,7 @@ class Header:
     party_name: str | None
     ministry_name: str | None
     warnings: tuple[ParseWarning, ...]
+    party_written: str | None = None  # the title's "und dem <party>" as written
 
 
 def read_header(header: tuple[Line, ...], body: tuple[Line, ...]) -> Header:
@@ -48,8 +49,9 @@ def read_header(header: tuple[Line, ...], body: tuple[Line, ...]) -> Header:
     year = _year(text, body, warnings)
     between = _BETWEEN.search(text)
     ministry = _ministry_written(between.group("ministry")) if between else None
-    ags, name = _party(between.group("party") if between else None, text, warnings)
-    return Header(year, ags, name, ministry, tuple(warnings))
+    written = between.group("party") if between else None
+    ags, name = _party(written, text, warnings)
+    return Header(year, ags, name, ministry, tuple(warnings), written)
 
 
 def _ministry_written(phrase: str) -> str:

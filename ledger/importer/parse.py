@@ -38,6 +38,7 @@ from ledger.importer.model import (
     ParseProblem,
     ParseWarning,
 )
+from ledger.importer.parties import find_party
 from ledger.importer.sections import Outline, Section, outline
 from ledger.importer.signatures import Signatures, read_signatures
 
@@ -100,7 +101,8 @@ def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> P
     warnings = common.warnings + amounts.warnings + categories.warnings
     warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
-    problems = amounts.problems + _category_problems(categories.categories) + common.signatures.problems
+    problems = (amounts.problems + _category_problems(categories.categories) + common.signatures.problems
+                + _contradictions(common.header, s4, categories.categories))
     parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 
@@ -168,6 +170,41 @@ def _structure_warnings(
          "No signature block found."),
     )
     return tuple(ParseWarning(code, message) for failed, code, message in checks if failed)
+
+
+_AGS = re.compile(r"(?<!\d)06\d{3}(?!\d)")
+_BUDGET_YEAR = re.compile(r"[Bb]udgets?\s+((?:19|20)\d{2})\b")
+CHECK_HINT = "check the document: it contradicts itself; if it is right as written, record the agreement by hand"
+
+
+def _contradictions(header: Header, s4: Section | None, categories: tuple[ParsedCategory, ...],
+                    ) -> tuple[ParseProblem, ...]:
+    """What the document says twice, differently: a party and another party's AGS, a title naming
+    no party, a § 4 budget of another year, a project listed twice."""
+    found: list[ParseProblem] = []
+    written = header.party_written
+    if written and header.party_ags:
+        other = next((a for a in _AGS.findall(written) if a != header.party_ags), None)
+        if other is not None:
+            found.append(ParseProblem("the title", f"it names the party '{written}', which is {header.party_ags}, "
+                                      f"with the AGS {other}", CHECK_HINT))
+        elif find_party(written) is None:
+            found.append(ParseProblem("the title", f"its party '{written}' is none of the 26 parties, although "
+                                      f"the first pages name {header.party_name} ({header.party_ags})", CHECK_HINT))
+    if s4 is not None and header.year is not None:
+        years = {int(y) for line in s4.lines for y in _BUDGET_YEAR.findall(line.text)} - {header.year}
+        if years:
+            found.append(ParseProblem("§ 4", f"it names the budget of {min(years)}; the agreement is for "
+                                      f"{header.year}", CHECK_HINT, s4.heading_line))
+    seen: dict[str, str] = {}
+    for category in categories:
+        for project in category.projects:
+            key = " ".join(project.split()).casefold()
+            if key in seen:
+                where = "twice" if seen[key] == category.code else f"under {seen[key]} and {category.code}"
+                found.append(ParseProblem("§ 5", f"it lists the project '{project}' {where}", CHECK_HINT))
+            seen.setdefault(key, category.code)
+    return tuple(found)
 
 
 def _category_problems(categories: tuple[ParsedCategory, ...]) -> tuple[ParseProblem, ...]:

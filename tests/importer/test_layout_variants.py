@@ -74,3 +74,23 @@ def test_a_party_written_without_umlauts_is_found(seed_text: str) -> None:
         "des Landkreises Lahn-Dill-Kreis", "des Landkreises Giessen").replace("Landkreises Lahn-Dill-Kreis",
                                                                             "Landkreises Giessen")
     assert parse_document(giessen).party_ags == "06531"
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ("und dem Landkreis Lahn-Dill-Kreis\n", "und dem Landkreis Lahn-Dill-Kreis (AGS 06533)\n",
+     "it names the party 'Landkreis Lahn-Dill-Kreis (AGS 06533)', which is 06532, with the AGS 06533"),
+    ("und dem Landkreis Lahn-Dill-Kreis\n", "und der Universitätsstadt Gießen\n",
+     "its party 'Universitätsstadt Gießen' is none of the 26 parties"),
+    ("aus dem Ausbildungs- und Qualifizierungsbudget 2024", "aus dem Ausbildungs- und Qualifizierungsbudget 2023",
+     "it names the budget of 2023; the agreement is for 2024"),
+    ("- Selbstlernzentrum\n", "- Selbstlernzentrum\n- Lernwerkstatt digital\n",
+     "it lists the project 'Lernwerkstatt digital' twice"),
+    ("- Ausbildungsvorbereitung\n", "- Ausbildungsvorbereitung\n- Jump in\n",
+     "it lists the project 'Jump in' under AV and QUAL"),
+])
+def test_a_document_that_contradicts_itself_is_refused_naming_the_contradiction(
+        seed_text: str, old: str, new: str, reason: str) -> None:
+    assert old in seed_text
+    variant = parse_document(seed_text.replace(old, new, 1))
+    assert not variant.importable
+    assert any(reason in p.reason for p in variant.problems), variant.problems
