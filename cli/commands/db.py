@@ -47,9 +47,11 @@ def migrate_command(reuse_roles: bool) -> None:
                                                                if done.created_roles else ""))
     if done.revoked:
         parts.append(f"took this ledger's rights from the shared roles {', '.join(done.revoked)}")
+    if done.restored:
+        parts.append(f"restored the database's guard, which had been changed ({'; '.join(done.restored)})")
     emit_receipt(s.fmt, f"Migrated {database.describe()}: {'; '.join(parts)}.", database=database.describe(),
                  applied=done.applied, roles=list(done.roles.all()) if done.roles else [],
-                 created_roles=done.created_roles, revoked_shared_roles=done.revoked)
+                 created_roles=done.created_roles, revoked_shared_roles=done.revoked, restored_guard=done.restored)
 
 
 @db.command("add-login")

@@ -16,7 +16,7 @@ from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
 from ledger.domain.errors import IntegrityBreakError
-from ledger.integrity import anchoring, anchors
+from ledger.integrity import anchoring, anchors, guard_check
 from ledger.integrity.rows import NO_START, open_reader
 from ledger.integrity.verify import MAX_LISTED, Report, as_dict, verify
 
@@ -63,9 +63,10 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
         report = verify(reader, start if start is not None else NO_START, advance,
                         links=links if start is None else None)
         kept, unreadable = anchoring.stored_checked(reader) if start is None else ([], [])
+        guard = guard_check.check(ledger.db, reader.conn) if reader.pg else None
     held = StoredAnchors(len(kept), pinned is not None, start is None,
                          [c for c in anchoring.check_links(kept, links, pinned) if not c.ok], unreadable)
-    show_report(report, s.fmt, locale=s.locale, output=s.output, held=held)
+    show_report(report, s.fmt, locale=s.locale, output=s.output, held=held, guard=guard)
     if not report.ok:
         where = report.problems()[0]
         raise IntegrityBreakError(f"integrity break at position {where.position}: {where.kind}",
@@ -78,6 +79,11 @@ def verify_command(start: int | None, bundle: Path | None, public_path: Path | N
                                   f"hold: the one at position {first.anchor.position}: {why}",
                                   "the rows were rewritten and re-linked, or the anchor was stored by hand; compare "
                                   "with the anchor files you kept ('aqb anchor verify FILE')")
+    if guard:
+        raise IntegrityBreakError(f"the database's guard was changed: {guard[0]}",
+                                  "a superuser or the table's owner changed it; rows written since are stamped and "
+                                  "checked by the changed guard: run 'aqb db migrate' to restore it, compare with "
+                                  "your anchor files, and find who changed it (the server's log)")
     if held.unreadable:
         raise IntegrityBreakError(f"the chain verifies, but {held.unreadable[0]}",
                                   "a row of the anchors table was written past 'aqb anchor create'; keep it as it is")
@@ -122,9 +128,14 @@ NOT_VERIFIED = StoredAnchors(0, False, False, [], [])
 
 
 def show_report(report: Report, fmt: str, *, locale: str | None = None, output: Path | None = None,
-                held: StoredAnchors = NOT_VERIFIED) -> None:
-    data = as_dict(report) | {"ok": report.ok and held.ok, "anchors": held.as_dict()}
-    emit_object(data, fmt, lambda _: console().print(escape(_sentence(report) + "\n" + held.sentence())),
+                held: StoredAnchors = NOT_VERIFIED, guard: list[str] | None = None) -> None:
+    """`guard`: how the database's guard differs from the migrations' (None: SQLite, no such guard)."""
+    data = as_dict(report) | {"ok": report.ok and held.ok and not guard, "anchors": held.as_dict(), "guard": guard}
+    said = [_sentence(report), held.sentence()]
+    if guard is not None:
+        said.append("Database guard CHANGED: " + "; ".join(guard) + "." if guard else
+                    "Database guard: the trigger functions and triggers are the migrations' own.")
+    emit_object(data, fmt, lambda _: console().print(escape("\n".join(said))),
                 title="Verification of the chain", locale=locale, output=output)
 
 

@@ -183,15 +183,15 @@ ALTER TABLE {table} ENABLE ALWAYS TRIGGER aqb_events_chain;
 def migrate(db: Database, conn: Any, roles: Roles) -> None:
     for template in (TABLE_CHANGES, PRINCIPAL_FUNCTION, AUTHOR_FUNCTION, CHAIN_FUNCTION, LOCK_FUNCTION,
                      VERSIONS_FUNCTION, TRIGGERS):
-        conn.execute(sql.SQL(template).format(**_names(db, roles)))
+        conn.execute(sql.SQL(template).format(**names(db, roles)))
 
 
 def migrate_principal_lookup(db: Database, conn: Any, roles: Roles) -> None:
     """Migration 6: the author check's principal lookup with a plan kept per session."""
-    conn.execute(sql.SQL(PRINCIPAL_FUNCTION_V2).format(**_names(db, roles)))
+    conn.execute(sql.SQL(PRINCIPAL_FUNCTION_V2).format(**names(db, roles)))
 
 
-def _names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
+def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
     table, schema = events_table(db), sql.Identifier(db.schema)
     return {
         "table": table, "schema": schema, "definer": sql.SQL(DEFINER),

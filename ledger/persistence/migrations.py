@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
 
-from ledger.integrity import pg_guard, pg_schema, roles, sqlite_chain
+from ledger.integrity import guard_check, pg_guard, pg_schema, roles, sqlite_chain
 from ledger.persistence import grant_links, postgres
 from ledger.persistence.config import EVENTS_TABLE, Database, readonly_uri
 
@@ -39,6 +39,7 @@ class Migrated:
     roles: roles.Roles | None = None
     created_roles: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)  # shared roles of the first ledgers, taken out
+    restored: list[str] = field(default_factory=list)  # how the guard differed before it was restored
 
 
 def _pg_events(db: Database, conn: Any, _: roles.Roles) -> None:
@@ -117,6 +118,11 @@ def migrate_postgres(db: Database, *, reuse_roles: bool = False) -> Migrated:
                 conn.execute(sql.SQL("INSERT INTO {0} (number, name) VALUES (%s, %s)").format(table),
                              (migration.number, migration.name))
             done.applied.append(migration.name)
+        if not done.applied:  # an up-to-date ledger: its guard as the migrations made it
+            with conn.transaction():
+                done.restored = guard_check.check(db, conn)
+                if done.restored:
+                    guard_check.restore(db, conn)
         with conn.transaction():
             done.revoked = apply_rights(db, conn, names)
     return done

@@ -1,0 +1,115 @@
+"""The database's guard as the migrations made it (PostgreSQL): `aqb verify` compares the functions
+behind the events table's triggers, and the triggers themselves, with what the migrations create.
+
+The chain, the stamped login and the author check are only as good as the trigger functions that
+compute them. A superuser (or the owner) can replace a function — stamp the envelope's login
+instead of `session_user`, skip the author check — or disable a trigger, and every row written
+after that verifies. What this check finds: a function whose body, SECURITY DEFINER flag or
+search path is not the migrations' own, a missing one, a trigger missing, disabled or not
+firing in every replication mode (ENABLE ALWAYS), or a trigger on the events table that the
+ledger did not create. A guard changed and changed back in between is not seen here: the
+anchors cover the rows written meanwhile only if an anchor was signed after them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import sql
+
+from ledger.integrity import pg_guard, pg_schema
+from ledger.integrity.roles import roles_of
+from ledger.persistence import grant_links
+from ledger.persistence.config import EVENTS_TABLE, Database
+from ledger.persistence.postgres import CHECK_VERSIONS
+
+FUNCTIONS = (
+    ("aqb_chain_link", pg_guard.CHAIN_FUNCTION),
+    ("aqb_writer_lock", pg_guard.LOCK_FUNCTION),
+    ("aqb_check_author", pg_guard.AUTHOR_FUNCTION),
+    ("aqb_principal", pg_guard.PRINCIPAL_FUNCTION_V2),
+    (CHECK_VERSIONS, pg_guard.VERSIONS_FUNCTION),
+    ("aqb_refuse_change", pg_schema.REFUSE_FUNCTION),
+    (grant_links.FUNCTION, grant_links.PG_FUNCTION),
+)
+TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
+                           "aqb_events_append_only": "aqb_refuse_change"},
+            "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change"}}
+APPEND_ONLY = """
+CREATE TRIGGER aqb_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
+ALTER TABLE {table} ENABLE ALWAYS TRIGGER aqb_events_append_only;
+CREATE TRIGGER aqb_anchors_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {schema}.aqb_anchors
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
+ALTER TABLE {schema}.aqb_anchors ENABLE ALWAYS TRIGGER aqb_anchors_append_only;
+"""
+SEARCH_PATH = "search_path=pg_catalog, pg_temp"
+
+
+def check(db: Database, conn: Any) -> list[str]:
+    """Each way the guard differs from the migrations', one sentence each (empty: it does not)."""
+    names = pg_guard.names(db, roles_of(db, conn))
+    problems = [p for function, template in FUNCTIONS
+                for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
+    return problems + [p for table, expected in TRIGGERS.items() for p in _triggers(conn, db.schema, table, expected)]
+
+
+def restore(db: Database, conn: Any) -> None:
+    """The guard as the migrations make it: every function created again, every trigger of the
+    events and anchors tables dropped and created again (for `aqb db migrate`, as the owner)."""
+    names = pg_guard.names(db, roles_of(db, conn))
+    for _function, template in FUNCTIONS:
+        conn.execute(sql.SQL(template).format(**names))
+    for table in TRIGGERS:
+        for (name,) in conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                                    (f'"{db.schema}".{table}',)).fetchall():
+            conn.execute(sql.SQL("DROP TRIGGER {0} ON {1}.{2}").format(
+                sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
+    conn.execute(sql.SQL(pg_guard.TRIGGERS + APPEND_ONLY).format(**names))
+
+
+def _function(conn: Any, schema: str, function: str, created: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT p.prosrc, p.prosecdef, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s AND p.proname = %s", (schema, function)).fetchall()
+    if len(rows) != 1:
+        return [f"the function {function} is {'missing' if not rows else 'defined more than once'}"]
+    body, definer, config = rows[0]
+    expected_config = [SEARCH_PATH] if "SET search_path = pg_catalog, pg_temp" in created else None
+    changed = []
+    if _words(body) != _words(created.split("$f$")[1]):
+        changed.append("its body")
+    if bool(definer) != ("SECURITY DEFINER" in created):
+        changed.append("its SECURITY DEFINER flag")
+    if (list(config) if config else None) != expected_config:
+        changed.append("its settings (search path)")
+    if changed:
+        return [f"the function {function} is not the one the migrations create ({' and '.join(changed)} changed)"]
+    return []
+
+
+def _triggers(conn: Any, schema: str, table: str, expected: dict[str, str]) -> list[str]:
+    rows = conn.execute(
+        "SELECT t.tgname, t.tgenabled, p.proname, n.nspname FROM pg_trigger t "
+        "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
+        (f'"{schema}".{table}',)).fetchall()
+    found = {name: (enabled, function, where) for name, enabled, function, where in rows}
+    problems = []
+    for name, function in expected.items():
+        if name not in found:
+            problems.append(f"the trigger {name} is missing")
+            continue
+        enabled, runs, where = found[name]
+        if (runs, where) != (function, schema):
+            problems.append(f"the trigger {name} runs {where}.{runs}, not {schema}.{function}")
+        if enabled != "A":
+            state = "disabled" if enabled == "D" else "not enabled in every replication mode"
+            problems.append(f"the trigger {name} is {state}")
+    problems += [f"the table {table} has a trigger the ledger did not create: {name}"
+                 for name in sorted(set(found) - set(expected))]
+    return problems
+
+
+def _words(text: str) -> list[str]:
+    return text.split()

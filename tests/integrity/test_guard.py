@@ -1,0 +1,81 @@
+"""A superuser or the owner changes the database's guard (a trigger function, a trigger): verify
+says what changed, and `aqb db migrate` restores it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+import pytest
+
+from tests.integrity.conftest import admin_of, run_cli, schema_of, verify_json
+
+
+def as_superuser(url: str, statement: str) -> None:
+    with psycopg.connect(admin_of(url), autocommit=True) as conn:
+        conn.execute(statement.replace("S.", f'"{schema_of(url)}".'))
+
+
+CHANGES: dict[str, tuple[str, str]] = {
+    "author check skipped": (
+        "CREATE OR REPLACE FUNCTION S.aqb_check_author(stream text, topic text, env json) RETURNS void "
+        "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ BEGIN RETURN; END $f$",
+        "the function aqb_check_author is not the one the migrations create (its body changed)"),
+    "search path opened": (
+        "ALTER FUNCTION S.aqb_chain_link() SET search_path = public, pg_catalog",
+        "the function aqb_chain_link is not the one the migrations create (its settings (search path) changed)"),
+    "chain trigger disabled": (
+        "ALTER TABLE S.aqb_events DISABLE TRIGGER aqb_events_chain",
+        "the trigger aqb_events_chain is disabled"),
+    "a trigger of its own": (
+        "CREATE TRIGGER zz_mine BEFORE INSERT ON S.aqb_events FOR EACH ROW EXECUTE FUNCTION S.aqb_chain_link()",
+        "the table aqb_events has a trigger the ledger did not create: zz_mine"),
+    "anchors left open": (
+        "DROP TRIGGER aqb_anchors_append_only ON S.aqb_anchors",
+        "the trigger aqb_anchors_append_only is missing"),
+}
+
+
+def test_an_intact_guard_is_said_to_be_the_migrations_own(pg_ledger: str) -> None:
+    code, report = verify_json(pg_ledger)
+    assert (code, report["ok"], report["guard"]) == (0, True, [])
+    assert "Database guard: the trigger functions and triggers are the migrations' own." in run_cli(
+        pg_ledger, "verify", login="").stdout
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_changed_guard_fails_verify_and_migrate_restores_it(pg_ledger: str, change: str) -> None:
+    statement, said = CHANGES[change]
+    as_superuser(pg_ledger, statement)
+    code, report = verify_json(pg_ledger)
+    assert code == 10 and report["ok"] is False and said in report["guard"], report["guard"]
+    migrated = run_cli(pg_ledger, "db", "migrate", login="")
+    assert migrated.exit_code == 0, migrated.stderr
+    assert "restored the database's guard, which had been changed" in migrated.stdout + migrated.stderr
+    code, report = verify_json(pg_ledger)
+    assert (code, report["guard"]) == (0, [])
+    again = run_cli(pg_ledger, "db", "migrate", login="")
+    assert "restored" not in again.stdout + again.stderr
+
+
+def test_a_forged_author_is_refused_again_once_the_guard_is_restored(pg_ledger: str,
+                                                                   forge: Callable[[str], int]) -> None:
+    as_superuser(pg_ledger, CHANGES["author check skipped"][0])
+    assert forge(pg_ledger) == 1  # accepted while the check was skipped
+    run_cli(pg_ledger, "db", "migrate", login="")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        forge(pg_ledger)
+
+
+@pytest.fixture
+def forge() -> Callable[[str], int]:
+    """A writer inserts a copy of the ledger's last row with the envelope of another login."""
+    def insert(url: str) -> int:
+        schema = schema_of(url)
+        with psycopg.connect(admin_of(url).replace("postgres@", "j.weber@", 1)) as conn:
+            done = conn.execute(
+                f'INSERT INTO "{schema}".aqb_events (originator_id, originator_version, topic, state) '
+                f"SELECT originator_id || '-x', originator_version, topic, state FROM \"{schema}\".aqb_events "
+                f'WHERE recorded_by <> \'j.weber\' ORDER BY notification_id DESC LIMIT 1')
+            return done.rowcount
+    return insert
