@@ -12,6 +12,7 @@ import pytest
 from ledger.application import Ledger, Meta
 from ledger.demo import AGREEMENT, PARTY, play_year
 from ledger.domain.errors import EvidenceBeyondHeadError, NotAuthorisedError, RuleViolationError
+from tests.integrity.conftest import enable_always
 
 ASSESSOR = Meta("a.schneider@HMSI", reason="Beurteilung")
 SECOND = Meta("r.klein@HMSI", reason="Zweitprüfung")
@@ -106,7 +107,7 @@ def tamper(db_url: str, position: int, old: bytes, new: bytes) -> None:
                                        (position,)).fetchone()[0])
             conn.execute(f"UPDATE {table} SET state = %s WHERE notification_id = %s",
                          (state.replace(old, new), position))
-            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            enable_always(conn, table)
             changed = (new in state.replace(old, new),)
     else:
         with sqlite3.connect(db_url.removeprefix("sqlite://")) as conn:

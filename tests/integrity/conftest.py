@@ -111,6 +111,15 @@ def sqlite_ledger(sqlite_url: str) -> str:
 Tamper = Callable[[str], None]
 
 
+def enable_always(conn: Any, table: str) -> None:
+    """What a careful attacker does after changing rows past the triggers: enable them again as the
+    ledger had them (ENABLE ALWAYS; a plain ENABLE would leave a change that verify's guard check sees)."""
+    names = [r[0] for r in conn.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", (table,)).fetchall()]
+    for name in names:
+        conn.execute(f'ALTER TABLE {table} ENABLE ALWAYS TRIGGER "{name}"')
+
+
 @pytest.fixture
 def superuser(pg_ledger: str) -> Callable[..., None]:
     """Run statements as the superuser with the ledger's triggers disabled, as an attacker would."""
@@ -121,7 +130,7 @@ def superuser(pg_ledger: str) -> Callable[..., None]:
             conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             for statement in statements:
                 conn.execute(statement.replace("EVENTS", table))
-            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            enable_always(conn, table)
     return tamper
 
 

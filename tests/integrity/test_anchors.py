@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from ledger.integrity import link
-from tests.integrity.conftest import admin_of, at, fill, run_cli, schema_of, verify_json
+from tests.integrity.conftest import admin_of, at, enable_always, fill, run_cli, schema_of, verify_json
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def rewrite_chain(url: str, statement: str) -> None:
             conn.execute(f"UPDATE {table} SET prev_hash = %s, event_hash = %s WHERE notification_id = %s",
                          (prev, new, position))
             prev = new
-        conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        enable_always(conn, table)
 
 
 def test_keygen_writes_a_private_key_only_its_owner_can_read(key: Path) -> None:
@@ -93,7 +93,7 @@ def test_a_rewrite_that_also_removes_the_stored_anchors_fails_against_the_kept_f
         table = f'"{schema_of(pg_ledger)}".aqb_anchors'
         conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         conn.execute(f"DELETE FROM {table}")
-        conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        enable_always(conn, table)
     assert verify_json(pg_ledger)[0] == 0  # nothing inside the database can tell any more
     said = run_cli(pg_ledger, "verify")
     assert "No anchor is stored: a rewrite that re-linked every row after a change would not show" in said.stdout
