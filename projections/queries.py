@@ -13,6 +13,7 @@ from ledger import reference
 from ledger.app.core import LedgerCore
 from ledger.domain.agreement import agreement_id as make_agreement_id
 from ledger.domain.clocks import Clock
+from ledger.domain.errors import InvalidInputError
 from projections import budget, lifecycle
 from projections.engine import VIEWS
 from projections.replay import snapshot
@@ -51,9 +52,13 @@ def status_now(ledger: LedgerCore, agreement_id: str) -> AgreementStatus:
 
 
 def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> AgreementStatus:
+    head = ledger.reads.head()
+    if clock.at is not None and clock.at > head:
+        raise InvalidInputError(f"position {clock.at:,} is not in the ledger (its head is at {head:,})",
+                                "give --at a position up to the head")
     shot = snapshot(ledger, agreement_id, clock)  # one read of the trail; an unknown id is refused as such
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
-    return AgreementStatus(agreement_id, tables, shot.position, ledger.reads.head(), shot.basis)
+    return AgreementStatus(agreement_id, tables, shot.position, head, shot.basis)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ def record_assessment(
             check_not_before(envelope.effective, earlier.effective, "the revised assessment",
                              f"the assessment it revises ({earlier.effective})",
                              "a revision is dated when it was made, never before the judgement it revises")
+        check_revision_knows_enough(earlier, evidence_position)
     assessment_id = f"A{len(agreement.assessments) + 1}"
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
@@ -60,6 +61,15 @@ def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str
         check_not_before(envelope.effective, assessment.effective, "the sign-off",
                          f"the assessment it signs off ({assessment.effective})", "a sign-off follows the judgement")
     agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
+
+
+def check_revision_knows_enough(earlier: AssessmentState, evidence_position: int) -> None:
+    """A revision rests on at least what the judgement it revises knew."""
+    if evidence_position < earlier.evidence_position:
+        raise RuleViolationError(
+            f"the revision of {earlier.assessment_id} rests on the ledger at position {evidence_position}, before "
+            f"the position {earlier.evidence_position} {earlier.assessment_id} rested on",
+            f"give --evidence {earlier.evidence_position} or later (or leave it out: the head)")
 
 
 def check_four_eyes(envelope: Envelope, assessment: AssessmentState) -> None:

@@ -117,6 +117,7 @@ def _assessment(before: Agreement, event: Agreement.TargetAchievementAssessed) -
             rules.check_not_before(event.envelope.effective, earlier.effective, "the revised assessment",
                                    f"the assessment it revises ({earlier.effective})",
                                    "a revision is dated when it was made, never before the judgement it revises")
+        assessment_rules.check_revision_knows_enough(earlier, event.evidence_position)
 
 
 def _sign_off(before: Agreement, event: Agreement.AssessmentSignedOff) -> None:

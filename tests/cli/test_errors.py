@@ -152,3 +152,12 @@ def test_a_report_for_a_party_without_an_agreement_that_year_says_so(run: Run, c
     result = run("--format", "json", *command, "--year", "2024", "--party", " 06611 ")
     assert result.exit_code == 0, result.stderr
     assert "06532" not in result.stdout
+
+
+def test_a_position_past_the_head_is_refused_not_shown_as_a_state(seeded: Run) -> None:
+    last = head(seeded)
+    result = seeded("status", AGREEMENT, "--at", str(last + 1))
+    assert result.exit_code == 4
+    assert result.stderr == (f"error: position {last + 1:,} is not in the ledger (its head is at {last:,}) "
+                             "(give --at a position up to the head)\n")
+    assert seeded("status", AGREEMENT, "--at", str(last)).exit_code == 0

@@ -169,6 +169,12 @@ CASES: dict[str, Case] = {
         e.DateOrderError, "the revised assessment is dated 2025-02-01, before the assessment it revises (2025-02-20)",
         lambda led: led.assess(at(HMSI, "2025-02-01"), AGREEMENT, "erreicht", "gut",
                                {"D1": "considered-accepted", "D2": "considered-accepted"}, revises="A1")),
+    "revision-knows-enough": Case(
+        e.RuleViolationError, "the revision of A1 rests on the ledger at position",
+        lambda led: led.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "gut",
+                               {"D1": "considered-accepted", "D2": "considered-accepted"},
+                               evidence_position=led.agreement(AGREEMENT).assessments["A1"].evidence_position - 1,
+                               revises="A1")),
     "sign-off-four-eyes": Case(
         e.NotAuthorisedError, "assessed A2 and cannot sign it off",
         lambda led: led.sign_off_assessment(at(HMSI, "2025-03-02"), AGREEMENT, "A2", None), setup=revise_a1),
