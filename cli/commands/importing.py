@@ -14,7 +14,7 @@ from cli.output.locale import Locale, money, resolve, text
 from cli.output.neutral import json_text
 from cli.render import console, emit_table, emit_text, plain
 from cli.session import format_option, session
-from ledger.app.imports import refusal
+from ledger.app.imports import ImportResult, refusal
 from ledger.importer.model import ParsedDocument, SourceFile
 from ledger.importer.parse import parse_document
 from ledger.importer.read import read_source
@@ -50,8 +50,16 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
     rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,
              "events": r.events, "warnings": len(r.parsed.warnings)} for r in results]
     emit_table(rows, ["file", "agreement", "status", "events", "warnings", "sha256"], s.fmt,
-               title="Import", caption="already-imported: the same file was recorded before; nothing new",
+               title="Import", caption=_caption(results),
                numeric=["events", "warnings"], locale=s.locale, output=s.output)
+
+
+def _caption(results: list[ImportResult]) -> str:
+    """What the statuses shown mean (only those shown)."""
+    meaning = {"recorded": "recorded: a new agreement with its signatures and the document",
+               "amendment": "amendment: the agreement's new version, with its signatures and the document",
+               "already-imported": "already-imported: the same file was recorded before; nothing new"}
+    return "; ".join(meaning[s] for s in dict.fromkeys(r.status for r in results))
 
 
 def show_parse(parsed: list[tuple[SourceFile, ParsedDocument]], fmt: str, *, locale: str | None = None,

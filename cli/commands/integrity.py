@@ -233,7 +233,8 @@ def anchor_verify_command(files: tuple[Path, ...], public_path: Path | None) -> 
              "key_id": c.anchor.key_id, "signature": _signature(c), "on_chain": c.on_chain,
              "detail": c.detail} for f, c in zip(files, checks, strict=True)]
     emit_table(rows, list(rows[0]), s.fmt, title="Anchors", numeric=["position"],
-               caption="signature 'valid (key not pinned)' proves nothing about who signed: pin --public-key",
+               caption="" if pinned else "signature 'valid (key not pinned)' proves nothing about who signed: "
+                                         "pin --public-key",
                locale=s.locale, output=s.output)
     failed = [str(f) for f, c in zip(files, checks, strict=True) if not c.ok]
     if failed:

@@ -192,7 +192,8 @@ def migrate_sqlite(conn: Any) -> list[str]:
             migration.sqlite(conn)
             conn.execute("INSERT INTO aqb_migrations (number, name) VALUES (?, ?)",
                           (migration.number, migration.name))
-        applied.append(migration.name)
+        if migration.sqlite is not _nothing:  # a PostgreSQL-only step is recorded, not reported as done here
+            applied.append(migration.name)
     return applied
 
 

@@ -110,3 +110,12 @@ def test_the_minister_signing_by_function_imports_both_signatures(run: Run) -> N
     assert result.exit_code == 0, result.stderr
     [row] = json.loads(result.stdout)
     assert (row["agreement"], row["status"], row["events"]) == ("AQB-2019-06440", "recorded", 4)
+
+
+def test_the_import_table_explains_only_the_statuses_it_shows(run: Run) -> None:
+    first = run("import", str(SEED))
+    assert first.exit_code == 0, first.stderr
+    said = " ".join(first.stdout.split())
+    assert "recorded: a new agreement" in said and "already-imported" not in said
+    said = " ".join(run("import", str(SEED)).stdout.split())
+    assert "already-imported: the same file was recorded before" in said and "recorded: a new" not in said
