@@ -23,6 +23,7 @@ from ledger.domain.replay import FOLDED, advance
 class RuleCheck:
     aggregates: dict[str, LedgerAggregate | None] = field(default_factory=dict)
     unfoldable: set[str] = field(default_factory=set)  # streams that cannot be folded (a gap, a foreign event)
+    standing: dict[str, str] = field(default_factory=dict)  # a stream's invariant break, once reported
 
     def check(self, event: LedgerEvent) -> str | None:
         """Why the state after this event breaks a rule (None: it does not)."""
@@ -38,12 +39,21 @@ class RuleCheck:
             self.unfoldable.add(stream)  # reported elsewhere (gap, undecodable); not judged here
             return None
         self.aggregates[stream] = found
-        if refused is not None or found is None:
+        if found is None:
             return refused
+        broken = self._broken(stream, found, event)  # also when refused: a break it left stands reported
+        return refused or broken
+
+    def _broken(self, stream: str, found: LedgerAggregate, event: LedgerEvent) -> str | None:
+        """An invariant the state breaks after this event, unless it broke it before (reported then)."""
         try:
             found.check_invariants()
         except InvariantError as exc:
+            if self.standing.get(stream) == exc.message:
+                return None  # the break reported at an earlier event stands; this event did not cause it
+            self.standing[stream] = exc.message
             return f"{exc.message} ({type(event).__qualname__}); the application would have refused it"
+        self.standing.pop(stream, None)
         return None
 
     def _refused(self, stream: str, event: LedgerEvent) -> str | None:
