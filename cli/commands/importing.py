@@ -19,11 +19,14 @@ from ledger.importer.model import ParsedDocument, SourceFile
 from ledger.importer.parse import parse_document
 from ledger.importer.read import read_source
 from ledger.importer.refusals import batch_refusal
+from ledger.persistence.config import database_from_url
 
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show what was found; record nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what was found; record nothing. With an actor (on SQLite "
+              "--actor; on PostgreSQL the login) it also runs every check the import runs (dates, rules, mandate) "
+              "and exits as the import would.")
 @click.option("--amendment", is_flag=True, help="Record a different document for an existing agreement "
               "as its amendment (needs --reason).")
 @click.option("--reason", help="Why this is recorded (required with --amendment).")
@@ -45,6 +48,8 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
         show_parse(parsed, s.fmt, locale=s.locale, output=s.output)
         if (refused := batch_refusal(parsed)) is not None:
             raise refused  # exit as the import would: the parse is shown, nothing is recorded either way
+        if s.actor or database_from_url(s.url).backend == "postgresql":
+            s.ledger().import_documents(s.meta(reason), sources, amendment=amendment, check_only=True)
         return
     results = s.ledger().import_documents(s.meta(reason), sources, amendment=amendment)
     rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,

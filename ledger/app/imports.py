@@ -44,16 +44,16 @@ class ImportCommands(AgreementCommands):
         return [(source, parse_document(source.text)) for source in sources]
 
     def import_documents(
-        self, meta: Meta, sources: list[SourceFile], *, amendment: bool = False
+        self, meta: Meta, sources: list[SourceFile], *, amendment: bool = False, check_only: bool = False,
     ) -> list[ImportResult]:
         """Record every importable document, or nothing at all: all files are checked first,
-        then all events are saved in one transaction."""
+        then all events are saved in one transaction (`check_only`: every check, nothing saved)."""
         parsed = self.parse_sources(sources)
         if (error := batch_refusal(parsed)) is not None:
             raise error
         pending: dict[str, LedgerAggregate] = {}
         results = [self._plan(meta, source, doc, pending, amendment=amendment) for source, doc in parsed]
-        if pending:
+        if pending and not check_only:
             try:
                 self._save(*pending.values())
             except RecordConflictError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Run
 
 SEED = Path(__file__).parents[2] / "ledger" / "importer" / "seed" / "zielvereinbarung-2024-lahn-dill-kreis.txt"
@@ -119,3 +121,17 @@ def test_the_import_table_explains_only_the_statuses_it_shows(run: Run) -> None:
     assert "recorded: a new agreement" in said and "already-imported" not in said
     said = " ".join(run("import", str(SEED)).stdout.split())
     assert "already-imported: the same file was recorded before" in said and "recorded: a new" not in said
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ("10.07.2024", "10.07.2042", 5),  # a signature after today: refused by the envelope's date rule
+    ("- Jump in", "- Jump\x00in", 4),  # a control character: refused by the validation layer
+])
+def test_dry_run_with_an_actor_runs_every_check_of_the_import(run: Run, tmp_path: Path, old: str, new: str,
+                                                             code: int) -> None:
+    path = tmp_path / "zv.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    dry, real = run("import", "--dry-run", str(path)), run("import", str(path))
+    assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr) == (code, real.stderr)
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
+    assert run("import", "--dry-run", str(path), actor=None).exit_code == 0  # without an actor: the parse only
