@@ -50,6 +50,8 @@ DESCRIBERS: dict[type[Any], Describer] = {
     f"discussed {', '.join(e.deviations_discussed) or 'no deviation'}",
     Agreement.Published: lambda e: f"{e.url}" + (f" sha256 {e.sha256[:12]}…" if e.sha256 else ""),
     Agreement.ImprovementActivityRecorded: lambda e: f"{e.kind.value}: {e.title}",
+    Agreement.ParticipationReported: lambda e: f"{e.project_id} {e.period_start}–{e.period_end}: {e.entries} entries, "
+    f"{e.exits} exits" + "".join(f"; {c.label} {c.count}" for c in e.outcomes),
     Agreement.EntryCorrected: _changes,
     Agreement.Amended: lambda e: "new version: " + "; ".join(f"{ln.budget.value} {ln.amount:,.2f}" for ln in e.lines),
     Agreement.TargetAchievementAssessed: _assessed,

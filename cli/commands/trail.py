@@ -21,6 +21,7 @@ from ledger.domain.base import CorrectionEvent
 from ledger.domain.entry import Entry
 from ledger.domain.values import Envelope
 from ledger.lateness import Lateness, lag_days
+from projections.audit import amount_of
 
 COLUMNS = ["position", "recorded", "effective", "lag_days", "late", "stream", "entry", "event", "actor", "login",
            "declared", "mandate", "reason", "amount", "document", "details", "chain", "corrects", "corrected_by",
@@ -110,7 +111,13 @@ def for_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"pos": r["position"], "recorded (UTC)": r["recorded"], "effective": r["effective"],
              "event": f"{r['event']}\n{_short(r['stream'])} #{r['entry']}{_marks(r)}",
              "actor": who(r) + (f"\nunder {r['mandate']}" if r["mandate"] else ""),
-             "amount (EUR)": r["amount"], "what and why": _what(r)} for r in rows]
+             "amount (EUR)": _amount_shown(r), "what and why": _what(r)} for r in rows]
+
+
+def _amount_shown(r: dict[str, Any]) -> Any:
+    """The amount, or for an event that states several (a proof of use) each with its name."""
+    amounts = r.get("amounts") or {}
+    return "; ".join(f"{k} {cell(v)}" for k, v in amounts.items()) if len(amounts) > 1 else r["amount"]
 
 
 def mark_chain_and_corrections(rows: list[dict[str, Any]], entries: list[Entry],
@@ -166,8 +173,7 @@ def row(entry: Entry) -> dict[str, Any]:
         "stream": event.originator_id, "entry": event.originator_version, "event": label(event),
         "actor": str(envelope.actor), "login": entry.recorded_by or envelope.login, "declared": envelope.declared,
         "mandate": envelope.mandate, "reason": envelope.reason,
-        "amount": next(iter(amounts.values())) if len(amounts) == 1 else
-        "; ".join(f"{k} {cell(v)}" for k, v in amounts.items()) or None,
+        "amount": amount_of(event), "amounts": amounts,  # the one amount an index keeps; every amount stated
         "document": _document(envelope), "details": describe(event),
         "facts": {k: v for k, v in vars(event).items() if k not in ENVELOPE_FIELDS},
     }

@@ -163,10 +163,10 @@ def test_a_received_refund_needs_its_date(seeded: Run) -> None:
 
 def test_db_migrate_on_sqlite_and_postgres(bare_sqlite_url: str, pg_url: str) -> None:
     assert "no migration pending" in ok(make_runner(pg_url)("db", "migrate"))
-    from ledger.persistence.migrations import MIGRATIONS
+    from ledger.persistence.migrations import MIGRATIONS, _nothing
 
     first = json.loads(ok(make_runner(bare_sqlite_url)("--format", "json", "db", "migrate")))
-    assert first["applied"] == [m.name for m in MIGRATIONS]
+    assert first["applied"] == [m.name for m in MIGRATIONS if m.sqlite is not _nothing]  # SQLite's own steps
     again = json.loads(ok(make_runner(bare_sqlite_url)("--format", "json", "db", "migrate")))
     assert again["applied"] == []
 
