@@ -35,14 +35,6 @@ FUNCTIONS = (
 TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
                            "aqb_events_append_only": "aqb_refuse_change"},
             "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change"}}
-APPEND_ONLY = """
-CREATE TRIGGER aqb_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
-  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
-ALTER TABLE {table} ENABLE ALWAYS TRIGGER aqb_events_append_only;
-CREATE TRIGGER aqb_anchors_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {schema}.aqb_anchors
-  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
-ALTER TABLE {schema}.aqb_anchors ENABLE ALWAYS TRIGGER aqb_anchors_append_only;
-"""
 SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 
 
@@ -65,7 +57,7 @@ def restore(db: Database, conn: Any) -> None:
                                     (f'"{db.schema}".{table}',)).fetchall():
             conn.execute(sql.SQL("DROP TRIGGER {0} ON {1}.{2}").format(
                 sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
-    conn.execute(sql.SQL(pg_guard.TRIGGERS + APPEND_ONLY).format(**names))
+    conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS).format(**names))
 
 
 def _function(conn: Any, schema: str, function: str, created: str) -> list[str]:

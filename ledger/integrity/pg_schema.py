@@ -82,11 +82,7 @@ CREATE TABLE IF NOT EXISTS {schema}.aqb_anchors (
 )
 """
 
-TRIGGERS = """
-CREATE TRIGGER aqb_events_lock BEFORE INSERT ON {table}
-  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_writer_lock();
-CREATE TRIGGER aqb_events_chain BEFORE INSERT ON {table}
-  FOR EACH ROW EXECUTE FUNCTION {schema}.aqb_chain_link();
+APPEND_ONLY_TRIGGERS = """
 CREATE TRIGGER aqb_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
   FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
 ALTER TABLE {table} ENABLE ALWAYS TRIGGER aqb_events_append_only;
@@ -94,6 +90,13 @@ CREATE TRIGGER aqb_anchors_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {s
   FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_refuse_change();
 ALTER TABLE {schema}.aqb_anchors ENABLE ALWAYS TRIGGER aqb_anchors_append_only;
 """
+
+TRIGGERS = """
+CREATE TRIGGER aqb_events_lock BEFORE INSERT ON {table}
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.aqb_writer_lock();
+CREATE TRIGGER aqb_events_chain BEFORE INSERT ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {schema}.aqb_chain_link();
+""" + APPEND_ONLY_TRIGGERS
 
 
 def migrate(db: Database, conn: Any) -> None:
