@@ -138,28 +138,9 @@ class LedgerAggregate(BaseAggregate[str]):
         """The state the correction would lead to keeps every rule of the aggregate: the corrected
         entry and each after it is one its command would record on the state before it, and the
         invariants hold at the end."""
-        from ledger.domain.event_rules import check_event  # noqa: PLC0415 (the rules import the aggregates)
-
         trial = copy.deepcopy(self)
         trial.corrections.setdefault(version, {}).update({c.field: c.new for c in changes})
-        entries, corrections = trial.entries, trial.corrections
-        type(trial).__init__(trial)
-        trial.entries, trial.corrections = entries, corrections
-        for number in sorted(entries):
-            event = entries[number]
-            if isinstance(event, CorrectionEvent):
-                continue
-            corrected = trial.corrected(event)
-            if number >= version:
-                try:
-                    check_event(trial, corrected)
-                except CorrectionError:
-                    raise
-                except LedgerError as exc:
-                    raise InvariantError(
-                        f"the correction would make entry {number} of {self.id} one its command refuses: "
-                        f"{exc.message}", exc.hint) from None
-            corrected.on(trial)
+        trial.replay_with_corrections(check_from=version)
         trial.check_invariants()
 
     def check_invariants(self) -> None:
@@ -173,15 +154,29 @@ class LedgerAggregate(BaseAggregate[str]):
         values = {name: coerce_field(type(event), name, text) for name, text in overlay.items()}
         return dataclasses.replace(event, **values)  # type: ignore[type-var]
 
-    def replay_with_corrections(self) -> None:
-        """Rebuild state from the entries, with corrections laid over the corrected fields."""
+    def replay_with_corrections(self, *, check_from: int | None = None) -> None:
+        """Rebuild state from the entries, with corrections laid over the corrected fields; from
+        entry `check_from` on, each corrected entry must be one its command would record on the
+        state before it (for a correction being made, not one recorded)."""
+        from ledger.domain.event_rules import check_event  # noqa: PLC0415 (the rules import the aggregates)
+
         entries, corrections = self.entries, self.corrections
         type(self).__init__(self)
         self.entries, self.corrections = entries, corrections
         for version in sorted(entries):
             event = entries[version]
-            if not isinstance(event, CorrectionEvent):
-                self.corrected(event).on(self)
+            if isinstance(event, CorrectionEvent):
+                continue
+            corrected = self.corrected(event)
+            if check_from is not None and version >= check_from:
+                try:
+                    check_event(self, corrected)
+                except CorrectionError:
+                    raise
+                except LedgerError as exc:
+                    raise InvariantError(f"the correction would make entry {version} of {self.id} one its "
+                                         f"command refuses: {exc.message}", exc.hint) from None
+            corrected.on(self)
 
 
 class CorrectionEvent(LedgerEvent):
