@@ -427,7 +427,7 @@ class Agreement(LedgerAggregate):
         existing = self.find_project_by_name(name)
         rules.check_not_planned_yet(name, existing)
         rules.check_within_budget(self, name, amount)
-        project_id = existing.project_id if existing else f"P{len(self.projects) + 1}"
+        project_id = self.project_id_for(existing)
         self.trigger_event(
             self.ProjectPlanned, envelope=envelope, project_id=project_id, name=name,
             category=category, planned_amount=amount, planned_places=places,
@@ -451,7 +451,7 @@ class Agreement(LedgerAggregate):
         envelope = self.authorise(envelope, self.DeviationReported, "a deviation")
         check_reason_given(envelope, "a deviation")
         facts["scope_ref"] = rules.scope_ref(self, facts["scope"], facts["scope_ref"])
-        deviation_id = f"D{len(self.deviations) + 1}"
+        deviation_id = self.next_deviation_id()
         self.trigger_event(self.DeviationReported, envelope=envelope, deviation_id=deviation_id, **facts)
         return deviation_id
 
@@ -517,6 +517,13 @@ class Agreement(LedgerAggregate):
     def find_project_by_name(self, name: str) -> ProjectState | None:
         wanted = name.strip().casefold()
         return next((p for p in self.projects.values() if p.name.casefold() == wanted), None)
+
+    def project_id_for(self, existing: ProjectState | None) -> str:
+        """The id a planned project gets: its own when it was listed before, else the next one."""
+        return existing.project_id if existing else f"P{len(self.projects) + 1}"
+
+    def next_deviation_id(self) -> str:
+        return f"D{len(self.deviations) + 1}"
 
     def project_ref(self, ref: str) -> str:
         """A project id (P3), an exact project name, or 'unallocated' → its id."""

@@ -28,19 +28,9 @@ def record_assessment(
     """Record the §6 judgement; every deviation known at the evidence position needs a treatment."""
     event_class = agreement.AssessmentRevised if supersedes else agreement.TargetAchievementAssessed
     envelope = agreement.authorise(envelope, event_class, "an assessment")
-    if not rationale.strip():
-        raise MissingReasonError("an assessment (its rationale)")
     check_every_deviation_treated(agreement, treatments, known_deviations)
-    check_not_before(envelope.effective, calendar.year_start(agreement.year), "the assessment",
-                     f"the programme year {agreement.year} began", "a year is judged in or after it")
-    if supersedes is not None:
-        earlier = check_assessment_is_current(agreement, supersedes)
-        if earlier.effective is not None:
-            check_not_before(envelope.effective, earlier.effective, "the revised assessment",
-                             f"the assessment it revises ({earlier.effective})",
-                             "a revision is dated when it was made, never before the judgement it revises")
-        check_revision_knows_enough(earlier, evidence_position)
-    assessment_id = f"A{len(agreement.assessments) + 1}"
+    check_assessment(agreement, envelope, rationale, evidence_position, supersedes)
+    assessment_id = next_assessment_id(agreement)
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
         rationale=rationale.strip(), indicators=indicators, treatments=treatments,
@@ -52,6 +42,33 @@ def record_assessment(
 def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str, note: str | None) -> None:
     """The second pair of eyes: another actor of the ministry confirms the judgement."""
     envelope = agreement.authorise(envelope, agreement.AssessmentSignedOff, "a sign-off")
+    check_sign_off(agreement, envelope, assessment_id)
+    agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
+
+
+def next_assessment_id(agreement: Agreement) -> str:
+    return f"A{len(agreement.assessments) + 1}"
+
+
+def check_assessment(agreement: Agreement, envelope: Envelope, rationale: str, evidence_position: int,
+                     supersedes: str | None) -> None:
+    """A judgement states its rationale, falls in or after its year, and a revision revises the
+    current judgement, after it and knowing at least what it knew (the treatments aside)."""
+    if not rationale.strip():
+        raise MissingReasonError("an assessment (its rationale)")
+    check_not_before(envelope.effective, calendar.year_start(agreement.year), "the assessment",
+                     f"the programme year {agreement.year} began", "a year is judged in or after it")
+    if supersedes is not None:
+        earlier = check_assessment_is_current(agreement, supersedes)
+        if earlier.effective is not None:
+            check_not_before(envelope.effective, earlier.effective, "the revised assessment",
+                             f"the assessment it revises ({earlier.effective})",
+                             "a revision is dated when it was made, never before the judgement it revises")
+        check_revision_knows_enough(earlier, evidence_position)
+
+
+def check_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str) -> None:
+    """The current judgement, not signed off yet, by another person and login, after it."""
     assessment = check_assessment_is_current(agreement, assessment_id)
     if assessment.signed_off_by is not None:
         raise RuleViolationError(f"assessment {assessment_id} was already signed off by "
@@ -60,7 +77,6 @@ def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str
     if assessment.effective is not None:
         check_not_before(envelope.effective, assessment.effective, "the sign-off",
                          f"the assessment it signs off ({assessment.effective})", "a sign-off follows the judgement")
-    agreement.trigger_event(agreement.AssessmentSignedOff, envelope=envelope, assessment_id=assessment_id, note=note)
 
 
 def check_revision_knows_enough(earlier: AssessmentState, evidence_position: int) -> None:

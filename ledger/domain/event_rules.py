@@ -21,7 +21,7 @@ from typing import Any
 
 from ledger.domain import agreement_assessment as assessment_rules
 from ledger.domain import agreement_rules as rules
-from ledger.domain import calendar, grant_rules
+from ledger.domain import grant_rules
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerEvent, check_reason_given
 from ledger.domain.errors import RuleViolationError
@@ -63,8 +63,7 @@ def _project(before: Agreement, event: Agreement.ProjectPlanned) -> None:
     existing = before.find_project_by_name(event.name)
     rules.check_not_planned_yet(event.name, existing)
     rules.check_within_budget(before, event.name, event.planned_amount)
-    _derived("the project id", event.project_id,
-             existing.project_id if existing else f"P{len(before.projects) + 1}")
+    _derived("the project id", event.project_id, before.project_id_for(existing))
 
 
 def _reallocation(before: Agreement, event: Agreement.FundsReallocated) -> None:
@@ -75,7 +74,7 @@ def _reallocation(before: Agreement, event: Agreement.FundsReallocated) -> None:
 
 def _deviation(before: Agreement, event: Agreement.DeviationReported) -> None:
     check_reason_given(event.envelope, "a deviation")
-    _derived("the deviation id", event.deviation_id, f"D{len(before.deviations) + 1}")
+    _derived("the deviation id", event.deviation_id, before.next_deviation_id())
     _derived("the deviation's scope", event.scope_ref, rules.scope_ref(before, event.scope, event.scope_ref))
 
 
@@ -105,30 +104,13 @@ def _participation(before: Agreement, event: Agreement.ParticipationReported) ->
 
 
 def _assessment(before: Agreement, event: Agreement.TargetAchievementAssessed) -> None:
-    if not event.rationale.strip():
-        raise RuleViolationError("an assessment states its rationale", "give --rationale")
-    _derived("the assessment id", event.assessment_id, f"A{len(before.assessments) + 1}")
-    rules.check_not_before(event.envelope.effective, calendar.year_start(before.year), "the assessment",
-                           f"the programme year {before.year} began", "a year is judged in or after it")
-    supersedes = getattr(event, "supersedes", None)
-    if supersedes is not None:
-        earlier = assessment_rules.check_assessment_is_current(before, supersedes)
-        if earlier.effective is not None:
-            rules.check_not_before(event.envelope.effective, earlier.effective, "the revised assessment",
-                                   f"the assessment it revises ({earlier.effective})",
-                                   "a revision is dated when it was made, never before the judgement it revises")
-        assessment_rules.check_revision_knows_enough(earlier, event.evidence_position)
+    _derived("the assessment id", event.assessment_id, assessment_rules.next_assessment_id(before))
+    assessment_rules.check_assessment(before, event.envelope, event.rationale, event.evidence_position,
+                                      getattr(event, "supersedes", None))
 
 
 def _sign_off(before: Agreement, event: Agreement.AssessmentSignedOff) -> None:
-    found = assessment_rules.check_assessment_is_current(before, event.assessment_id)
-    if found.signed_off_by is not None:
-        raise RuleViolationError(f"assessment {event.assessment_id} was already signed off by {found.signed_off_by}",
-                                 "a revision can be signed off anew")
-    assessment_rules.check_four_eyes(event.envelope, found)
-    if found.effective is not None:
-        rules.check_not_before(event.envelope.effective, found.effective, "the sign-off",
-                               f"the assessment it signs off ({found.effective})", "a sign-off follows the judgement")
+    assessment_rules.check_sign_off(before, event.envelope, event.assessment_id)
 
 
 # --- grants ----------------------------------------------------------------------------------
