@@ -40,7 +40,11 @@ def open_ledger(url: str | None, *, create: bool = False) -> Ledger:
     a mistyped path never becomes a new, empty ledger."""
     db = database_from_url(url)
     if db.backend == "postgresql":
-        return Ledger(db, postgres.check_ready(db))
+        ready = postgres.check_ready(db)
+        ledger = Ledger(db, ready.login)
+        if ready.one_statement_save and isinstance(ledger.recorder, postgres.AdvisoryLockRecorder):
+            ledger.recorder.one_statement = True
+        return ledger
     path = db.sqlite_path
     if path != ":memory:":
         if not Path(path).exists() and not create:

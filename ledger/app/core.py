@@ -57,7 +57,7 @@ from ledger.domain.values import (
     role_of,
 )
 from ledger.persistence.config import APP_NAME, Database
-from ledger.persistence.decode import Decoder
+from ledger.persistence.decode import Decoder, RecentEntries
 from ledger.persistence.reads import EventReads, Row
 from ledger.transcodings import TupleMapper, new_transcoder
 
@@ -148,6 +148,7 @@ class LedgerCore(Application[str]):
         super().__init__(env=db.env)
         self.reads = EventReads(self.recorder)
         self.decoder = Decoder(self.mapper)
+        self.recent = RecentEntries(self.decoder)  # the write path's loads, decoded once per row
         self.attempt = Attempt()
 
     def construct_mapper(self) -> Mapper[str]:
@@ -365,7 +366,7 @@ class LedgerCore(Application[str]):
     # --- reads --------------------------------------------------------------------------------
     def replay(self, rows: Sequence[Row]) -> LedgerAggregate | None:
         """An aggregate from its stored rows (each read through the checked decoder)."""
-        return self.fold(self.decoder.entries(rows))
+        return self.fold(self.recent.entries(rows))
 
     def fold(self, entries: Sequence[Entry]) -> LedgerAggregate | None:
         """An aggregate from the decoded entries of its stream, whose versions must follow on."""

@@ -21,7 +21,7 @@ from ledger.integrity import pg_guard, pg_schema
 from ledger.integrity.roles import roles_of
 from ledger.persistence import grant_links
 from ledger.persistence.config import EVENTS_TABLE, Database
-from ledger.persistence.postgres import CHECK_VERSIONS
+from ledger.persistence.postgres import CHECK_VERSIONS, SAVE, SAVE_FUNCTION
 
 FUNCTIONS = (
     ("aqb_chain_link", pg_guard.CHAIN_FUNCTION),
@@ -31,7 +31,9 @@ FUNCTIONS = (
     (CHECK_VERSIONS, pg_guard.VERSIONS_FUNCTION),
     ("aqb_refuse_change", pg_schema.REFUSE_FUNCTION),
     (grant_links.FUNCTION, grant_links.PG_FUNCTION),
+    (SAVE, SAVE_FUNCTION),
 )
+SAVE_MIGRATION = 7  # a ledger not migrated to 7 has no save function, and is written without it
 TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
                            "aqb_events_append_only": "aqb_refuse_change"},
             "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change"}}
@@ -41,7 +43,7 @@ SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 def check(db: Database, conn: Any) -> list[str]:
     """Each way the guard differs from the migrations', one sentence each (empty: it does not)."""
     names = pg_guard.names(db, roles_of(db, conn))
-    problems = [p for function, template in FUNCTIONS
+    problems = [p for function, template in _expected(conn, db.schema)
                 for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
     return problems + [p for table, expected in TRIGGERS.items() for p in _triggers(conn, db.schema, table, expected)]
 
@@ -58,6 +60,13 @@ def restore(db: Database, conn: Any) -> None:
             conn.execute(sql.SQL("DROP TRIGGER {0} ON {1}.{2}").format(
                 sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
     conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS).format(**names))
+
+
+def _expected(conn: Any, schema: str) -> list[tuple[str, str]]:
+    table = sql.SQL("{0}.aqb_migrations").format(sql.Identifier(schema))
+    row = conn.execute(sql.SQL("SELECT EXISTS (SELECT FROM {0} WHERE number = %s)").format(table),
+                       (SAVE_MIGRATION,)).fetchone()
+    return [(f, t) for f, t in FUNCTIONS if f != SAVE or row[0]]
 
 
 def _function(conn: Any, schema: str, function: str, created: str) -> list[str]:

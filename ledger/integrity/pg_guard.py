@@ -29,7 +29,7 @@ from ledger.domain.principal import PREFIX, Principal
 from ledger.integrity import link
 from ledger.integrity.roles import Roles
 from ledger.persistence.config import EVENTS_TABLE, Database
-from ledger.persistence.postgres import CHECK_VERSIONS, LOCK_TABLE, events_table
+from ledger.persistence.postgres import CHANNEL, CHECK_VERSIONS, LOCK_TABLE, events_table
 
 __all__ = ["LOCK_TABLE", "migrate"]
 
@@ -200,6 +200,7 @@ def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
         "registered": sql.Literal(Principal.Registered.TOPIC),
         "deactivated": sql.Literal(Principal.Deactivated.TOPIC),
         "genesis": sql.SQL(link.GENESIS.hex()), "check": sql.Identifier(CHECK_VERSIONS),
+        "channel": sql.Literal(CHANNEL),
         "link": sql.SQL(link.sql_link_expression("prev", "NEW", "micros", layout=2)),
     }
 

@@ -54,6 +54,29 @@ class Decoder:
             return [stamped(r.id, event(r), r.recorded_at or EPOCH, r.recorded_by) for r in rows]
 
 
+class RecentEntries:
+    """The entries of the rows read lately, by the whole row as stored: a long-lived writer (a
+    service, a batch) loads the same streams again and again, and a row never changes (append
+    only; a row changed by force is another key, and decoded afresh). At most `limit` rows are
+    kept, the oldest dropped first."""
+
+    def __init__(self, decoder: Decoder, limit: int = 20_000) -> None:
+        self.decoder, self.limit = decoder, limit
+        self.kept: dict[Row, Entry] = {}
+
+    def entries(self, rows: Sequence[Row]) -> list[Entry]:
+        kept, found = self.kept, []
+        for row in rows:
+            entry = kept.get(row)
+            if entry is None:
+                entry = self.decoder.entry(row)
+                if len(kept) >= self.limit:
+                    del kept[next(iter(kept))]
+                kept[row] = entry
+            found.append(entry)
+        return found
+
+
 @contextmanager
 def paused_gc(pause: bool = True) -> Iterator[None]:
     """The cyclic garbage collector held off inside (if it was on)."""

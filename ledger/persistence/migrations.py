@@ -81,6 +81,10 @@ def _sqlite_views(curs: Any) -> None:
     schema.migrate_sqlite(curs)
 
 
+def _pg_save_function(db: Database, conn: Any, names: roles.Roles) -> None:
+    conn.execute(sql.SQL(postgres.SAVE_FUNCTION).format(**pg_guard.names(db, names)))
+
+
 def _nothing(_: Any) -> None:
     """SQLite is single-user: no logins to stamp, no roles."""
 
@@ -95,6 +99,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "index of the grants' links to their agreements", _pg_grant_links, _sqlite_grant_links),
     Migration(6, "the author check's principal lookup planned once per session", pg_guard.migrate_principal_lookup,
               _nothing),
+    Migration(7, "a command's save in one statement", _pg_save_function, _nothing),
 )
 
 
@@ -160,6 +165,10 @@ def apply_rights(db: Database, conn: Any, names: roles.Roles) -> list[str]:
         conn.execute(sql.SQL("REVOKE ALL ON FUNCTION {0} FROM PUBLIC").format(signature))
     conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {0}.{1}(text[], bigint[]) TO {2}").format(
         s, ident(postgres.CHECK_VERSIONS), writer))
+    save = sql.SQL(postgres.SAVE + postgres.save_signature(db))
+    conn.execute(sql.SQL("ALTER FUNCTION {0}.{1} OWNER TO {2}").format(s, save, owner))
+    conn.execute(sql.SQL("REVOKE ALL ON FUNCTION {0}.{1} FROM PUBLIC").format(s, save))
+    conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {0}.{1} TO {2}").format(s, save, writer))
     return _revoke_shared(db, conn, names, tables)
 
 

@@ -8,6 +8,12 @@
 - A save may name streams it read but does not write (the recording principal's registry
   stream): after the insert, under the write lock, their versions must still be the ones read,
   or the save fails as a conflict and the command is run again on fresh state.
+- A command's save is one statement, `aqb_save(events, ids, versions, lock timeout)` (migration
+  7), run in autocommit as its own transaction: one round trip, no BEGIN and COMMIT of their own
+  (about 0.3 ms a command less than the pipelined BEGIN … COMMIT). The function runs with the
+  caller's rights (it does only what the caller could do with its own INSERT); `aqb verify` checks
+  its body like the guard's. A ledger not migrated to 7 yet, or whose function was dropped, is
+  written through the pipeline.
 - No save can hang on its size. psycopg's pipeline mode flushes libpq's output buffer once per
   queued command and then waits for results: a statement larger than the socket takes at that
   moment stays partly unsent, while the server waits for its end (`ClientRead`) — a deadlock
@@ -23,10 +29,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg import errors, sql
 from psycopg.rows import dict_row
@@ -36,10 +43,29 @@ from ledger.persistence.config import CONNINFO, EVENTS_TABLE, Database, hide_sec
 
 LOCK_TABLE = "aqb_write_lock"
 CHECK_VERSIONS = "aqb_check_versions"
+SAVE = "aqb_save"
 Expect = Mapping[str, int]
 PIPELINED_BYTES = 16 * 1024  # a save up to this size goes in one pipelined round trip
 STATEMENT_EVENTS = 1000  # the most events in one INSERT of a larger save
 STATEMENT_BYTES = 1 << 20  # and about the most bytes of state
+
+
+SAVE_FUNCTION = """
+CREATE OR REPLACE FUNCTION {schema}.aqb_save(events {schema}.stored_event_text[], ids text[], versions bigint[],
+                                            lock_wait text) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $f$
+BEGIN
+  PERFORM set_config('lock_timeout', lock_wait, true);
+  PERFORM pg_notify({channel}, '');
+  RETURN QUERY INSERT INTO {table} (originator_id, originator_version, topic, state)
+    SELECT e.originator_id, e.originator_version, e.topic, e.state FROM unnest(events) AS e
+    RETURNING notification_id;
+  IF cardinality(ids) > 0 THEN  -- after the insert, whose statement trigger took the write lock
+    PERFORM {schema}.{check}(ids, versions);
+  END IF;
+END $f$
+"""
+CHANNEL = EVENTS_TABLE.replace(".", "_")  # the library's channel of new events
 
 
 class WriteLockTimeoutError(ConflictError):
@@ -82,6 +108,9 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
         del self.sql_create_statements[self.create_insert_function_statement_index]
         self.check_versions = sql.SQL("SELECT {0}.{1}(%s, %s)").format(
             sql.Identifier(datastore.schema), sql.Identifier(CHECK_VERSIONS))
+        self.save_statement = sql.SQL("SELECT id FROM {0}.{1}(%s, %s, %s, %s) AS saved(id)").format(
+            sql.Identifier(datastore.schema), sql.Identifier(SAVE))
+        self.one_statement = False  # set by open_ledger when the ledger has migration 7's function
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's insert (pipelined, one transaction), without its blanket retry of
@@ -101,11 +130,28 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             return None
         if sum(len(e.state) for e in stored_events) > PIPELINED_BYTES:
             return self._insert_in_statements(stored_events, kwargs.get("expect") or {})
+        if self.one_statement:
+            try:
+                return self._insert_in_one_statement(stored_events, kwargs.get("expect") or {})
+            except PersistenceError as exc:
+                if not isinstance(exc.__cause__, errors.UndefinedFunction):
+                    raise
+                self.one_statement = False  # dropped since the ledger was opened: nothing ran, save as before it
         with self.datastore.get_connection() as conn, conn.cursor() as curs, conn.cursor() as check:
             with conn.pipeline(), conn.transaction():  # BEGIN … INSERT, check, COMMIT: one round trip
                 self._insert_stored_events(curs, stored_events, **kwargs)
                 self._check_expected(check, kwargs.get("expect") or {})  # after the insert's lock
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _insert_in_one_statement(self, stored_events: Sequence[StoredEvent], expect: Expect) -> list[int]:
+        """Insert and check in one statement of its own transaction (the pool's connections
+        are in autocommit): one round trip."""
+        rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                for e in stored_events]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.save_statement, (rows, list(expect), list(expect.values()),
+                                               f"{self.datastore.lock_timeout}s"))
+            return [row["id"] for row in curs.fetchall()]
 
     def _insert_in_statements(self, stored_events: Sequence[StoredEvent], expect: Expect) -> list[int]:
         """A large save without the pipeline: bounded INSERT statements in one transaction."""
@@ -148,16 +194,28 @@ def connect(db: Database, **overrides: Any) -> psycopg.Connection[Any]:
         ) from None
 
 
-def check_ready(db: Database) -> str:
+@dataclass(frozen=True)
+class Ready:
+    login: str  # the authenticated login of the session
+    one_statement_save: bool  # the ledger has migration 7's save function
+
+
+def check_ready(db: Database) -> Ready:
     """Fail fast, with a clear message, when the server is down or the tables are missing;
-    return the authenticated login of the session."""
+    say who is connected and whether a save can be one statement."""
     with connect(db) as conn:
         row = conn.execute(
-            "SELECT to_regclass(%s), session_user::text", (f'"{db.schema}".{EVENTS_TABLE}',)
+            "SELECT to_regclass(%s), session_user::text, EXISTS (SELECT FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = %s AND p.proname = %s)",
+            (f'"{db.schema}".{EVENTS_TABLE}', db.schema, SAVE),
         ).fetchone()
     if row is None or row[0] is None:
         raise NotMigratedError(db.describe())
-    return str(row[1])
+    return Ready(str(row[1]), bool(row[2]))
+
+
+def save_signature(db: Database) -> str:
+    return f'("{db.schema}".stored_event_text[], text[], bigint[], text)'
 
 
 def events_table(db: Database) -> sql.Composed:

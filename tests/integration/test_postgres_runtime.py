@@ -3,10 +3,12 @@ libpq's rules (sslmode, service files), and never shows a password."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from eventsourcing.persistence import StoredEvent
@@ -79,8 +81,11 @@ def test_a_port_that_is_no_number_is_invalid_input() -> None:
         database_from_url("postgresql://a@127.0.0.1:abc/aqb")
 
 
-def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_save_lands(pg_url: str) -> None:
-    """The insert, its version check and the COMMIT travel together: when the check refuses
+@pytest.mark.parametrize("one_statement", [True, False], ids=["save function", "pipeline (before migration 7)"])
+def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_save_lands(
+        pg_url: str, one_statement: bool) -> None:
+    """The insert, its version check and the COMMIT travel together (one statement of the save
+    function, or the pipelined BEGIN … COMMIT of a ledger without it): when the check refuses
     (the stream moved on meanwhile), the INSERT before it in the same round trip is not kept, the
     error is the check's, and the pooled connection serves the next save."""
     writer = Acting(pg_url)
@@ -89,6 +94,8 @@ def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_sa
         last = writer.reads.streams(["AQB-2024-06532"])[-1]
         again = StoredEvent(last.originator_id, last.originator_version + 1, last.topic, last.state)
         recorder = writer.as_("a").recorder  # the login that recorded it
+        assert recorder.one_statement is True  # type: ignore[attr-defined]  (the migrated ledger has it)
+        recorder.one_statement = one_statement  # type: ignore[attr-defined]
         versions = lambda: [r.originator_version for r in writer.reads.streams(["AQB-2024-06532"])]  # noqa: E731
         before = versions()
         with pytest.raises(Exception, match="AQB-2024-06532 changed while the command ran"):
@@ -98,3 +105,33 @@ def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_sa
         assert versions() == [*before, again.originator_version]
     finally:
         writer.close()
+
+
+def test_a_ledger_without_the_save_function_records_through_the_pipeline_and_migrate_brings_it_back(
+        pg_url: str) -> None:
+    """An operator drops the save function of a running ledger: the writer's next save, refused
+    before anything ran, goes through the pipeline and lands; verify names the missing function;
+    `aqb db migrate` creates it again."""
+    db = database_from_url(pg_url)
+    writer = Acting(pg_url)
+    try:
+        writer.create_agreement(Meta("a@HMSI", reason="r"), "AQB-2024-06532", [("AQB", Decimal("1000"))])
+        with psycopg.connect(**db.conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP FUNCTION "{db.schema}".aqb_save')
+        writer.announce_allocation(Meta("a@HMSI", reason="r"), "AQB-2024-06532", Decimal("1000"))
+        assert [r.originator_version for r in writer.reads.streams(["AQB-2024-06532"])] == [1, 2]
+        assert writer.as_("a").recorder.one_statement is False  # type: ignore[attr-defined]
+        assert guard_of(pg_url) == ["the function aqb_save is missing"]
+        result = CliRunner().invoke(cli, ["--database", pg_url, "db", "migrate"])
+        assert result.exit_code == 0, result.output
+        assert guard_of(pg_url) == []
+        again = open_ledger(writer.as_("a").db.url)
+        assert again.recorder.one_statement is True  # type: ignore[attr-defined]
+        again.close()
+    finally:
+        writer.close()
+
+
+def guard_of(url: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["--database", url, "--format", "json", "verify"])
+    return list(json.loads(result.stdout)["guard"])

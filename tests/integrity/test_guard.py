@@ -21,6 +21,11 @@ CHANGES: dict[str, tuple[str, str]] = {
         "CREATE OR REPLACE FUNCTION S.aqb_check_author(stream text, topic text, env json) RETURNS void "
         "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ BEGIN RETURN; END $f$",
         "the function aqb_check_author is not the one the migrations create (its body changed)"),
+    "save function rewritten": (  # it runs as the caller, but could change what the caller saves
+        "CREATE OR REPLACE FUNCTION S.aqb_save(events S.stored_event_text[], ids text[], versions bigint[], "
+        "lock_wait text) RETURNS SETOF bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp "
+        "AS $f$ BEGIN RETURN; END $f$",
+        "the function aqb_save is not the one the migrations create (its body changed)"),
     "search path opened": (
         "ALTER FUNCTION S.aqb_chain_link() SET search_path = public, pg_catalog",
         "the function aqb_chain_link is not the one the migrations create (its settings (search path) changed)"),
