@@ -141,7 +141,7 @@ class AgreementCommands(LedgerCore):
         entries: int, exits: int, outcomes: Sequence[tuple[str, int]] = (),
     ) -> Receipt:
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.report_participation(
-            self.envelope(meta, period_end), project, period_start=period_start, period_end=period_end,
+            self.envelope(meta, period_end, own_date=False), project, period_start=period_start, period_end=period_end,
             entries=entries, exits=exits, outcomes=tuple(Count(label, n) for label, n in outcomes)))[1]
 
     def correct_agreement(

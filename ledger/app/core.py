@@ -39,6 +39,7 @@ from ledger.domain.errors import (
     DatabaseUnavailableError,
     DateOrderError,
     GrantNotFoundError,
+    InvalidInputError,
     LedgerError,
     NotAuthorisedError,
     StreamNotFoundError,
@@ -162,8 +163,14 @@ class LedgerCore(Application[str]):
         return self.login is not None
 
     # --- who records ------------------------------------------------------------------------
-    def envelope(self, meta: Meta, natural: date | None = None) -> Envelope:
+    def envelope(self, meta: Meta, natural: date | None = None, *, own_date: bool = True) -> Envelope:
+        """The envelope of an act; `natural` is the act's own date (its effective date, which
+        --effective may not contradict), or with `own_date=False` only the default of it."""
         who = self.who(meta.actor)
+        if own_date and natural is not None and meta.effective is not None and meta.effective != natural:
+            raise InvalidInputError(
+                f"the act is dated {natural}, but --effective gives {meta.effective}",
+                "an act with its own date takes effect on it: leave --effective out, or correct the act's date")
         effective = meta.effective or natural or today()
         if effective > today():
             raise DateOrderError(f"the act is dated {effective}, after today ({today()})",

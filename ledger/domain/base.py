@@ -20,7 +20,15 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggre
 
 from ledger.domain import validate
 from ledger.domain.authority import Rule, authorise
-from ledger.domain.errors import CorrectionError, EventNotFoundError, InvariantError, LedgerError, MissingReasonError
+from ledger.domain.dates import today
+from ledger.domain.errors import (
+    CorrectionError,
+    DateOrderError,
+    EventNotFoundError,
+    InvariantError,
+    LedgerError,
+    MissingReasonError,
+)
 from ledger.domain.values import Envelope, FieldChange
 
 TLedgerAggregate = TypeVar("TLedgerAggregate", bound="LedgerAggregate")
@@ -111,15 +119,17 @@ class LedgerAggregate(BaseAggregate[str]):
         """Correct an entry by a new event that points at it; the entry itself stays as it was."""
         envelope = self.authorise(envelope, getattr(self, "EntryCorrected"), "a correction")  # noqa: B009
         check_reason_given(envelope, "a correction")
-        self.check_correction(version, changes)
+        self.check_correction(version, changes, today())
         self.check_corrected_state(version, changes)
         self.trigger_event(
             getattr(self, "EntryCorrected"), envelope=envelope, corrects_version=version, changes=changes,  # noqa: B009
             approver=approver,
         )
 
-    def check_correction(self, version: int, changes: tuple[FieldChange, ...]) -> None:
-        """A correction names an existing entry, real fields of it, and their current values."""
+    def check_correction(self, version: int, changes: tuple[FieldChange, ...], day: date | None = None) -> None:
+        """A correction names an existing entry, real fields of it, and their current values; the
+        date of an act is never corrected to a day after the one the correction is made on (`day`):
+        its command would have refused the act as dated in the future."""
         target = self.entries.get(version)
         if target is None:
             raise EventNotFoundError(self.id, version)
@@ -133,6 +143,10 @@ class LedgerAggregate(BaseAggregate[str]):
         current = self.corrected(target)
         for change in changes:
             _check_change(current, change)
+            if day is not None and change.field in ACT_DATES and change.new and date.fromisoformat(change.new) > day:
+                raise DateOrderError(
+                    f"the correction would date the act ({change.field}) {change.new}, after the day it is "
+                    f"made ({day})", "an act is dated the day it happened; correct it once it has happened")
 
     def check_corrected_state(self, version: int, changes: tuple[FieldChange, ...]) -> None:
         """The state the correction would lead to keeps every rule of the aggregate: the corrected
@@ -191,6 +205,11 @@ class CorrectionEvent(LedgerEvent):
         for change in self.changes:
             overlay[change.field] = change.new
         aggregate.replay_with_corrections()
+
+
+ACT_DATES = frozenset({  # the fields that date an act itself (its command's effective date)
+    "signed_on", "held_on", "published_on", "submitted_on", "approved_on", "notice_date", "amended_on", "value_date",
+})
 
 
 def _check_change(event: LedgerEvent, change: FieldChange) -> None:

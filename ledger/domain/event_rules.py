@@ -17,6 +17,7 @@ decision was given as a revision (a second decision is one). Mandates are the au
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ledger.domain import agreement_assessment as assessment_rules
@@ -24,6 +25,7 @@ from ledger.domain import agreement_rules as rules
 from ledger.domain import grant_rules
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerEvent, check_reason_given
+from ledger.domain.dates import BERLIN
 from ledger.domain.errors import RuleViolationError
 from ledger.domain.grant import Grant
 
@@ -34,12 +36,17 @@ def check_event(before: LedgerAggregate | None, event: LedgerEvent) -> None:
     """Raise what the command recording `event` would have raised on `before`."""
     if isinstance(event, CorrectionEvent):
         if before is not None:
-            before.check_correction(event.corrects_version, event.changes)
+            before.check_correction(event.corrects_version, event.changes, made_on(event))
             check_reason_given(event.envelope, "a correction")
         return
     check = CHECKS.get(type(event))
     if check is not None and (before is not None or type(event) in CREATING):
         check(before, event)
+
+
+def made_on(event: LedgerEvent) -> date:
+    """The day (Europe/Berlin) an event was made, by the time the application gave it."""
+    return event.timestamp.astimezone(BERLIN).date()
 
 
 def _derived(what: str, recorded: object, expected: object) -> None:

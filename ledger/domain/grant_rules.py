@@ -52,10 +52,7 @@ def check_notice(grant: Grant, notice: Mapping[str, Any]) -> None:
                                  "check --period-start and --period-end")
     schedule: Sequence[CashYear] = notice["cash_schedule"]
     check_schedule_adds_up(schedule, notice["amount"], "the notice's cash years")
-    outside = [c.year for c in schedule if not start.year <= c.year <= end.year]
-    if outside:
-        raise CashScheduleError(f"cash year {outside[0]} lies outside the grant period {start}–{end}",
-                                "schedule cash years within the period")
+    check_schedule_in_period(schedule, (start, end), CashScheduleError)
     interim, final = notice["interim_proof_due"], notice["final_proof_due"]
     for due, what in ((interim, "the interim proof"), (final, "the final proof")):
         if due is not None:
@@ -79,12 +76,25 @@ def check_amendment(grant: Grant, amended_on: date, amount: Decimal, schedule: S
         raise CashScheduleError(f"the notice schedules cash years; amending it to {_eur(amount)} needs new ones",
                                 "give --cash-year YEAR=AMOUNT for every year")
     check_schedule_adds_up(schedule, amount, "the amended cash years")
+    check_schedule_in_period(schedule, grant.period, CashScheduleError)
     for year in (c.year for c in grant.cash_years()):
         scheduled = next((c.amount for c in schedule if c.year == year), None) if schedule else None
         if schedule and grant.paid_in(year) > (scheduled or Decimal(0)):
             raise PaymentExceedsCashYearError(
                 f"cash year {year} already holds payments of {_eur(grant.paid_in(year))}, more than the "
                 f"{_eur(scheduled or Decimal(0))} the amendment schedules", "schedule at least what was paid")
+
+
+def check_schedule_in_period(schedule: Sequence[CashYear], period: tuple[date, date] | None,
+                             error: type[RuleViolationError]) -> None:
+    """Every cash year of a schedule lies in the grant period (a notice's, or an amendment's of it)."""
+    if period is None:
+        return
+    start, end = period
+    outside = [c.year for c in schedule if not start.year <= c.year <= end.year]
+    if outside:
+        raise error(f"cash year {outside[0]} lies outside the grant period {start}–{end}",
+                    "schedule cash years within the period")
 
 
 def check_payment(grant: Grant, value_date: date, amount: Decimal, cash_year: int) -> None:
@@ -150,6 +160,7 @@ def check_grant_invariants(grant: Grant) -> None:
     if grant.disbursed > grant.granted:
         raise InvariantError(f"{grant.id} would have paid {_eur(grant.disbursed)}, above the granted "
                              f"{_eur(grant.granted)}", "correct the payment, or amend the notice first")
+    check_schedule_in_period(grant.cash_schedule, grant.period, InvariantError)
     for year in grant.cash_years():
         if not year.within:
             raise InvariantError(f"cash year {year.year} of {grant.id} would hold {_eur(year.paid)}, above the "

@@ -50,6 +50,15 @@ def correct_payment(ledger: Ledger, old: str, new: str) -> None:
     ledger.correct_grant(at(RP, "2025-01-10"), GRANT, version, [("amount", old, new)], "RL Dez. 57")
 
 
+def correct_date(ledger: Ledger, field: str, new: str) -> None:
+    """Set the date of the first payment to `new`."""
+    from ledger.domain.grant import Grant
+
+    paid = next(x.event for x in ledger.entries([GRANT]) if isinstance(x.event, Grant.FundsDisbursed))
+    ledger.correct_grant(at(RP), GRANT, paid.originator_version, [(field, getattr(paid, field).isoformat(), new)],
+                         "RL Dez. 57")
+
+
 def correct_value_date(ledger: Ledger, amount: str) -> None:
     """Move a payment's value date into the next year: its cash year is the year of its value date."""
     from ledger.domain.grant import Grant
@@ -142,6 +151,10 @@ CASES: dict[str, Case] = {
     "amendment-cash-years": Case(
         e.CashScheduleError, "needs new ones",
         lambda led: led.amend_notice(at(RP), GRANT, date(2024, 12, 1), Decimal("1000000"), [])),
+    "amendment-cash-years-in-period": Case(
+        e.CashScheduleError, "cash year 2030 lies outside the grant period 2024-01-01–2025-12-31",
+        lambda led: led.amend_notice(at(RP), GRANT, date(2024, 12, 1), Decimal("1185000"),
+                                     [(2024, Decimal("900000")), (2030, Decimal("285000"))])),
     "notice-once": Case(
         e.GrantStateError, "already has a notice of 2024-05-14",
         lambda led: led.issue_notice(at(RP), GRANT, date(2024, 6, 1), Decimal("1"), date(2024, 1, 1),
@@ -201,6 +214,12 @@ CASES: dict[str, Case] = {
     "amendment-keeps-the-plan-within-budget": Case(
         e.InvariantError, "above its §4 budget",
         lambda led: amend_total(led, Decimal("1000000"))),
+    "correction-not-in-the-future": Case(
+        e.DateOrderError, "the correction would date the act (value_date)",
+        lambda led: correct_date(led, "value_date", (today() + timedelta(days=1)).isoformat())),
+    "effective-is-the-acts-date": Case(
+        e.InvalidInputError, "the act is dated 2024-12-02, but --effective gives 2024-11-02",
+        lambda led: led.disburse(at(RP, "2024-11-02"), GRANT, date(2024, 12, 2), Decimal("1"))),
     "correction-not-negative": Case(
         e.InvalidValueError, "invalid planned amount '-1.00': amounts are never negative",
         lambda led: correct_planned(led, "Jump in", "135000.00", "-1.00")),
