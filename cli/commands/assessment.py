@@ -40,8 +40,24 @@ def _treatments(values: tuple[str, ...]) -> dict[str, str]:
                 f"invalid --deviation '{value}'",
                 "write DEVIATION=TREATMENT, TREATMENT one of " + ", ".join(t.value for t in Treatment),
             )
-        found[deviation.strip()] = treatment
+        name = deviation.strip()
+        if name in found:
+            raise InvalidInputError(f"--deviation {name} is given twice ({found[name]}, {treatment})",
+                                    "give each deviation one treatment")
+        found[name] = treatment
     return found
+
+
+HEADLINE = 200  # characters of a paragraph that become the envelope's one-line reason
+
+
+def headline(paragraph: str | None) -> str | None:
+    """The envelope's reason for a paragraph (a rationale, a note, kept whole in the event): its
+    first non-empty line, cut to HEADLINE characters."""
+    line = next((x.strip() for x in (paragraph or "").splitlines() if x.strip()), None)
+    if line is None:
+        return paragraph
+    return line if len(line) <= HEADLINE else line[:HEADLINE - 1].rstrip() + "…"
 
 
 @click.group(cls=DefaultGroup)
@@ -73,7 +89,7 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
           --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 --effective 2025-03-10 \\
           --deviation D1=considered-accepted --deviation D2=considered-with-conditions
     """
-    meta = meta_of(rationale, effective, document, document_file)
+    meta = meta_of(headline(rationale), effective, document, document_file)
     receipt = session().ledger().assess(meta, agreement_id, verdict, rationale, _treatments(deviations), evidence,
                                         revises)
     report_recorded("assessment", receipt)
@@ -95,7 +111,7 @@ def sign_off(agreement_id: str, assessment_id: str, note: str | None, effective:
           --revises A1 --deviation D1=considered-accepted --deviation D2=considered-accepted
       aqb --actor r.klein@HMSI assess sign-off AQB-2024-06532 A2 --note "geprüft"
     """
-    receipt = session().ledger().sign_off_assessment(meta_of(note, effective, None, None), agreement_id,
+    receipt = session().ledger().sign_off_assessment(meta_of(headline(note), effective, None, None), agreement_id,
                                                      assessment_id, note)
     report_recorded(f"sign-off of {assessment_id}", receipt)
 

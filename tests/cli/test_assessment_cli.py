@@ -35,6 +35,33 @@ def test_assess_rejects_a_malformed_treatment(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: invalid --deviation 'D1=fine' (write DEVIATION=TREATMENT")
 
 
+def test_a_deviation_given_two_treatments_is_refused(tmp_path: Path) -> None:
+    run = demo_runner(tmp_path)
+    head = len(json.loads(run("--format", "json", "trail", ID).stdout))
+    result = run("assess", ID, "--verdict", "erreicht", "--rationale", "gut", "--revises", "A1",
+                 "--deviation", "D1=considered-accepted", "--deviation", "D2=considered-accepted",
+                 "--deviation", "D1=not-accepted")
+    assert (result.exit_code, result.stderr) == (
+        4, "error: --deviation D1 is given twice (considered-accepted, not-accepted) (give each deviation one "
+           "treatment)\n")
+    assert len(json.loads(run("--format", "json", "trail", ID).stdout)) == head
+
+
+def test_a_rationale_and_a_note_are_paragraphs_kept_whole(tmp_path: Path) -> None:
+    """The envelope's one-line reason is the rationale's first line; the event keeps all of it."""
+    run = demo_runner(tmp_path)
+    rationale = "Ziele überwiegend erreicht.\n\nJump in verzögert: " + "Begründung " * 150
+    assessed = run("assess", ID, "--verdict", "erreicht", "--rationale", rationale, "--revises", "A1",
+                   "--deviation", "D1=considered-accepted", "--deviation", "D2=considered-accepted")
+    assert assessed.exit_code == 0, assessed.stderr
+    signed = run("assess", "sign-off", ID, "A2", "--note", "geprüft\nohne Einwände", actor="r.klein@HMSI")
+    assert signed.exit_code == 0, signed.stderr
+    rows = json.loads(run("--format", "json", "trail", ID).stdout)
+    judged = next(r for r in rows if r["facts"].get("assessment_id") == "A2" and "rationale" in r["facts"])
+    assert (judged["reason"], judged["facts"]["rationale"]) == ("Ziele überwiegend erreicht.", rationale.strip())
+    assert rows[-1]["reason"] == "geprüft"
+
+
 def test_assess_sign_off_explain_and_report(tmp_path: Path) -> None:
     run = demo_runner(tmp_path)
     existing = json.loads(run("--format", "json", "trail", ID, "--type", "assessed").stdout)
