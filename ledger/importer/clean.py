@@ -52,6 +52,11 @@ def clean_text(text: str) -> CleanText:
     return CleanText(tuple(lines), tuple(sorted(warnings, key=lambda w: w.line or 0)))
 
 
+def raw_lines(text: str) -> dict[int, str]:
+    """Every line of the text by its number, spaces kept as written (for columns)."""
+    return {line.no: line.text for line in _split(text)}
+
+
 def _split(text: str) -> Iterable[Line]:
     body = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
     for number, raw in enumerate(body.split("\n"), start=1):

@@ -29,7 +29,7 @@ from ledger.domain.values import Category
 from ledger.importer.amounts import budgets_covered, read_amounts
 from ledger.importer.categories import read_categories
 from ledger.importer.classify import Classification, classify
-from ledger.importer.clean import Line, clean_text
+from ledger.importer.clean import Line, clean_text, raw_lines
 from ledger.importer.header import Header, MinistryIdentity, identify_ministry, read_header
 from ledger.importer.model import (
     ParsedBudgetLine,
@@ -81,7 +81,7 @@ def parse_document(text: str) -> ParsedDocument:
     common = _common(shape, cleaned.lines, cleaned.warnings + shape.warnings)
     if common.kind.kind != AQB_KIND:
         return _document(common, common.warnings)
-    return _aqb_document(common, shape, cleaned.lines)
+    return _aqb_document(common, shape, cleaned.lines, raw_lines(text))
 
 
 def _common(shape: Outline, lines: tuple[Line, ...], warnings: tuple[ParseWarning, ...]) -> _Common:
@@ -94,15 +94,16 @@ def _common(shape: Outline, lines: tuple[Line, ...], warnings: tuple[ParseWarnin
     return _Common(kind, header, signatures, ministry, collected)
 
 
-def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...]) -> ParsedDocument:
+def _aqb_document(common: _Common, shape: Outline, lines: tuple[Line, ...], raw: dict[int, str]) -> ParsedDocument:
     s4, s5 = shape.section(4), shape.section(5)
     amounts = read_amounts(s4.lines if s4 else ())
-    categories = read_categories(s5.lines if s5 else ())
+    categories = read_categories(s5.lines if s5 else (), raw)
     warnings = common.warnings + amounts.warnings + categories.warnings
-    warnings += _structure_warnings(common, s4, s5, bool(categories.categories))
+    warnings += _structure_warnings(common, shape, bool(categories.categories))
     missing = _missing(common.header, common.ministry, bool(amounts.lines))
     problems = (amounts.problems + _category_problems(categories.categories) + common.signatures.problems
-                + _contradictions(common.header, s4, categories.categories))
+                + _contradictions(common.header, s4, categories.categories)
+                + _incomplete(shape, categories.categories, bool(common.signatures.signatures)))
     parts = _AqbParts(amounts.lines, categories.categories, _clauses(_joined(lines)), missing, problems)
     return _document(common, warnings, parts)
 
@@ -160,12 +161,15 @@ def _missing(header: Header, ministry: MinistryIdentity, has_amount: bool) -> tu
 
 
 def _structure_warnings(
-    common: _Common, s4: Section | None, s5: Section | None, has_categories: bool
+    common: _Common, shape: Outline, has_categories: bool
 ) -> tuple[ParseWarning, ...]:
+    s4, s5 = shape.section(4), shape.section(5)
     checks = (
         (s4 is None, "section-missing", "No '§ 4' heading; no budget lines could be read."),
         (s5 is None, "section-missing", "No '§ 5' heading; no categories could be read."),
         (s5 is not None and not has_categories, "categories-missing", "§ 5 lists no categories."),
+        (shape.section(6) is None, "section-missing", "No '§ 6' heading: the obligations of § 6 (the autumn "
+         "meeting, deviations in the judgement) are judged as not agreed."),
         (not common.signatures.signatures and not common.signatures.problems, "signatures-missing",
          "No signature block found."),
     )
@@ -204,6 +208,26 @@ def _contradictions(header: Header, s4: Section | None, categories: tuple[Parsed
                 where = "twice" if seen[key] == category.code else f"under {seen[key]} and {category.code}"
                 found.append(ParseProblem("§ 5", f"it lists the project '{project}' {where}", CHECK_HINT))
             seen.setdefault(key, category.code)
+    return tuple(found)
+
+
+INCOMPLETE_HINT = ("check that the file is complete (not cut off, every page extracted); if § 5 is a table, record "
+                   "the agreement by hand ('aqb agreement create', 'aqb record project')")
+
+
+def _incomplete(shape: Outline, categories: tuple[ParsedCategory, ...], signed: bool) -> tuple[ParseProblem, ...]:
+    """What every target agreement holds and this one lacks: the projects of § 5 (the measures
+    the budget funds; a § 5 that names none was not read), and — in a document that ends without
+    a signature block, so cut off — § 6 (Zielsteuerung), without which the obligations it sets
+    would be judged as not agreed. (A signed document without § 6 imports with a warning.)"""
+    found = []
+    if not any(c.projects for c in categories):
+        found.append(ParseProblem("§ 5", "no project could be read from it" if shape.section(5) else
+                                  "the document has no '§ 5' heading, so no project could be read", INCOMPLETE_HINT))
+    if shape.section(6) is None and not signed:
+        found.append(ParseProblem("§ 6", "the document has neither '§ 6' (Zielsteuerung) nor a signature block: it "
+                                  "seems cut off, and the obligations of § 6 would be judged as not agreed",
+                                  INCOMPLETE_HINT))
     return tuple(found)
 
 

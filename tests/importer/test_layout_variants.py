@@ -4,6 +4,7 @@ variant reads exactly as the original (the same budget, categories, projects and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -94,3 +95,86 @@ def test_a_document_that_contradicts_itself_is_refused_naming_the_contradiction(
     variant = parse_document(seed_text.replace(old, new, 1))
     assert not variant.importable
     assert any(reason in p.reason for p in variant.problems), variant.problems
+
+
+SECTION5 = re.compile(r"(?<=folgende Projekte:\n\n).*?(?=\n\nDie Förderung)", re.S)
+CATEGORIES = (("Ausbildungsvorbereitung", ("Ausbildungsvorbereitung",)),
+              ("Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen",
+               ("Integrative Ausbildung Plus",)),
+              ("Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung",
+               ("Lernwerkstatt digital", "Selbstlernzentrum", "Kompetenzförderung für Menschen im Langzeitbezug",
+                "ViA - Vital und Aktiv", "Jump in")),
+              ("Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der fachlichen "
+               "Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung",
+               ("Fortbildung für Mitarbeitende",)))
+
+
+def with_section5(seed_text: str, section5: str) -> ParsedDocument:
+    assert SECTION5.search(seed_text)
+    return parse_document(SECTION5.sub(lambda _: section5, seed_text, count=1))
+
+
+def pipe_table() -> str:
+    rows = [f"| {category if i == 0 else ''} | {project} | 20 |"
+            for category, projects in CATEGORIES for i, project in enumerate(projects)]
+    return "\n".join(["| Maßnahmenart | Projekt | Plätze |", "|---|---|---|", *rows])
+
+
+def layout_table(width: int = 40) -> str:
+    """As pdftotext -layout writes a table: columns aligned, a long category wrapped over the lines
+    of its projects (and further lines of its own where it has fewer projects than lines)."""
+    lines = [f"{'Maßnahmenart':<{width}}{'Projekt':<50}Plätze", "-" * 100]
+    for category, projects in CATEGORIES:
+        words, cells, cell = category.split(), [], ""
+        for word in words:
+            if cell and len(cell) + 1 + len(word) > width - 4:
+                cells.append(cell)
+                cell = word
+            else:
+                cell = f"{cell} {word}".strip()
+        cells.append(cell)
+        for i in range(max(len(cells), len(projects))):
+            left = cells[i] if i < len(cells) else ""
+            project = projects[i] if i < len(projects) else ""
+            lines.append(f"{left:<{width}}{project:<50}{'12' if project else ''}".rstrip())
+    return "\n".join([*lines, "-" * 100])
+
+
+@pytest.mark.parametrize("table", [pipe_table, layout_table], ids=["pipe table", "layout table"])
+def test_section5_as_a_table_reads_as_the_list(seed_text: str, table: Callable[[], str]) -> None:
+    original, variant = parse_document(seed_text), with_section5(seed_text, table())
+    assert variant.importable and not variant.problems, variant.problems
+    assert variant.categories == original.categories
+    assert "section5-table" in {w.code for w in variant.warnings}
+
+
+def test_a_numbered_heading_the_aliases_do_not_know_is_refused_not_made_a_project(seed_text: str) -> None:
+    numbered = "\n\n".join(f"{n}. {category}\n" + "\n".join(f"• {p}" for p in projects)
+                           for n, (category, projects) in enumerate(CATEGORIES, start=1))
+    assert with_section5(seed_text, numbered).categories == parse_document(seed_text).categories
+    unknown = with_section5(seed_text, numbered.replace("3. Qualifizierungsprojekte zur Arbeitsmarktintegration, "
+                                                         "Fachkräftesicherung", "3. Projekte für Erwerbslose"))
+    assert not unknown.importable
+    assert [p.reason for p in unknown.problems] == [
+        "the heading 'Projekte für Erwerbslose' matches no measure category"]
+
+
+def test_an_amount_beside_a_project_is_not_part_of_its_name(seed_text: str) -> None:
+    written = seed_text.replace("- Selbstlernzentrum", "- Selbstlernzentrum: 120.000,00 Euro").replace(
+        "- Jump in", "- Jump in (135.000 €)")
+    document = parse_document(written)
+    assert document.categories == parse_document(seed_text).categories
+    assert [w.message.split("'")[1] for w in document.warnings if w.code == "project-amount-not-recorded"] == [
+        "Selbstlernzentrum: 120.000,00 Euro", "Jump in (135.000 €)"]
+
+
+def test_a_document_cut_off_is_refused_and_a_signed_one_without_section6_warns(seed_text: str) -> None:
+    cut = parse_document(seed_text[: seed_text.index("- Integrative Ausbildung Plus")])
+    assert not cut.importable
+    assert {p.part for p in cut.problems} == {"§ 6"}
+    no_projects = with_section5(seed_text, "Die Projekte werden im Antrag benannt.")
+    assert [p.reason for p in no_projects.problems] == ["no project could be read from it"]
+    start, end = seed_text.index("§ 6 Zielsteuerung"), seed_text.index("§ 7")
+    signed = parse_document(seed_text[:start] + seed_text[end:])
+    assert signed.importable
+    assert "No '§ 6' heading" in " ".join(w.message for w in signed.warnings)
