@@ -67,11 +67,16 @@ def signatures(f: Facts) -> Check:
     a = f.agreement
     signed = {s.party for s in a.current_signatures()}
     evidence = f.positions(Agreement.Signed)
+    deadline = calendar.year_end(a.year)
     if {"HMSI", a.party_ags} <= signed:
-        return Check("", Status.PASS, f"both signed; in force since {a.in_force_since or '(a date is blank)'}",
-                     evidence)
+        since = a.in_force_since
+        if since is None:
+            return Check("", Status.FAIL, "both signed, but a signature's date is blank (correct it)", evidence)
+        if since > deadline:
+            return Check("", Status.FAIL, f"both signed; in force since {since}, after {deadline} (late)", evidence)
+        return Check("", Status.PASS, f"both signed; in force since {since}", evidence)
     missing = " and ".join(sorted({"HMSI", a.party_ags} - signed))
-    return f.due(calendar.year_end(a.year), f"no signature of {missing}", evidence)
+    return f.due(deadline, f"no signature of {missing}", evidence)
 
 
 def application(f: Facts) -> Check:
@@ -80,15 +85,24 @@ def application(f: Facts) -> Check:
     if not submitted:
         return f.due(deadline, "no application")
     first = min(submitted)
+    evidence = f.positions(Grant.ApplicationSubmitted)
+    requested = sum((g.requested for g in f.grants), ZERO)
+    if requested > f.agreement.total:
+        return Check("", Status.FAIL, f"{len(submitted)} application(s) request {requested:,.2f} EUR, above the § 4 "
+                     f"budget of {f.agreement.total:,.2f} EUR", evidence)
     status = Status.PASS if first <= deadline else Status.FAIL
-    return Check("", status, f"submitted {first} (due {deadline}){_late(first, deadline)}",
-                 f.positions(Grant.ApplicationSubmitted))
+    return Check("", status, f"submitted {first} (due {deadline}){_late(first, deadline)}", evidence)
 
 
 def grant_notice(f: Facts) -> Check:
     issued = [g.notice_date for g in f.grants if g.notice_date]
+    granted = sum((g.granted for g in f.grants if g.notice_date), ZERO)
+    evidence = f.positions(Grant.NoticeIssued, Grant.NoticeAmended)
+    if issued and granted > f.agreement.total:
+        return Check("", Status.FAIL, f"{len(issued)} notice(s) grant {granted:,.2f} EUR, above the § 4 budget of "
+                     f"{f.agreement.total:,.2f} EUR", evidence)
     if issued:
-        return Check("", Status.PASS, f"notice of {min(issued)}", f.positions(Grant.NoticeIssued))
+        return Check("", Status.PASS, f"notice of {min(issued)}", evidence)
     return f.due(calendar.year_end(f.agreement.year), "no grant notice")
 
 
@@ -111,15 +125,18 @@ def deviations_decided(f: Facts) -> Check:
     deviations = f.agreement.deviations
     if not deviations:
         return Check("", Status.NA, "no deviation reported")
-    deadline = calendar.year_end(f.agreement.year)
-    evidence = f.positions(Agreement.DeviationDecided)
+    year_end, judgement = calendar.year_end(f.agreement.year), calendar.judgement_deadline(f.agreement.year)
+    evidence = f.positions(Agreement.DeviationReported, Agreement.DeviationDecided)
+    # A deviation reported in the year is decided by its end; one reported later, before the judgement.
+    due = {d.deviation_id: year_end if d.effective <= year_end else judgement for d in deviations.values()}
     open_ = [d.deviation_id for d in deviations.values() if d.decision is None]
-    late = [f"{d.deviation_id} decided {first.effective}" for d in deviations.values() if d.decisions
-            and (first := d.decisions[0]).effective is not None and first.effective > deadline]
+    late = [f"{d.deviation_id} decided {first.effective}, after {due[d.deviation_id]}"
+            for d in deviations.values() if d.decisions and (first := d.decisions[0]).effective is not None
+            and first.effective > due[d.deviation_id]]
     if open_:
-        return f.due(deadline, f"undecided: {', '.join(open_)}", evidence)
+        return f.due(min(due[i] for i in open_), f"undecided: {', '.join(open_)}", evidence)
     if late:
-        return Check("", Status.FAIL, f"{'; '.join(late)}, after {deadline} (late)", evidence)
+        return Check("", Status.FAIL, f"{'; '.join(late)} (late)", evidence)
     return Check("", Status.PASS, f"all {len(deviations)} decided", evidence)
 
 
@@ -140,8 +157,9 @@ def assessment(f: Facts) -> Check:
         return Check("", Status.FAIL, f"{latest.assessment_id} ({latest.verdict.value}) made {made}, after the "
                      f"deadline {deadline} (late)", evidence)
     if f.four_eyes and latest.signed_off_by is None:
-        return Check("", Status.PENDING, f"{latest.assessment_id} ({latest.verdict.value}) of {made} awaits a "
-                     "sign-off", evidence)
+        status = Status.PENDING if f.on <= deadline else Status.FAIL
+        return Check("", status, f"{latest.assessment_id} ({latest.verdict.value}) of {made} awaits a "
+                     f"sign-off (due {deadline})", evidence)
     return Check("", Status.PASS, f"{latest.assessment_id}: {latest.verdict.value}, made {made} (due {deadline}), "
                  "treats every deviation", evidence)
 

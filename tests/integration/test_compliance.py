@@ -53,6 +53,16 @@ def test_signatures(ledger: Ledger) -> None:
     assert status(ledger, "signatures", date(2025, 1, 1)) is Status.PASS
 
 
+def test_signatures_after_the_year_end_are_late(ledger: Ledger) -> None:
+    bare(ledger).sign(HMSI, ID, "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", date(2024, 12, 20))
+    ledger.sign(PARTY, ID, "06532", "Stephan Aurand", "Kreisbeigeordneter", "Wetzlar", date(2025, 2, 10))
+    report = ledger.compliance(ID, Clock(on=date(2025, 3, 1)), four_eyes=True)
+    assert report.checks is not None
+    check = next(c for c in report.checks if c.obligation == "signatures")
+    assert (check.status, check.detail) == (Status.FAIL, "both signed; in force since 2025-02-10, after 2024-12-31 "
+                                                         "(late)")
+
+
 @pytest.mark.parametrize(("submitted", "expected"), [(date(2024, 3, 31), Status.PASS), (date(2024, 4, 1), Status.FAIL)])
 def test_application_by_31_march(ledger: Ledger, submitted: date, expected: Status) -> None:
     bare(ledger)
@@ -106,12 +116,35 @@ def test_a_decision_after_the_year_end_is_late(ledger: Ledger) -> None:
     assert check.status is Status.FAIL and "D1 decided 2025-01-20" in check.detail and "(late)" in check.detail
 
 
+def test_a_deviation_reported_after_the_year_is_due_by_the_judgement_and_sums_are_held_to_the_budget(
+        ledger: Ledger) -> None:
+    """A deviation reported in January cannot be decided by 31 December: it is due by the
+    judgement's deadline. Applications and notices together stay within the § 4 budget."""
+    bare(ledger).report_deviation(on(PARTY, date(2025, 1, 20)), ID, "underspend", "c")
+    assert status(ledger, "deviations decided", date(2025, 2, 1)) is Status.PENDING
+    ledger.decide_deviation(on(HMSI, date(2025, 3, 20)), ID, "D1", "acknowledged")
+    assert status(ledger, "deviations decided", date(2025, 4, 2)) is Status.PASS
+    total = ledger.agreement(ID).total
+    ledger.apply_for_grant(on(PARTY, date(2024, 3, 1)), ID, "RPKS-57-AQB-2024-001", date(2024, 3, 1), total)
+    assert status(ledger, "application by 31 March", date(2024, 4, 1)) is Status.PASS
+    ledger.apply_for_grant(on(PARTY, date(2024, 3, 2)), ID, "RPKS-57-AQB-2024-002", date(2024, 3, 2), Decimal("1"))
+    assert status(ledger, "application by 31 March", date(2024, 4, 1)) is Status.FAIL
+    for number, amount in (("001", total), ("002", Decimal("1"))):
+        ledger.issue_notice(on(RP, date(2024, 5, 1)), f"RPKS-57-AQB-2024-{number}", date(2024, 5, 1), amount,
+                            date(2024, 1, 1), date(2024, 12, 31))
+    report = ledger.compliance(ID, Clock(on=date(2024, 6, 1)), four_eyes=True)
+    assert report.checks is not None
+    notice = next(c for c in report.checks if c.obligation == "grant notice")
+    assert notice.status is Status.FAIL and "above the § 4 budget" in notice.detail
+
+
 def test_assessment_treats_every_deviation_and_is_signed_off(ledger: Ledger) -> None:
     bare(ledger).report_deviation(on(PARTY, date(2024, 9, 1)), ID, "underspend", "c")
     assert status(ledger, "assessment", date(2025, 3, 31)) is Status.PENDING
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
     ledger.assess(on(HMSI, date(2025, 3, 10)), ID, "erreicht", "gut", {"D1": "considered-accepted"})
-    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PENDING  # awaits the second person
+    assert status(ledger, "assessment", date(2025, 3, 31)) is Status.PENDING  # awaits the second person
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL  # no sign-off by the deadline
     assert status(ledger, "assessment", date(2025, 4, 1), four_eyes=False) is Status.PASS
     ledger.sign_off_assessment(Meta("r.klein@HMSI", effective=date(2025, 3, 12)), ID, "A1", None)
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PASS
