@@ -22,6 +22,7 @@ berücksichtigt", § 6), "autumn-meeting" ("Umsetzungsbesprechung im Herbst"), "
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,7 +76,9 @@ class _AqbParts:
 
 
 def parse_document(text: str) -> ParsedDocument:
-    """Parse an agreement's text; see the module docstring for what is read and reported."""
+    """Parse an agreement's text; see the module docstring for what is read and reported. The
+    text is read in Unicode NFC (a converter may give "ö" as "o" and a combining mark, NFD)."""
+    text = unicodedata.normalize("NFC", text)
     cleaned = clean_text(text)
     shape = outline(cleaned.lines)
     common = _common(shape, cleaned.lines, cleaned.warnings + shape.warnings)

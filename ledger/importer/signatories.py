@@ -178,7 +178,7 @@ def _body(text: str) -> SignatoryRole | None:
 def _ministry_patterns() -> tuple[re.Pattern[str], ...]:
     names = [_declined(m.name) for m in reference.ministries()]
     short = [rf"(?<!\w){re.escape(a)}(?!\w)" for a in reference.ministry_abbreviations()]
-    state = r"^(?:[Ff]ür\s+)?(?:das\s+)?Land\s+Hessen$"  # "Für das Land Hessen": the ministry signs for the state
+    state = r"^(?:[Ff]ür\s+)?(?:das\s+)?Land\s+Hessen\s*:?$"  # "Für das Land Hessen": the ministry signs for the state
     return tuple(re.compile(p) for p in (*names, *short, state))
 
 

@@ -4,6 +4,7 @@ variant reads exactly as the original (the same budget, categories, projects and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -178,3 +179,9 @@ def test_a_document_cut_off_is_refused_and_a_signed_one_without_section6_warns(s
     signed = parse_document(seed_text[:start] + seed_text[end:])
     assert signed.importable
     assert "No '§ 6' heading" in " ".join(w.message for w in signed.warnings)
+
+
+def test_text_in_unicode_nfd_reads_as_the_original(seed_text: str) -> None:
+    decomposed = unicodedata.normalize("NFD", seed_text)
+    assert decomposed != seed_text
+    assert essentials(parse_document(decomposed)) == essentials(parse_document(seed_text))

@@ -259,9 +259,10 @@ def test_a_block_holding_what_reads_like_another_blocks_head_is_refused_not_run_
     assert not found.signatures[1:]  # the party's block is not taken as part of the ministry's
 
 
-def test_the_ministry_signs_for_the_state_of_hesse() -> None:
-    found = signatures(f"Für das Land Hessen\n\nWiesbaden, den 22.06.2020\nKai Klose\nStaatsminister\n\n{PARTY_BLOCK}")
-    assert who(found)[0] == ("ministry", "HMSI", "Kai Klose", "Staatsminister", "Für das Land Hessen")
+@pytest.mark.parametrize("written", ["Für das Land Hessen", "Für das Land Hessen:"])
+def test_the_ministry_signs_for_the_state_of_hesse(written: str) -> None:
+    found = signatures(f"{written}\n\nWiesbaden, den 22.06.2020\nKai Klose\nStaatsminister\n\n{PARTY_BLOCK}")
+    assert who(found)[0] == ("ministry", "HMSI", "Kai Klose", "Staatsminister", written)
 
 
 @pytest.mark.parametrize(
