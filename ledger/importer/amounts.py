@@ -4,7 +4,9 @@
 are the lines and checks them against the total:
 - a container ("985.800 Euro …, davon …") is the total of its parts, except that a container tied
   to a main budget whose parts are earmarks or name no budget ("1.185.000 Euro aus dem AQB, davon
-  50.000 Euro für Teilzeitausbildung") is that budget's line and holds its parts (`amount-contained`);
+  50.000 Euro für Teilzeitausbildung") is that budget's line and holds its parts (`amount-contained`),
+  and so is one tied to no budget whose parts are all earmarks ("insgesamt 1.052.300 €, davon
+  100.000 € für Teilzeitausbildungen, aus dem AQB"): earmarks are parts of the AQB, it is its line;
 - an amount that says "insgesamt" and names no budget, or several, is a total; one that names the
   AQB is its line and holds the earmarks not said to be extra (`amount-contained`);
 - every other amount tied to a budget is a line; one tied to none is left out (`amount-unassigned`)
@@ -19,7 +21,7 @@ Lines come in the order AQB, AMB, TZA, SPRACH, whatever order the sentences have
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger import reference
@@ -117,8 +119,10 @@ def _roles(mentions: list[Mention], report: _Report) -> _Roles:
         if container is not None and _holds(container, parts[container.index]):
             continue
         if mention.index in parts and _holds(mention, parts[mention.index]):
-            _contained(mention, parts[mention.index], "davon", report)
-            roles.lines.append(mention)
+            # one that names no budget holds earmarks, which are parts of the AQB: it is the AQB line
+            line = mention if mention.budget is not None else replace(mention, budget="AQB")
+            _contained(line, parts[mention.index], "davon", report)
+            roles.lines.append(line)
         elif mention.covers or mention.index in parts or (mention.total and mention.budget is None):
             roles.totals.append(mention)
         elif mention.budget is None:
@@ -129,9 +133,13 @@ def _roles(mentions: list[Mention], report: _Report) -> _Roles:
 
 
 def _holds(container: Mention, parts: list[Mention]) -> bool:
-    """A budget line that holds its parts: it names one main budget, they name earmarks or none."""
-    main = container.budget is not None and not _earmark(container.budget) and not container.covers
-    return main and all(p.budget is None or _earmark(p.budget) for p in parts)
+    """A budget line that holds its parts: it names one main budget, they name earmarks or none;
+    or it names no budget and they are all earmarks (of the AQB, so it is the AQB's line)."""
+    if container.covers or (container.budget is not None and _earmark(container.budget)):
+        return False
+    if container.budget is None:
+        return bool(parts) and all(p.budget is not None and _earmark(p.budget) for p in parts)
+    return all(p.budget is None or _earmark(p.budget) for p in parts)
 
 
 def _contained(holder: Mention, parts: list[Mention], word: str, report: _Report) -> None:

@@ -212,3 +212,15 @@ def test_the_document_with_a_contradicting_total_is_not_importable(seed_text: st
     assert [p.part for p in document.problems] == ["§ 4"]
     assert document.problems[0].line == 63
     assert not document.importable
+
+
+@pytest.mark.parametrize("text", [
+    f"Das HMSI stellt Haushaltsmittel in Höhe von insgesamt 1.052.300,00 €, davon 100.000,00 € für Maßnahmen zur "
+    f"Ermöglichung von Teilzeitausbildungen, aus dem {AQB} 2025 zur Verfügung.",
+    f"Das HMSI stellt Haushaltsmittel in Höhe von insgesamt 1.052.300,00 € aus dem {AQB} 2025 zur Verfügung. "
+    "Davon sind 100.000,00 € für Maßnahmen zur Ermöglichung von Teilzeitausbildungen bestimmt.",
+])
+def test_an_earmark_inside_the_total_is_part_of_the_aqb_line(text: str) -> None:
+    lines, warnings, problems = section4(text)
+    assert (lines, problems) == ([("AQB", Decimal("1052300.00"))], [])
+    assert "amount-contained" in warnings
