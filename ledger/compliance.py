@@ -64,17 +64,20 @@ def _late(day: date, deadline: date) -> str:
 
 
 def signatures(f: Facts) -> Check:
+    """Both parties signed by the year's end: the agreement came into force (its first version
+    signed by both; an amendment's signatures, however late, do not undo that)."""
     a = f.agreement
-    signed = {s.party for s in a.current_signatures()}
-    evidence = f.positions(Agreement.Signed)
     deadline = calendar.year_end(a.year)
+    evidence = f.positions(Agreement.Signed)
+    since = a.entered_into_force
+    if since is not None:
+        status = Status.PASS if since <= deadline else Status.FAIL
+        awaiting = sorted({"HMSI", a.party_ags} - {s.party for s in a.current_signatures()})
+        pending = f"; version {a.content_version} awaits the signature of {' and '.join(awaiting)}" if awaiting else ""
+        return Check("", status, f"both signed; in force since {since}{_late(since, deadline)}{pending}", evidence)
+    signed = {s.party for s in a.current_signatures()}
     if {"HMSI", a.party_ags} <= signed:
-        since = a.in_force_since
-        if since is None:
-            return Check("", Status.FAIL, "both signed, but a signature's date is blank (correct it)", evidence)
-        if since > deadline:
-            return Check("", Status.FAIL, f"both signed; in force since {since}, after {deadline} (late)", evidence)
-        return Check("", Status.PASS, f"both signed; in force since {since}", evidence)
+        return Check("", Status.FAIL, "both signed, but a signature's date is blank (correct it)", evidence)
     missing = " and ".join(sorted({"HMSI", a.party_ags} - signed))
     return f.due(deadline, f"no signature of {missing}", evidence)
 

@@ -76,7 +76,8 @@ def list_command(year: int | None) -> None:
 def _summary(a: Agreement) -> dict[str, Any]:
     return {"agreement": a.id, "year": a.year, "party": a.party_ags, "name": a.party_name,
             "amount": a.total, "projects": len(a.projects), "deviations": len(a.deviations),
-            "in_force_since": a.in_force_since}
+            "in_force_since": a.entered_into_force, "content_version": a.content_version,
+            "version_in_force_since": a.in_force_since}
 
 
 @agreement.command("show")
@@ -109,8 +110,9 @@ def details(a: Agreement) -> dict[str, Any]:
                         "decision": d.decision.decision if d.decision else None,
                         "decided_by": str(d.decision.actor) if d.decision else None}
                        for d in a.deviations.values()],
-        "signatures": [{"party": g.party, "signatory": g.signatory, "function": g.function,
-                        "place": g.place, "signed_on": g.signed_on} for g in a.signatures.values()],
+        "signatures": [{"version": content, "party": g.party, "signatory": g.signatory, "function": g.function,
+                        "place": g.place, "signed_on": g.signed_on}
+                       for (content, _), g in a.signatures.items()],
         "clauses": list(a.clauses),
         "signed_document_sha256": a.signed_document_sha256,
         "publications": [_publication(a, p) for p in a.publications],
@@ -123,16 +125,24 @@ def _publication(a: Agreement, p: PublicationState) -> dict[str, Any]:
             "equals_signed_document": None if signed is None or p.sha256 is None else p.sha256 == signed}
 
 
+def _version_line(obj: dict[str, Any], locale: Locale) -> str:
+    if obj["content_version"] == 1:
+        return ""
+    since = text(obj["version_in_force_since"], locale) or "not yet signed by both"
+    return f" · amended: version {obj['content_version']} in force since {since}"
+
+
 def _render(obj: dict[str, Any], locale: Locale) -> None:
     out = console()
     out.print(markup_safe(f"{obj['agreement']}  {obj['name']} {obj['year']} · {obj['ministry']}"), style="bold")
     out.print(markup_safe(f"§4 {text(obj['amount'], locale)} EUR · unallocated {text(obj['unallocated'], locale)} "
-                          f"EUR · in force since {text(obj['in_force_since'], locale) or '(not both signed)'}"))
+                          f"EUR · in force since {text(obj['in_force_since'], locale) or '(not both signed)'}"
+                          + _version_line(obj, locale)))
     for title, rows, columns in (
         ("Projects (§5)", obj["projects"],
          ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"]),
         ("Deviations", obj["deviations"], ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"]),
-        ("Signatures", obj["signatures"], ["party", "signatory", "function", "place", "signed_on"]),
+        ("Signatures", obj["signatures"], ["version", "party", "signatory", "function", "place", "signed_on"]),
         ("Publications (§7): is the published file the signed document?", obj["publications"],
          ["published_on", "url", "sha256", "equals_signed_document"]),
     ):

@@ -369,6 +369,19 @@ class Agreement(LedgerAggregate):
             return None
         return max(s.signed_on for s in both if s.signed_on is not None)
 
+    @property
+    def entered_into_force(self) -> date | None:
+        """The day the agreement first came into force: the later signature date of the first
+        version both parties signed (an amendment signed later does not move it)."""
+        by_version: dict[int, list[SignatureState]] = {}
+        for (version, _), signature in self.signatures.items():
+            by_version.setdefault(version, []).append(signature)
+        for version in sorted(by_version):
+            both = by_version[version]
+            if len({s.party for s in both}) >= 2 and all(s.signed_on is not None for s in both):
+                return max(s.signed_on for s in both if s.signed_on is not None)
+        return None
+
     def current_signatures(self) -> list[SignatureState]:
         return [s for (v, _), s in self.signatures.items() if v == self.content_version]
 

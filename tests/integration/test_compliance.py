@@ -59,8 +59,29 @@ def test_signatures_after_the_year_end_are_late(ledger: Ledger) -> None:
     report = ledger.compliance(ID, Clock(on=date(2025, 3, 1)), four_eyes=True)
     assert report.checks is not None
     check = next(c for c in report.checks if c.obligation == "signatures")
-    assert (check.status, check.detail) == (Status.FAIL, "both signed; in force since 2025-02-10, after 2024-12-31 "
-                                                         "(late)")
+    assert (check.status, check.detail) == (Status.FAIL, "both signed; in force since 2025-02-10, after the "
+                                                         "deadline 2024-12-31 (late)")
+
+
+def test_an_amendment_signed_after_the_year_does_not_undo_the_entry_into_force(ledger: Ledger) -> None:
+    from ledger.domain.agreement import Agreement
+
+    bare(ledger).sign(HMSI, ID, "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", date(2024, 7, 1))
+    ledger.sign(PARTY, ID, "06532", "Stephan Aurand", "Kreisbeigeordneter", "Wetzlar", date(2024, 7, 10))
+
+    def amend(agreement: Agreement) -> None:
+        agreement.amend(ledger.envelope(on(HMSI, date(2025, 1, 20))), ministry_name=agreement.ministry_name,
+                        budgets=agreement.budgets, lines=agreement.lines, measures=agreement.measures,
+                        clauses=agreement.clauses, document_id=None)
+
+    ledger.change(Agreement, ID, on(HMSI, date(2025, 1, 20)), amend)
+    ledger.sign(HMSI, ID, "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", date(2025, 2, 1))
+    report = ledger.compliance(ID, Clock(on=date(2025, 3, 1)), four_eyes=True)
+    assert report.checks is not None
+    check = next(c for c in report.checks if c.obligation == "signatures")
+    assert (check.status, check.detail) == (Status.PASS, "both signed; in force since 2024-07-10; version 2 awaits "
+                                                         "the signature of 06532")
+    assert ledger.agreement(ID).entered_into_force == date(2024, 7, 10)
 
 
 @pytest.mark.parametrize(("submitted", "expected"), [(date(2024, 3, 31), Status.PASS), (date(2024, 4, 1), Status.FAIL)])
