@@ -4,12 +4,13 @@ as of any position to see what an assessor knew."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from ledger.app.core import LedgerCore, Meta, Receipt
 from ledger.domain.agreement import Agreement
 from ledger.domain.clocks import Clock
 from ledger.domain.entry import Entry
-from ledger.domain.errors import EvidenceBeyondHeadError
+from ledger.domain.errors import DateOrderError, EvidenceBeyondHeadError
 from ledger.domain.indicators import compute_indicators
 from ledger.domain.replay import State, state_under
 from ledger.domain.values import DeviationTreatment, Treatment, Verdict
@@ -26,11 +27,16 @@ class AssessmentCommands(LedgerCore):
         state = self.state_at(agreement_id, evidence)
         known = tuple(d for d in state.known.deviations)
         treated = tuple(DeviationTreatment(d, Treatment(t)) for d, t in treatments.items())
-        return self.change(Agreement, agreement_id, meta, lambda agg: agg.assess(
-            self.envelope(meta), verdict=Verdict(verdict), rationale=rationale,
-            indicators=compute_indicators(state.known, state.grants), treatments=treated,
-            known_deviations=known, evidence_position=evidence, evidence_hash=self.chain_hash_at(evidence),
-            supersedes=revises))[1]
+
+        def judge(agg: Agreement) -> None:
+            envelope = self.envelope(meta)
+            agg.assess(envelope, verdict=Verdict(verdict), rationale=rationale,
+                       indicators=compute_indicators(state.known, state.grants), treatments=treated,
+                       known_deviations=known, evidence_position=evidence,
+                       evidence_hash=self.chain_hash_at(evidence), supersedes=revises)
+            check_evidence_not_later(state, evidence, envelope.effective)  # after the command's own rules
+
+        return self.change(Agreement, agreement_id, meta, judge)[1]
 
     def sign_off_assessment(self, meta: Meta, agreement_id: str, assessment_id: str, note: str | None) -> Receipt:
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.sign_off(
@@ -64,3 +70,14 @@ class AssessmentCommands(LedgerCore):
         with open_reader(self.db) as reader:
             row = next(reader.rows(position, position), None)
         return row.event_hash.hex() if row and row.event_hash else None
+
+
+def check_evidence_not_later(state: State, evidence: int, day: date) -> None:
+    """A judgement rests on what had happened by its day: evidence that holds an entry dated after
+    it (a backdated judgement with the head as its evidence) is refused."""
+    later = next((e for e in state.entries if e.event.envelope.effective > day), None)
+    if later is not None:
+        raise DateOrderError(
+            f"the judgement is dated {day}, but its evidence (position {evidence}) holds entry {later.position}, "
+            f"{type(later.event).LABEL or type(later.event).__qualname__}, dated {later.event.envelope.effective}",
+            "give --evidence the position the assessor saw on that day, or date the judgement the day it was made")

@@ -92,7 +92,7 @@ class Case:
 
 
 def revise_a1(ledger: Ledger) -> None:
-    ledger.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "neu bewertet",
+    ledger.assess(at(HMSI, "2025-03-15"), AGREEMENT, "erreicht", "neu bewertet",  # after the demo's correction
                   {"D1": "considered-accepted", "D2": "considered-accepted"}, revises="A1")
 
 
@@ -182,6 +182,10 @@ CASES: dict[str, Case] = {
         e.DateOrderError, "the revised assessment is dated 2025-02-01, before the assessment it revises (2025-02-20)",
         lambda led: led.assess(at(HMSI, "2025-02-01"), AGREEMENT, "erreicht", "gut",
                                {"D1": "considered-accepted", "D2": "considered-accepted"}, revises="A1")),
+    "evidence-not-after-the-judgement": Case(
+        e.DateOrderError, "the judgement is dated 2025-03-01, but its evidence (position",
+        lambda led: led.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "gut",
+                               {"D1": "considered-accepted", "D2": "considered-accepted"}, revises="A1")),
     "revision-knows-enough": Case(
         e.RuleViolationError, "the revision of A1 rests on the ledger at position",
         lambda led: led.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "gut",
@@ -190,10 +194,10 @@ CASES: dict[str, Case] = {
                                revises="A1")),
     "sign-off-four-eyes": Case(
         e.NotAuthorisedError, "assessed A2 and cannot sign it off",
-        lambda led: led.sign_off_assessment(at(HMSI, "2025-03-02"), AGREEMENT, "A2", None), setup=revise_a1),
+        lambda led: led.sign_off_assessment(at(HMSI, "2025-03-16"), AGREEMENT, "A2", None), setup=revise_a1),
     "sign-off-after-assessment": Case(
-        e.DateOrderError, "the sign-off is dated 2025-02-28, before the assessment it signs off (2025-03-01)",
-        lambda led: led.sign_off_assessment(at(READER, "2025-02-28"), AGREEMENT, "A2", None), setup=revise_a1),
+        e.DateOrderError, "the sign-off is dated 2025-03-14, before the assessment it signs off (2025-03-15)",
+        lambda led: led.sign_off_assessment(at(READER, "2025-03-14"), AGREEMENT, "A2", None), setup=revise_a1),
     "money-with-a-reason": Case(
         e.MissingReasonError, "a refund receipt needs a reason",
         lambda led: led.receive_refund(at(RP, reason=" "), GRANT, Decimal("1"), date(2025, 9, 1)),
