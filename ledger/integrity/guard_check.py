@@ -2,7 +2,9 @@
 behind the events table's triggers, and the triggers themselves, with what the migrations create.
 
 The chain, the stamped login and the author check are only as good as the trigger functions that
-compute them. A superuser (or the owner) can replace a function — stamp the envelope's login
+compute them and the triggers that call them (when they fire, on what, under which condition),
+and only as good as what lies around them (`guard_tables`: rules, row-level security, child
+tables, rights and role memberships). A superuser (or the owner) can replace a function — stamp the envelope's login
 instead of `session_user`, skip the author check — or disable a trigger, and every row written
 after that verifies. What this check finds: a function whose body, SECURITY DEFINER flag or
 search path is not the migrations' own, a missing one, a trigger missing, disabled or not
@@ -17,7 +19,7 @@ from typing import Any
 
 from psycopg import sql
 
-from ledger.integrity import pg_guard, pg_schema
+from ledger.integrity import guard_tables, pg_guard, pg_schema
 from ledger.integrity.roles import roles_of
 from ledger.persistence import grant_links
 from ledger.persistence.config import EVENTS_TABLE, Database
@@ -37,6 +39,11 @@ SAVE_MIGRATION = 7  # a ledger not migrated to 7 has no save function, and is wr
 TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
                            "aqb_events_append_only": "aqb_refuse_change"},
             "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change"}}
+# pg_trigger.tgtype: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate
+FIRES = {"aqb_events_lock": (2 | 4, "before insert, once a statement"),
+         "aqb_events_chain": (1 | 2 | 4, "before insert, for each row"),
+         "aqb_events_append_only": (2 | 8 | 16 | 32, "before update, delete or truncate"),
+         "aqb_anchors_append_only": (2 | 8 | 16 | 32, "before update, delete or truncate")}
 SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 
 
@@ -45,7 +52,8 @@ def check(db: Database, conn: Any) -> list[str]:
     names = pg_guard.names(db, roles_of(db, conn))
     problems = [p for function, template in _expected(conn, db.schema)
                 for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
-    return problems + [p for table, expected in TRIGGERS.items() for p in _triggers(conn, db.schema, table, expected)]
+    problems += [p for table, expected in TRIGGERS.items() for p in _triggers(conn, db.schema, table, expected)]
+    return problems + guard_tables.problems(conn, db.schema, roles_of(db, conn))
 
 
 def restore(db: Database, conn: Any) -> None:
@@ -60,6 +68,7 @@ def restore(db: Database, conn: Any) -> None:
             conn.execute(sql.SQL("DROP TRIGGER {0} ON {1}.{2}").format(
                 sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
     conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS).format(**names))
+    guard_tables.restore(conn, db.schema, roles_of(db, conn))
 
 
 def _expected(conn: Any, schema: str) -> list[tuple[str, str]]:
@@ -91,11 +100,13 @@ def _function(conn: Any, schema: str, function: str, created: str) -> list[str]:
 
 def _triggers(conn: Any, schema: str, table: str, expected: dict[str, str]) -> list[str]:
     rows = conn.execute(
-        "SELECT t.tgname, t.tgenabled, p.proname, n.nspname FROM pg_trigger t "
+        "SELECT t.tgname, t.tgenabled, p.proname, n.nspname, t.tgtype, t.tgqual IS NOT NULL, t.tgattr::text <> '', "
+        "t.tgnargs FROM pg_trigger t "
         "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
         (f'"{schema}".{table}',)).fetchall()
-    found = {name: (enabled, function, where) for name, enabled, function, where in rows}
+    found = {name: (enabled, function, where) for name, enabled, function, where, *_ in rows}
+    shapes = {name: rest for name, _, _, _, *rest in rows}
     problems = []
     for name, function in expected.items():
         if name not in found:
@@ -107,6 +118,12 @@ def _triggers(conn: Any, schema: str, table: str, expected: dict[str, str]) -> l
         if enabled != "A":
             state = "disabled" if enabled == "D" else "not enabled in every replication mode"
             problems.append(f"the trigger {name} is {state}")
+        kind, when, columns, arguments = shapes[name]
+        fires, said = FIRES[name]
+        if kind != fires:
+            problems.append(f"the trigger {name} no longer fires {said}")
+        if when or columns or arguments:
+            problems.append(f"the trigger {name} has a condition, columns or arguments the ledger did not give it")
     problems += [f"the table {table} has a trigger the ledger did not create: {name}"
                  for name in sorted(set(found) - set(expected))]
     return problems
