@@ -86,7 +86,7 @@ def new(agreement_id: str, verdict: str, rationale: str, deviations: tuple[str, 
     \b
     Example:
       aqb --actor a.schneider@HMSI assess AQB-2024-06532 --verdict "weitgehend erreicht" \\
-          --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 --effective 2025-03-10 \\
+          --rationale "Ziele überwiegend erreicht; Jump in verzögert" --revises A1 --effective 2025-03-14 \\
           --deviation D1=considered-accepted --deviation D2=considered-with-conditions
     """
     meta = meta_of(headline(rationale), effective, document, document_file)

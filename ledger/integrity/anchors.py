@@ -121,12 +121,30 @@ def parse(text: str, source: str) -> Anchor:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"format is {data.get('format') if isinstance(data, dict) else None!r}")
         anchor = Anchor(**data)
-        int(anchor.position), int(anchor.tree_size)
-        bytes.fromhex(anchor.head_hash + anchor.merkle_root + anchor.public_key + anchor.signature)
+        _check_fields(anchor)
         return anchor
     except (ValueError, TypeError, AttributeError) as exc:
         raise InvalidInputError(f"{source} is not an aqb anchor: {exc}",
                                 "give a file written by 'aqb anchor create'") from None
+
+
+HEX_BYTES = {"head_hash": 32, "merkle_root": 32, "public_key": 32, "signature": 64}
+
+
+def _check_fields(anchor: Anchor) -> None:
+    """Every field of the type and size an anchor has (a stored row is any text a writer chose)."""
+    for name in ("position", "tree_size"):
+        value = getattr(anchor, name)
+        if type(value) is not int or value < 0:
+            raise ValueError(f"{name} is {value!r}, not a whole number")
+    for name, size in HEX_BYTES.items():
+        value = getattr(anchor, name)
+        if not isinstance(value, str) or len(value) != 2 * size:
+            raise ValueError(f"{name} is not {size} bytes in hex")
+        bytes.fromhex(value)
+    for name in ("anchored_at", "ledger", "key_id", "format"):
+        if not isinstance(getattr(anchor, name), str):
+            raise ValueError(f"{name} is not text")
 
 
 def read_file(path: Path) -> Anchor:

@@ -19,47 +19,59 @@ from typing import Any
 
 from psycopg import sql
 
-from ledger.integrity import guard_tables, pg_guard, pg_schema
+from ledger.integrity import guard_tables, pg_guard, pg_guard_v3, pg_schema
 from ledger.integrity.roles import roles_of
 from ledger.persistence import grant_links
 from ledger.persistence.config import EVENTS_TABLE, Database
 from ledger.persistence.postgres import CHECK_VERSIONS, SAVE, SAVE_FUNCTION
 
 FUNCTIONS = (
-    ("aqb_chain_link", pg_guard.CHAIN_FUNCTION),
+    ("aqb_chain_link", pg_guard_v3.CHAIN_FUNCTION),
     ("aqb_writer_lock", pg_guard.LOCK_FUNCTION),
-    ("aqb_check_author", pg_guard.AUTHOR_FUNCTION),
+    ("aqb_check_author", pg_guard_v3.AUTHOR_FUNCTION),
     ("aqb_principal", pg_guard.PRINCIPAL_FUNCTION_V2),
     (CHECK_VERSIONS, pg_guard.VERSIONS_FUNCTION),
     ("aqb_refuse_change", pg_schema.REFUSE_FUNCTION),
     (grant_links.FUNCTION, grant_links.PG_FUNCTION),
     (SAVE, SAVE_FUNCTION),
+    (pg_guard_v3.ANCHOR_FUNCTION_NAME, pg_guard_v3.ANCHOR_FUNCTION),
 )
-SAVE_MIGRATION = 7  # a ledger not migrated to 7 has no save function, and is written without it
+# What a ledger migrated only up to an earlier number has instead (the newest first): no save
+# function before 7 (it is written without it); before 8 the chain and author functions of
+# migration 4 and no anchor trigger.
+BEFORE: dict[int, dict[str, str | None]] = {
+    7: {SAVE: None},
+    8: {"aqb_chain_link": pg_guard.CHAIN_FUNCTION, "aqb_check_author": pg_guard.AUTHOR_FUNCTION,
+        pg_guard_v3.ANCHOR_FUNCTION_NAME: None, "aqb_anchors_checked": None},
+}
 TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
                            "aqb_events_append_only": "aqb_refuse_change"},
-            "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change"}}
+            "aqb_anchors": {"aqb_anchors_append_only": "aqb_refuse_change", "aqb_anchors_checked": "aqb_anchor_row"}}
 # pg_trigger.tgtype: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate
 FIRES = {"aqb_events_lock": (2 | 4, "before insert, once a statement"),
          "aqb_events_chain": (1 | 2 | 4, "before insert, for each row"),
          "aqb_events_append_only": (2 | 8 | 16 | 32, "before update, delete or truncate"),
-         "aqb_anchors_append_only": (2 | 8 | 16 | 32, "before update, delete or truncate")}
+         "aqb_anchors_append_only": (2 | 8 | 16 | 32, "before update, delete or truncate"),
+         "aqb_anchors_checked": (1 | 2 | 4, "before insert, for each row")}
 SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 
 
 def check(db: Database, conn: Any) -> list[str]:
     """Each way the guard differs from the migrations', one sentence each (empty: it does not)."""
-    names = pg_guard.names(db, roles_of(db, conn))
-    problems = [p for function, template in _expected(conn, db.schema)
+    names = pg_guard_v3.names(db, roles_of(db, conn))
+    changed = _older(conn, db.schema)
+    problems = [p for function, template in _expected(changed)
                 for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
-    problems += [p for table, expected in TRIGGERS.items() for p in _triggers(conn, db.schema, table, expected)]
+    problems += [p for table, expected in TRIGGERS.items()
+                 for p in _triggers(conn, db.schema, table, {k: v for k, v in expected.items() if k not in changed
+                                                             or changed[k] is not None})]
     return problems + guard_tables.problems(conn, db.schema, roles_of(db, conn))
 
 
 def restore(db: Database, conn: Any) -> None:
     """The guard as the migrations make it: every function created again, every trigger of the
     events and anchors tables dropped and created again (for `aqb db migrate`, as the owner)."""
-    names = pg_guard.names(db, roles_of(db, conn))
+    names = pg_guard_v3.names(db, roles_of(db, conn))
     for _function, template in FUNCTIONS:
         conn.execute(sql.SQL(template).format(**names))
     for table in TRIGGERS:
@@ -67,15 +79,26 @@ def restore(db: Database, conn: Any) -> None:
                                     (f'"{db.schema}".{table}',)).fetchall():
             conn.execute(sql.SQL("DROP TRIGGER {0} ON {1}.{2}").format(
                 sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
-    conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS).format(**names))
+    conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS + pg_guard_v3.ANCHOR_TRIGGER).format(
+        **names))
     guard_tables.restore(conn, db.schema, roles_of(db, conn))
 
 
-def _expected(conn: Any, schema: str) -> list[tuple[str, str]]:
+def _older(conn: Any, schema: str) -> dict[str, str | None]:
+    """How the guard of this ledger differs from the newest, by the migrations it has (a function's
+    template of before, or None: not there)."""
     table = sql.SQL("{0}.aqb_migrations").format(sql.Identifier(schema))
-    row = conn.execute(sql.SQL("SELECT EXISTS (SELECT FROM {0} WHERE number = %s)").format(table),
-                       (SAVE_MIGRATION,)).fetchone()
-    return [(f, t) for f, t in FUNCTIONS if f != SAVE or row[0]]
+    applied = {r[0] for r in conn.execute(sql.SQL("SELECT number FROM {0}").format(table)).fetchall()}
+    changed: dict[str, str | None] = {}
+    for number in sorted(BEFORE):
+        if number not in applied:
+            changed = {**BEFORE[number], **changed}
+    return changed
+
+
+def _expected(changed: dict[str, str | None]) -> list[tuple[str, str]]:
+    found = [(f, changed.get(f, t)) for f, t in FUNCTIONS]
+    return [(f, t) for f, t in found if t is not None]
 
 
 def _function(conn: Any, schema: str, function: str, created: str) -> list[str]:

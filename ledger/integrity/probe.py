@@ -67,7 +67,9 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
     given = read if isinstance(read, Mapping) else {}
     positions = sorted(read)
     with open_reader(db) as reader:  # one snapshot (one connection) for the anchors and the rows
-        kept = anchoring.stored_in(reader)
+        # an anchor whose signature does not verify anchors nothing (a writer can store any row there;
+        # verify reports it): the last one that does is the one the rows are held to
+        kept = [a for a in anchoring.stored_in(reader) if anchors.signature_valid(a, None)]
         last = max(kept, key=lambda a: a.position) if kept else None
         rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
         rows.update(as_read(given, reader))
@@ -80,8 +82,6 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
                       "the rows after it were removed, or the anchor was stored by hand (aqb verify --public-key "
                       "tells whose key signed it)")
     elif last is not None:
-        if not anchors.signature_valid(last, None):
-            breaks.append(f"the signature of the anchor at position {last.position} does not verify")
         at = rows.get(last.position)
         if at is None or at[0].event_hash is None or at[0].event_hash.hex() != last.head_hash:
             breaks.append(f"the chain link at position {last.position} is not the one its anchor signed "

@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
 
-from ledger.integrity import guard_check, pg_guard, pg_schema, roles, sqlite_chain
+from ledger.integrity import guard_check, pg_guard, pg_guard_v3, pg_schema, roles, sqlite_chain
 from ledger.persistence import grant_links, postgres
 from ledger.persistence.config import EVENTS_TABLE, Database, readonly_uri
 
@@ -100,6 +100,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the author check's principal lookup planned once per session", pg_guard.migrate_principal_lookup,
               _nothing),
     Migration(7, "a command's save in one statement", _pg_save_function, _nothing),
+    Migration(8, "streams follow on with known event types, the registry administered, anchors checked",
+              pg_guard_v3.migrate, _nothing),
 )
 
 
@@ -159,7 +161,7 @@ def apply_rights(db: Database, conn: Any, names: roles.Roles) -> list[str]:
                                                                          writer))
     conn.execute(sql.SQL("GRANT SELECT ON SEQUENCE {0}.{1} TO {2}, {3}, {4}").format(  # the head: its last value
         s, ident(f"{EVENTS_TABLE}_notification_id_seq"), writer, reader, projector))
-    for function in pg_guard.FUNCTIONS:
+    for function in (*pg_guard.FUNCTIONS, f"{pg_guard_v3.ANCHOR_FUNCTION_NAME}()"):
         signature = sql.SQL("{0}.{1}").format(s, sql.SQL(function))
         conn.execute(sql.SQL("ALTER FUNCTION {0} OWNER TO {1}").format(signature, owner))
         conn.execute(sql.SQL("REVOKE ALL ON FUNCTION {0} FROM PUBLIC").format(signature))

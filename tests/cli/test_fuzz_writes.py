@@ -57,7 +57,7 @@ BASELINES: dict[str, tuple[str, tuple[str, ...]]] = {
     "grant refund": (RP, (G, "--amount", "10", "--date", "2025-09-30", "--reason", "Rückforderung",
                           "--effective", "2025-08-01")),
     "assess": (HMSI, (A, "--verdict", "erreicht", "--rationale", "neu", "--deviation", "D1=considered-accepted",
-                      "--deviation", "D2=considered-accepted", "--revises", "A1", "--effective", "2025-03-01")),
+                      "--deviation", "D2=considered-accepted", "--revises", "A1", "--effective", "2025-03-15")),
     "principal register": (ADMIN, ("n.neu", "--name", "Nora Neu", "--organisation", "HMSI", "--act", "record")),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -149,30 +150,78 @@ def test_a_full_rewrite_that_breaks_a_rule_is_caught_even_without_anchors(pg_led
     assert found["kind"] == "rule-broken" and "above the §4 budget" in found["detail"]
 
 
-def writer_stores_anchor(url: str, position: int, document: str) -> None:
-    """What a writer can do with psql: insert any row into the anchors table."""
-    with psycopg.connect(admin_of(url).replace("postgres@", "a.schneider@", 1), autocommit=True) as conn:
-        conn.execute(f'INSERT INTO "{schema_of(url)}".aqb_anchors (position, key_id, document) VALUES (%s, %s, %s)',
-                     (position, "x", document))
+def store_anchor(url: str, position: int, document: str, *, login: str = "a.schneider") -> None:
+    """Insert a row into the anchors table with psql: as a writer, or as the superuser past the
+    table's check (its trigger disabled, then enabled again as the ledger had it)."""
+    table = f'"{schema_of(url)}".aqb_anchors'
+    insert = f"INSERT INTO {table} (position, key_id, document) VALUES (%s, %s, %s)"
+    key_id = str(json.loads(document).get("key_id", "x")) if document.startswith("{") else "x"
+    if login != "postgres":
+        with psycopg.connect(admin_of(url).replace("postgres@", f"{login}@", 1), autocommit=True) as conn:
+            conn.execute(insert, (position, key_id, document))
+        return
+    with psycopg.connect(admin_of(url), autocommit=True) as conn, conn.transaction():
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER aqb_anchors_checked")
+        conn.execute(insert, (position, key_id, document))
+        enable_always(conn, table)
 
 
-def test_a_row_in_the_anchors_table_that_is_no_anchor_fails_verify_and_leaves_reads_alone(pg_ledger: str) -> None:
-    writer_stores_anchor(pg_ledger, at(8), "hello")
+def signed(key: Path, made: dict[str, object], **fields: object) -> str:
+    """An anchor document with other fields, signed with the ledger's key (what its holder can make)."""
+    from ledger.integrity import anchors
+
+    private = anchors.load_private(key)
+    unsigned = anchors.parse(json.dumps({**made, **fields}), "test")
+    return replace(unsigned, signature=private.sign(unsigned.payload()).hex()).to_json()
+
+
+@pytest.mark.parametrize("document", [
+    "hello",  # no JSON
+    '{"format": "aqb-anchor/1", "position": "8"}',  # the position as text
+])
+def test_a_writer_cannot_store_a_row_that_is_no_anchor(pg_ledger: str, document: str) -> None:
+    with pytest.raises(psycopg.errors.CheckViolation):
+        store_anchor(pg_ledger, at(8), document)
+
+
+def test_a_writer_cannot_store_an_anchor_past_the_head_or_of_another_link(pg_ledger: str, key: Path,
+                                                                         tmp_path: Path) -> None:
+    made = anchor(pg_ledger, key, tmp_path / "a.json")
+    with pytest.raises(psycopg.errors.CheckViolation, match="holds no event with the link the anchor signs"):
+        store_anchor(pg_ledger, 999_999, signed(key, made, position=999_999))
+    with pytest.raises(psycopg.errors.CheckViolation, match="holds no event with the link the anchor signs"):
+        store_anchor(pg_ledger, int(str(made["position"])), signed(key, made, head_hash="00" * 32))
+    again = anchor(pg_ledger, key, tmp_path / "b.json")  # ids come from the database: nothing was taken ahead
+    assert again["position"] == made["position"]
+
+
+@pytest.mark.parametrize("document", [
+    "hello",
+    '{"format": "aqb-anchor/1", "position": "8", "tree_size": 8, "head_hash": "", "merkle_root": "", '
+    '"anchored_at": "", "ledger": "", "key_id": "x", "public_key": "00", "signature": ""}',
+])
+def test_a_row_forced_past_the_check_fails_verify_and_leaves_reads_alone(pg_ledger: str, document: str) -> None:
+    store_anchor(pg_ledger, at(8), document, login="postgres")
     code, report = verify_json(pg_ledger)
     assert code == 10 and report["ok"] is False
-    assert report["anchors"]["unreadable"] == ["stored anchor 1 is not an aqb anchor: Expecting value: line 1 "
-                                               "column 1 (char 0)"]
+    [unreadable] = report["anchors"]["unreadable"]
+    assert unreadable.startswith("stored anchor 1 is not an aqb anchor: ")
     status = run_cli(pg_ledger, "status", "AQB-2024-06532")
     assert status.exit_code == 0, status.stderr
 
 
 def test_an_anchor_past_the_head_is_reported_as_what_it_may_be(pg_ledger: str, key: Path, tmp_path: Path) -> None:
+    """Signed with the ledger's key, past the head: the rows after it were removed (or it was
+    forced in by the superuser): every read says so. Unsigned, it anchors nothing: reads go on,
+    verify reports it."""
     made = anchor(pg_ledger, key, tmp_path / "a.json")
-    writer_stores_anchor(pg_ledger, 999_999, json.dumps({**made, "position": 999_999}))
+    store_anchor(pg_ledger, 999_998, json.dumps({**made, "position": 999_998}), login="postgres")
+    assert run_cli(pg_ledger, "status", "AQB-2024-06532").exit_code == 0  # its signature does not verify
+    store_anchor(pg_ledger, 999_999, signed(key, made, position=999_999), login="postgres")
     status = run_cli(pg_ledger, "status", "AQB-2024-06532")
     assert status.exit_code == 10
     assert "names position 999999, past the head" in status.stderr and "stored by hand" in status.stderr
     code, report = verify_json(pg_ledger)
     assert code == 10
-    [failed] = report["anchors"]["failed"]
-    assert failed["position"] == 999_999 and "past the head" in failed["detail"]
+    failed = {a["position"]: a["detail"] for a in report["anchors"]["failed"]}
+    assert "past the head" in failed[999_999] and 999_998 in failed

@@ -19,6 +19,7 @@ from tests.integrity.conftest import (
     at,
     auditor_url,
     group,
+    next_version,
     schema_of,
     verify_json,
 )
@@ -70,13 +71,18 @@ def test_a_writer_login_records_with_select_and_insert_only(pg_ledger: str) -> N
 def test_a_psql_insert_by_a_writer_is_chained_and_stamped_too(pg_ledger: str) -> None:
     table = f'"{schema_of(pg_ledger)}".aqb_events'
     with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn:
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="does not follow on its stream"):
+            conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                         f"SELECT originator_id, 99, topic, state FROM {table} WHERE notification_id = {at(3)}")
+        conn.rollback()
         conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
-                     f"SELECT originator_id, 99, topic, state FROM {table} WHERE notification_id = {at(3)}")
-        stamped = conn.execute(f"SELECT recorded_by, event_hash IS NOT NULL FROM {table} "
+                     f"SELECT originator_id, {next_version(table)}, topic, state FROM {table} e "
+                     f"WHERE notification_id = {at(3)}")
+        stamped = conn.execute(f"SELECT recorded_by, event_hash IS NOT NULL, notification_id FROM {table} "
                                "ORDER BY notification_id DESC LIMIT 1").fetchone()
-    assert stamped == ("j.weber", True)
-    code, report = verify_json(pg_ledger)
-    assert (code, report["first_break"], [g["position"] for g in report["version_gaps"]]) == (10, None, [at(9)])
+    assert stamped == ("j.weber", True, at(9))  # the refused row took no position
+    report = verify_json(pg_ledger)[1]
+    assert (report["first_break"], report["version_gaps"]) == (None, [])
 
 
 def test_an_auditor_may_read_and_verify_but_not_insert_or_write_views(pg_ledger: str) -> None:

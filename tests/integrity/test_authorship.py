@@ -18,10 +18,21 @@ from ledger.domain.agreement import Agreement
 from ledger.domain.errors import NotAuthorisedError
 from ledger.domain.grant import Grant
 from ledger.domain.principal import Principal
-from ledger.domain.values import Act, Actor, Budget, Decision, DeviationKind, Envelope, Mandate, Role, Scope
+from ledger.domain.values import (
+    Act,
+    Actor,
+    Budget,
+    Decision,
+    DeviationKind,
+    Envelope,
+    Mandate,
+    PrincipalKind,
+    Role,
+    Scope,
+)
 from ledger.persistence.config import database_from_url
 from tests.cast import ADMIN, Acting, ensure_logins, login_url
-from tests.integrity.conftest import FIRST, admin_of, as_login, run_cli, schema_of, verify_json
+from tests.integrity.conftest import FIRST, admin_of, as_login, registry_check_off, run_cli, schema_of, verify_json
 
 HMSI = "a.schneider@HMSI"
 
@@ -366,7 +377,10 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
     forged = Principal.MandateGranted(originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
                                       envelope=dataclasses.replace(env, reason="selbst"),
                                       mandate=Mandate("M9", (Act.ADMINISTER,)))
-    insert_as(pg_url, "a.schneider", forged)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="holds no mandate to administer the registry"):
+        insert_as(pg_url, "a.schneider", forged)  # refused by the database itself
+    with registry_check_off(pg_url):  # the owner's way past it: the application and verify still see it
+        insert_as(pg_url, "a.schneider", forged)
     forged_at = ledger.reads.head()
     ensure_logins(database_from_url(pg_url), ["m.evil"])
     ledger.register_principal(Meta(HMSI, reason="neu"), "m.evil", "M. Evil", "HMSI",
@@ -379,14 +393,39 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
     ledger.close()
 
 
+@pytest.mark.parametrize("forged", ["deactivation", "registration"])
+def test_a_clerk_cannot_administer_the_registry_with_psql(pg_url: str, forged: str) -> None:
+    """A district clerk deactivates the administrator (the database then held the deactivation
+    against every act of the administrator), or registers a principal of her own."""
+    ledger = Acting(pg_url)
+    admin = next(i for i in ledger.stream_ids_with(Principal.Registered.TOPIC))
+    env = dataclasses.replace(envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1"), reason="x")
+    if forged == "deactivation":
+        version = max(e.event.originator_version for e in ledger.entries([admin])) + 1
+        event: Any = Principal.Deactivated(originator_id=admin, originator_version=version,
+                                           timestamp=datetime.now(UTC), envelope=env)
+    else:
+        event = Principal.Registered(originator_id="PRINCIPAL-m.evil", originator_version=1,
+                                     timestamp=datetime.now(UTC), originator_topic=Principal.TOPIC,
+                                     envelope=env, login="m.evil",
+                                     display_name="M. Evil", organisation="HMSI", kind=PrincipalKind.PERSON,
+                                     mandates=(Mandate("M1", (Act.ADMINISTER,)),))
+    head = ledger.reads.head()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="j.weber holds no mandate to administer"):
+        insert_as(pg_url, "j.weber", event)
+    assert ledger.reads.head() == head
+    ledger.close()
+
+
 def test_a_revocation_of_a_mandate_that_does_not_exist_inserted_with_psql_breaks_no_command(pg_url: str) -> None:
     ledger = Acting(pg_url)
     stream = "PRINCIPAL-k.becker"
     version = max(e.event.originator_version for e in ledger.entries([stream])) + 1
     env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
-    insert_as(pg_url, "j.weber", Principal.MandateRevoked(
-        originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
-        envelope=dataclasses.replace(env, reason="weg"), mandate_id="M77"))
+    with registry_check_off(pg_url):  # the database refuses it from a clerk; the owner can force it in
+        insert_as(pg_url, "j.weber", Principal.MandateRevoked(
+            originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
+            envelope=dataclasses.replace(env, reason="weg"), mandate_id="M77"))
     shown = run_cli(pg_url, "principal", "show", "k.becker", login="k.becker")
     assert shown.exit_code == 0, shown.stderr
     code, report = verify_json(pg_url)

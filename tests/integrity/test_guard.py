@@ -110,13 +110,14 @@ def test_a_forged_author_is_refused_again_once_the_guard_is_restored(pg_ledger: 
 
 @pytest.fixture
 def forge() -> Callable[[str], int]:
-    """A writer inserts a copy of the ledger's last row with the envelope of another login."""
+    """A writer inserts a copy of the ledger's last row with the envelope of another login (as the
+    first event of a new stream)."""
     def insert(url: str) -> int:
         schema = schema_of(url)
         with psycopg.connect(admin_of(url).replace("postgres@", "j.weber@", 1)) as conn:
             done = conn.execute(
                 f'INSERT INTO "{schema}".aqb_events (originator_id, originator_version, topic, state) '
-                f"SELECT originator_id || '-x', originator_version, topic, state FROM \"{schema}\".aqb_events "
+                f"SELECT originator_id || '-' || md5(random()::text), 1, topic, state FROM \"{schema}\".aqb_events "
                 f'WHERE recorded_by <> \'j.weber\' ORDER BY notification_id DESC LIMIT 1')
             return done.rowcount
     return insert

@@ -20,7 +20,7 @@ from ledger.application import Meta
 from ledger.domain.clocks import Clock
 from projections.queries import status_then
 from tests.cast import Acting
-from tests.integrity.conftest import FIRST, admin_of, as_login, at, run_cli, schema_of, verify_json
+from tests.integrity.conftest import FIRST, admin_of, as_login, at, next_version, run_cli, schema_of, verify_json
 from tests.integrity.test_anchors import anchor
 from tests.integrity.test_authorship import insert_as
 
@@ -69,8 +69,8 @@ def test_replication_mode_does_not_silence_the_chain_trigger(pg_ledger: str) -> 
         conn.execute("SET session_replication_role = replica")
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="aqb ledger: the event names the login"):
             conn.execute(f"INSERT INTO {events_of(pg_ledger)} (originator_id, originator_version, topic, state) "
-                         f"SELECT originator_id, 99, topic, state FROM {events_of(pg_ledger)} "
-                         f"WHERE notification_id = {at(3)}")
+                         f"SELECT originator_id, {next_version(events_of(pg_ledger))}, topic, state "
+                         f"FROM {events_of(pg_ledger)} e WHERE notification_id = {at(3)}")
 
 
 def test_a_poison_row_past_the_chain_cannot_silence_the_ledger(pg_ledger: str, superuser: Callable[..., None]) -> None:
@@ -178,8 +178,8 @@ def test_a_writer_waits_for_the_lock_a_bounded_time_then_fails_clearly(pg_ledger
     monkeypatch.setenv("AQB_LOCK_TIMEOUT", "1")
     holder = psycopg.connect(as_login(pg_ledger, "x.meier").split("?")[0])
     holder.execute(f"INSERT INTO {events_of(pg_ledger)} (originator_id, originator_version, topic, state) "
-                   f"SELECT originator_id, 99, topic, state FROM {events_of(pg_ledger)} "
-                   f"WHERE notification_id = {at(4)}")
+                   f"SELECT originator_id, {next_version(events_of(pg_ledger))}, topic, state "
+                   f"FROM {events_of(pg_ledger)} e WHERE notification_id = {at(4)}")
     started = time.monotonic()
     try:
         result = run_cli(pg_ledger, "record", "project", FIRST, "--name", "Warten", "--category", "QUAL", "--amount",
@@ -221,3 +221,20 @@ def test_sqlite_cannot_be_written_past_its_chain_unnoticed(sqlite_ledger: str) -
                      f"SELECT originator_id, 99, topic, state FROM stored_events WHERE rowid = {at(3)}")
     code, report = verify_json(sqlite_ledger)
     assert code == 10 and report["first_break"]["kind"] == "foreign-insert"
+
+
+@pytest.mark.parametrize(("version", "topic", "refused"), [
+    ("99", "topic", "does not follow on its stream"),  # a gap: the stream unreadable for good
+    ("originator_version", "topic", "does not follow on its stream"),  # a version taken twice
+    (None, "'aqb:Agreement.Nonsense:v1'", "is not an event type of this ledger"),
+])
+def test_a_writer_cannot_poison_a_stream_with_psql(pg_ledger: str, version: str | None, topic: str,
+                                                   refused: str) -> None:
+    table = events_of(pg_ledger)
+    with psycopg.connect(as_login(pg_ledger, "j.weber").split("?")[0]) as conn, \
+            pytest.raises(psycopg.errors.IntegrityError, match=refused):
+        conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                     f"SELECT originator_id, {version or next_version(table)}, {topic}, state FROM {table} e "
+                     f"WHERE notification_id = {at(3)}")
+    status = run_cli(pg_ledger, "status", FIRST)
+    assert status.exit_code == 0, status.stderr
