@@ -113,7 +113,12 @@ def add_login(conn: Any, login: str, group: str, password: str | None = None) ->
     """Make `login` a member of a ledger role, creating the login role when it is missing (no
     password unless given: how people authenticate is pg_hba.conf's business). Return whether
     the login role was created."""
-    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone() is not None
+    found = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    exists = found is not None
+    if exists and not found[0]:  # a group role (this ledger's or another's): its members would all join
+        raise InvalidInputError(f"{login} is a group role, not a login",
+                                "name a person's (or a service's) login; a ledger's roles are never members "
+                                "of one another")
     if not exists:
         conn.execute(sql.SQL("CREATE ROLE {0} LOGIN").format(sql.Identifier(login)))
     if password is not None:

@@ -172,3 +172,17 @@ def test_migrating_an_sqlite_ledger_reports_only_what_sqlite_has(tmp_path: Path)
     said = " ".join(result.stdout.split())
     assert result.exit_code == 0 and "events table" in said and "hash chain" in said
     assert "stamped logins" not in said and "per-ledger roles" not in said and "principal lookup" not in said
+
+
+def test_a_group_role_is_never_added_as_a_login(pg_url: str) -> None:
+    """`aqb db add-login aqb_…_writer --as owner` would make every writer an owner."""
+    names = roles_of(pg_url)
+    for group in (names.writer, names.reader):
+        result = run_cli(pg_url, "db", "add-login", group, "--as", "owner", login="")
+        assert result.exit_code == 4, result.output
+        assert f"{group} is a group role, not a login" in result.stderr
+    with psycopg.connect(admin_of(pg_url), autocommit=True) as conn:
+        members = conn.execute("SELECT count(*) FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid "
+                               "JOIN pg_roles m ON m.oid = am.member WHERE g.rolname = %s AND m.rolname = ANY(%s)",
+                               (names.owner, [names.writer, names.reader])).fetchone()
+    assert members == (0,)
