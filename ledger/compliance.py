@@ -207,10 +207,12 @@ def _judge_proof(f: Facts, grant: Grant, kind: ProofKind, due: date | None, prob
     if proof is None:
         (pending if f.on <= due else problems).append(f"{kind.value} proof due {due} not submitted")
         return
-    if proof.submitted_on > due:
-        problems.append(f"{kind.value} proof submitted {proof.submitted_on}, due {due} (late)")
-    elif kind not in grant.reviews:
-        pending.append(f"{kind.value} proof of {proof.submitted_on} not yet reviewed")
+    first = proof.first_submitted_on or proof.submitted_on  # a proof submitted again was in on its first day
+    if first > due:
+        problems.append(f"{kind.value} proof submitted {first}, due {due} (late)")
+    elif kind not in grant.reviews or grant.reviews[kind].version < proof.version:
+        again = " (submitted again)" if first != proof.submitted_on else ""
+        pending.append(f"{kind.value} proof of {proof.submitted_on}{again} not yet reviewed")
 
 
 def payments(f: Facts) -> Check:

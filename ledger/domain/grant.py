@@ -124,7 +124,10 @@ class Grant(LedgerAggregate):
         expense_lines: tuple[PlanLine, ...]
 
         def on(self, agg: Grant) -> None:
-            agg.proofs[self.kind] = ProofState(self.submitted_on, self.income, self.expenses, self.originator_version)
+            earlier = agg.proofs.get(self.kind)
+            first = earlier.first_submitted_on or earlier.submitted_on if earlier is not None else self.submitted_on
+            agg.proofs[self.kind] = ProofState(self.submitted_on, self.income, self.expenses, self.originator_version,
+                                               first)
 
     class ProofOfUseReviewed(Event):
         TOPIC = "aqb:Grant.ProofOfUseReviewed:v1"
@@ -138,8 +141,10 @@ class Grant(LedgerAggregate):
         refund_due: Decimal
 
         def on(self, agg: Grant) -> None:
+            reviewed = agg.proofs.get(self.kind)
             agg.reviews[self.kind] = ReviewState(self.result, self.purpose_achieved, self.refund_due,
-                                                 self.originator_version, self.envelope.effective)
+                                                 self.originator_version, self.envelope.effective,
+                                                 reviewed.expenses if reviewed is not None else None)
 
     class RefundClaimed(Event):
         TOPIC = "aqb:Grant.RefundClaimed:v1"
@@ -217,13 +222,12 @@ class Grant(LedgerAggregate):
     @property
     def proven(self) -> Decimal | None:
         """The expenses a reviewed proof of use proves: the final proof's once it was reviewed and
-        not rejected, else the interim one's (None while no proof is; a proof submitted again
-        after its review waits for a new one)."""
+        not rejected, else the interim one's (None while no proof is). A proof submitted again
+        after its review leaves proven what the review accepted until it is reviewed again."""
         for kind in (ProofKind.FINAL, ProofKind.INTERIM):
-            proof, review = self.proofs.get(kind), self.reviews.get(kind)
-            if (proof is not None and review is not None and review.version > proof.version
-                    and review.result is not ReviewResult.REJECTED):
-                return proof.expenses
+            review = self.reviews.get(kind)
+            if review is not None and review.result is not ReviewResult.REJECTED and review.expenses is not None:
+                return review.expenses
         return None
 
     def cash_years(self) -> list[CashYearFigures]:

@@ -25,6 +25,7 @@ class ProofState:
     income: Decimal
     expenses: Decimal
     version: int
+    first_submitted_on: date | None = None  # a proof submitted again keeps the day it first came in
 
 
 @dataclass
@@ -34,6 +35,7 @@ class ReviewState:
     refund_due: Decimal
     version: int
     reviewed_on: date | None = None
+    expenses: Decimal | None = None  # what the reviewed proof stated
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,25 @@ def test_signatures(ledger: Ledger) -> None:
     assert status(ledger, "signatures", date(2025, 1, 1)) is Status.PASS
 
 
+def test_a_proof_submitted_again_is_judged_by_its_first_day(ledger: Ledger) -> None:
+    """An interim proof in on time, reviewed, then corrected after its deadline: on time, and the
+    corrected figures await their review (it was a FAIL: "submitted late")."""
+    granted(ledger)
+    ledger.disburse(on(RP, date(2024, 6, 1)), FILE, date(2024, 6, 1), Decimal("1000"))
+    ledger.submit_proof(on(PARTY, date(2025, 6, 20)), FILE, "interim", date(2025, 6, 20), Decimal("1000"),
+                        Decimal("900"))
+    ledger.review_proof(on(RP, date(2025, 6, 25)), FILE, "interim", "accepted", purpose_achieved=True)
+    assert status(ledger, "proofs of use", date(2025, 7, 1)) is Status.PASS
+    ledger.submit_proof(on(PARTY, date(2025, 7, 15)), FILE, "interim", date(2025, 7, 15), Decimal("1000"),
+                        Decimal("880"))
+    report = ledger.compliance(ID, Clock(on=date(2025, 8, 1)), four_eyes=True)
+    assert report.checks is not None
+    check = next(c for c in report.checks if c.obligation == "proofs of use")
+    assert (check.status, check.detail) == (Status.PENDING, "interim proof of 2025-07-15 (submitted again) not yet "
+                                                            "reviewed")
+    assert ledger.grant(FILE).proven == Decimal("900")
+
+
 def test_signatures_after_the_year_end_are_late(ledger: Ledger) -> None:
     bare(ledger).sign(HMSI, ID, "HMSI", "Heike Hofmann", "Staatsministerin", "Wiesbaden", date(2024, 12, 20))
     ledger.sign(PARTY, ID, "06532", "Stephan Aurand", "Kreisbeigeordneter", "Wetzlar", date(2025, 2, 10))

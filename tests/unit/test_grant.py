@@ -108,3 +108,6 @@ def test_proven_is_what_a_reviewed_proof_of_use_proves_not_one_submitted_or_reje
     assert grant.proven == eur("580")  # the final proof counts once it is reviewed
     review(ProofKind.FINAL, date(2026, 5, 20), ReviewResult.ACCEPTED_WITH_FINDINGS)
     assert grant.proven == eur("990")
+    proof(ProofKind.FINAL, date(2026, 6, 2), "985")
+    assert grant.proven == eur("990")  # submitted again after its review: proven stays what the review accepted
+    assert grant.proofs[ProofKind.FINAL].first_submitted_on == date(2026, 5, 1)
