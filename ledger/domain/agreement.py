@@ -463,6 +463,7 @@ class Agreement(LedgerAggregate):
     def report_deviation(self, envelope: Envelope, **facts: Any) -> str:
         envelope = self.authorise(envelope, self.DeviationReported, "a deviation")
         check_reason_given(envelope, "a deviation")
+        rules.check_not_before_the_year(self, envelope.effective, "a deviation")  # §6: in-year deviations
         facts["scope_ref"] = rules.scope_ref(self, facts["scope"], facts["scope_ref"])
         deviation_id = self.next_deviation_id()
         self.trigger_event(self.DeviationReported, envelope=envelope, deviation_id=deviation_id, **facts)

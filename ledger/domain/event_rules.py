@@ -81,6 +81,7 @@ def _reallocation(before: Agreement, event: Agreement.FundsReallocated) -> None:
 
 def _deviation(before: Agreement, event: Agreement.DeviationReported) -> None:
     check_reason_given(event.envelope, "a deviation")
+    rules.check_not_before_the_year(before, event.envelope.effective, "a deviation")
     _derived("the deviation id", event.deviation_id, before.next_deviation_id())
     _derived("the deviation's scope", event.scope_ref, rules.scope_ref(before, event.scope, event.scope_ref))
 

@@ -128,6 +128,9 @@ CASES: dict[str, Case] = {
         e.DateOrderError, "a meeting that discusses D3 is dated 2024-10-22, before its report (2024-11-04)",
         lambda led: led.hold_meeting(at(HMSI), AGREEMENT, date(2024, 10, 22), deviations_discussed=["D3"]),
         setup=new_deviation),
+    "deviation-in-year": Case(
+        e.DateOrderError, "a deviation is dated 2023-12-01, before the programme year 2024 began",
+        lambda led: led.report_deviation(at(PARTY, "2023-12-01"), AGREEMENT, "other", "vorab")),
     "meeting-in-year": Case(
         e.DateOrderError, "the implementation meeting is dated 2023-11-20, before the programme year 2024 began",
         lambda led: led.hold_meeting(at(HMSI), AGREEMENT, date(2023, 11, 20))),
