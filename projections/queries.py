@@ -7,6 +7,7 @@ otherwise; its `basis` says which. Frozen dataclasses, not raw rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ledger import reference
@@ -32,6 +33,14 @@ class AgreementStatus:
     position: int
     head: int
     basis: str  # "events" (now, computed), "view" (the view tables), else the clock (Clock.basis)
+    agreed_later: date | None = None  # under --on: the agreement itself took effect after the day
+
+    def note(self) -> str | None:
+        """What a reader of a status under --on must know when the agreement took effect later."""
+        if self.agreed_later is None:
+            return None
+        return (f"the agreement itself took effect on {self.agreed_later}, after this day: its § 4 budget and "
+                "§ 5 projects are shown as they were agreed then")
 
 
 def as_dicts(table: Table, rows: list[TableRow]) -> list[dict[str, Any]]:
@@ -58,7 +67,7 @@ def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Agreemen
                                 "give --at a position up to the head")
     shot = snapshot(ledger, agreement_id, clock)  # one read of the trail; an unknown id is refused as such
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
-    return AgreementStatus(agreement_id, tables, shot.position, head, shot.basis)
+    return AgreementStatus(agreement_id, tables, shot.position, head, shot.basis, shot.agreed_later)
 
 
 @dataclass(frozen=True)

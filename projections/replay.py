@@ -9,6 +9,7 @@ compare with the maintained tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ledger.app.core import LedgerCore
 from ledger.domain.agreement import Agreement
@@ -28,6 +29,7 @@ class Snapshot:
     tables: dict[str, list[TableRow]]
     position: int
     basis: str
+    agreed_later: date | None = None  # see State.agreed_later
 
 
 def state(ledger: LedgerCore, agreement_id: str, clock: Clock) -> State:
@@ -37,7 +39,7 @@ def state(ledger: LedgerCore, agreement_id: str, clock: Clock) -> State:
 def snapshot(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Snapshot:
     found = state(ledger, agreement_id, clock)
     tables = render(found.agreement, list(found.grants)) if found.agreement is not None else {}
-    return Snapshot(tables, found.position, clock.basis)
+    return Snapshot(tables, found.position, clock.basis, found.agreed_later)
 
 
 def render(agreement: Agreement, grants: list[Grant]) -> dict[str, list[TableRow]]:

@@ -49,6 +49,9 @@ def status(agreement_id: str, clock: Clock) -> None:
     ledger, agreement_id = s.ledger(), agreement_id.strip()
     found = status_now(ledger, agreement_id) if clock.now else status_then(ledger, agreement_id, clock)
     words = "now, computed from the events" if clock.now else clock.describe()
+    note = found.note()
+    if note is not None:
+        words += f"; {note}"
     if s.fmt in DOCUMENTS:
         dossiers.write(status_dossier(found, words, dossiers.header(
             ledger, f"Budget status of {agreement_id}: {words}", found.position, s.actor)), s.fmt,
@@ -56,7 +59,8 @@ def status(agreement_id: str, clock: Clock) -> None:
         return
     sections = {KEYS[name]: rows for name, rows in found.tables.items()}
     emit_object({"agreement": agreement_id, "basis": found.basis, "position": found.position,
-                 "head": found.head, **sections}, s.fmt, lambda _: show_status(found, words, s.locale),
+                 "head": found.head, "agreement_in_effect_from": found.agreed_later, "note": note, **sections},
+                s.fmt, lambda _: show_status(found, words, s.locale),
                 title=f"Status of {agreement_id}", locale=s.locale, output=s.output)
 
 

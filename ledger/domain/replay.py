@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from eventsourcing.domain import CanInitAggregate
 
@@ -61,6 +62,9 @@ class State:
     agreement: Agreement | None
     grants: tuple[Grant, ...]
     entries: tuple[Entry, ...]
+    # under --on: the day the agreement itself took effect, when that is after the clock's day (its
+    # creating event was taken in only because later-kept events need it: §4 and §5 as agreed then)
+    agreed_later: date | None = None
 
     @property
     def position(self) -> int:
@@ -80,4 +84,7 @@ def state_under(everything: Sequence[Entry], agreement_id: str, clock: Clock) ->
     aggregates = aggregates_of(entries, loose=len(entries) != len(everything))
     agreement = aggregates.get(agreement_id)
     grants = tuple(g for _, g in sorted(aggregates.items()) if isinstance(g, Grant))
-    return State(agreement if isinstance(agreement, Agreement) else None, grants, tuple(entries))
+    created = next((e.event.envelope.effective for e in entries if e.event.originator_id == agreement_id
+                    and isinstance(e.event, CanInitAggregate)), None)
+    later = created if clock.on is not None and created is not None and created > clock.on else None
+    return State(agreement if isinstance(agreement, Agreement) else None, grants, tuple(entries), later)
