@@ -1,9 +1,11 @@
 """Migration 8 on PostgreSQL: what a writer with psql could still insert, refused by the database.
 
-- **Streams follow on.** An event's version is the next of its stream (no gap, no version 1 of
-  an id taken ahead of its command) and its topic is one of the ledger's event types: a row that
-  no release can read would make its agreement unreadable and unwritable for good. Checked
-  before the row takes a position, so a refused row leaves no hole in the sequence.
+- **Streams follow on, each in its party.** An event's version is the next of its stream (no gap,
+  no version taken twice) and its topic is one of the ledger's event types: a row that no release
+  can read would make its agreement unreadable and unwritable for good. An officer of a party (an
+  actor whose organisation is an AGS) records only into the agreements of that party
+  (`AQB-YYYY-AGS`) and the grants whose application names one of them. Checked before the row
+  takes a position, so a refused row leaves no hole in the sequence.
 - **The registry is administered.** An event of the registry (a principal registered, a mandate
   granted or revoked, a principal deactivated) is recorded by an actor who holds `administer` in
   its registration or in a mandate granted since (revocations and validity dates are the
@@ -45,8 +47,26 @@ STREAM_CHECKS = """  IF NEW.originator_version IS DISTINCT FROM coalesce(
       USING ERRCODE = 'check_violation', HINT = 'record events with aqb';
   END IF;
 """
+PARTY_CHECK = """  org := convert_from(NEW.state, 'UTF8')::json #>> '{{envelope,_data_,actor,_data_,organisation}}';
+  IF org ~ '^06[0-9]{{3}}$' THEN  -- a party's officer: only the streams of its own party
+    stream_ags := CASE
+      WHEN NEW.topic LIKE 'aqb:Agreement.%' THEN substring(NEW.originator_id FROM '^AQB-[0-9]{{4}}-(06[0-9]{{3}})$')
+      WHEN NEW.topic LIKE 'aqb:Grant.%' THEN substring(coalesce(
+             CASE WHEN NEW.originator_version = 1 THEN {schema}.aqb_agreement_of(NEW.state) END,
+             (SELECT {schema}.aqb_agreement_of(g.state) FROM {table} g
+               WHERE g.originator_id = NEW.originator_id AND g.originator_version = 1))
+             FROM '^AQB-[0-9]{{4}}-(06[0-9]{{3}})$')
+      ELSE org END;
+    IF stream_ags IS DISTINCT FROM org THEN
+      RAISE EXCEPTION 'aqb ledger: an officer of % records into %, which is not a stream of that party', org,
+        NEW.originator_id USING ERRCODE = 'insufficient_privilege',
+        HINT = 'a party records on its own agreements and grants';
+    END IF;
+  END IF;
+"""
 CHAIN_FUNCTION = pg_guard.CHAIN_FUNCTION.replace(
-    "  NEW.notification_id := nextval(", STREAM_CHECKS + "  NEW.notification_id := nextval(", 1)
+    "  NEW.notification_id := nextval(", STREAM_CHECKS + PARTY_CHECK + "  NEW.notification_id := nextval(", 1,
+).replace("DECLARE\n  prev bytea;\n", "DECLARE\n  prev bytea;\n  org text;\n  stream_ags text;\n", 1)
 
 REGISTRY_CHECK = """  IF topic LIKE 'aqb:Principal.%' AND NOT (
        jsonb_path_exists(person, '$.mandates[*]._data_.acts[*] ? (@._data_ == "administer")')

@@ -114,20 +114,23 @@ Tamper = Callable[[str], None]
 
 
 @contextlib.contextmanager
-def registry_check_off(url: str) -> Iterator[None]:
-    """The owner's way past the database's registry check (migration 8): the author function of
-    migration 4 for a while, then the ledger's own again (so verify's guard check is clean)."""
+def migration8_checks_off(url: str) -> Iterator[None]:
+    """The owner's way past the database's checks of migration 8 (the registry's administrator,
+    a party's own streams, streams that follow on): the chain and author functions of migration 4
+    for a while, then the ledger's own again (so verify's guard check is clean)."""
     from ledger.integrity import pg_guard, pg_guard_v3, roles
     from ledger.persistence.config import database_from_url
 
     db = database_from_url(url)
     with psycopg.connect(admin_of(url), autocommit=True) as conn:
         names = pg_guard_v3.names(db, roles.roles_of(db, conn))
-        conn.execute(sql.SQL(pg_guard.AUTHOR_FUNCTION).format(**names))
+        for older in (pg_guard.AUTHOR_FUNCTION, pg_guard.CHAIN_FUNCTION):
+            conn.execute(sql.SQL(older).format(**names))
         try:
             yield
         finally:
-            conn.execute(sql.SQL(pg_guard_v3.AUTHOR_FUNCTION).format(**names))
+            for newer in (pg_guard_v3.AUTHOR_FUNCTION, pg_guard_v3.CHAIN_FUNCTION):
+                conn.execute(sql.SQL(newer).format(**names))
 
 
 def next_version(table: str) -> str:

@@ -32,7 +32,7 @@ from ledger.domain.values import (
 )
 from ledger.persistence.config import database_from_url
 from tests.cast import ADMIN, Acting, ensure_logins, login_url
-from tests.integrity.conftest import FIRST, admin_of, as_login, registry_check_off, run_cli, schema_of, verify_json
+from tests.integrity.conftest import FIRST, admin_of, as_login, migration8_checks_off, run_cli, schema_of, verify_json
 
 HMSI = "a.schneider@HMSI"
 
@@ -345,7 +345,8 @@ def test_an_event_recorded_again_unchanged_by_its_own_login_with_psql_is_reporte
     ledger.close()
 
 
-def test_a_grant_on_another_partys_agreement_inserted_with_psql_is_reported_by_verify(pg_url: str) -> None:
+def test_a_grant_on_another_partys_agreement_inserted_with_psql_is_refused_and_reported_by_verify(
+        pg_url: str) -> None:
     """A district's login applies, with psql and its own party, for a grant on another party's agreement."""
     ledger = Acting(pg_url)
     ledger.create_agreement(Meta(HMSI, reason="ZV"), SECOND_AGREEMENT, [("AQB", Decimal(1000))])
@@ -355,7 +356,10 @@ def test_a_grant_on_another_partys_agreement_inserted_with_psql_is_reported_by_v
         envelope=dataclasses.replace(env, reason="Antrag"), originator_topic="ledger.domain.grant:Grant",
         agreement_id=SECOND_AGREEMENT, party_ags="06532", submitted_on=date(2024, 3, 1),
         amount_requested=Decimal(1000), financing_plan=())
-    insert_as(pg_url, "j.weber", forged)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="which is not a stream of that party"):
+        insert_as(pg_url, "j.weber", forged)  # refused by the database itself
+    with migration8_checks_off(pg_url):  # the owner's way past it: verify still finds it
+        insert_as(pg_url, "j.weber", forged)
     code, report = verify_json(pg_url)
     assert code == 10
     [found] = report["invalid_values"]
@@ -379,7 +383,7 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
                                       mandate=Mandate("M9", (Act.ADMINISTER,)))
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="holds no mandate to administer the registry"):
         insert_as(pg_url, "a.schneider", forged)  # refused by the database itself
-    with registry_check_off(pg_url):  # the owner's way past it: the application and verify still see it
+    with migration8_checks_off(pg_url):  # the owner's way past it: the application and verify still see it
         insert_as(pg_url, "a.schneider", forged)
     forged_at = ledger.reads.head()
     ensure_logins(database_from_url(pg_url), ["m.evil"])
@@ -390,6 +394,20 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
     assert code == 10
     flagged = [v["position"] for v in report["authorship"]["violations"]]
     assert flagged == [forged_at, registered_at]  # the registration relied on the forged mandate
+    ledger.close()
+
+
+def test_a_clerk_cannot_record_into_another_partys_agreement_with_psql(pg_url: str) -> None:
+    ledger = Acting(pg_url)
+    ledger.create_agreement(Meta(HMSI, reason="ZV"), SECOND_AGREEMENT, [("AQB", Decimal(1000))])
+    env = dataclasses.replace(envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1"), reason="x")
+    version = max(e.event.originator_version for e in ledger.entries([SECOND_AGREEMENT])) + 1
+    forged = Agreement.DeviationReported(
+        originator_id=SECOND_AGREEMENT, originator_version=version, timestamp=datetime.now(UTC), envelope=env,
+        deviation_id="D1", kind=DeviationKind.OTHER, scope=Scope.AGREEMENT, scope_ref=None, metric=None,
+        planned=None, actual=None, cause="fremd")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="an officer of 06532 records into AQB-2024-06611"):
+        insert_as(pg_url, "j.weber", forged)
     ledger.close()
 
 
@@ -422,7 +440,7 @@ def test_a_revocation_of_a_mandate_that_does_not_exist_inserted_with_psql_breaks
     stream = "PRINCIPAL-k.becker"
     version = max(e.event.originator_version for e in ledger.entries([stream])) + 1
     env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
-    with registry_check_off(pg_url):  # the database refuses it from a clerk; the owner can force it in
+    with migration8_checks_off(pg_url):  # the database refuses it from a clerk; the owner can force it in
         insert_as(pg_url, "j.weber", Principal.MandateRevoked(
             originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
             envelope=dataclasses.replace(env, reason="weg"), mandate_id="M77"))

@@ -10,7 +10,7 @@ import pytest
 
 from ledger.integrity import roles
 from ledger.persistence.config import database_from_url
-from tests.integrity.conftest import admin_of, run_cli, schema_of, verify_json
+from tests.integrity.conftest import admin_of, next_version, run_cli, schema_of, verify_json
 
 
 def as_superuser(url: str, statement: str) -> None:
@@ -110,14 +110,14 @@ def test_a_forged_author_is_refused_again_once_the_guard_is_restored(pg_ledger: 
 
 @pytest.fixture
 def forge() -> Callable[[str], int]:
-    """A writer inserts a copy of the ledger's last row with the envelope of another login (as the
-    first event of a new stream)."""
+    """A writer inserts a copy of the ledger's last row of another login, with its envelope, as the
+    next event of its stream."""
     def insert(url: str) -> int:
-        schema = schema_of(url)
+        table = f'"{schema_of(url)}".aqb_events'
         with psycopg.connect(admin_of(url).replace("postgres@", "j.weber@", 1)) as conn:
             done = conn.execute(
-                f'INSERT INTO "{schema}".aqb_events (originator_id, originator_version, topic, state) '
-                f"SELECT originator_id || '-' || md5(random()::text), 1, topic, state FROM \"{schema}\".aqb_events "
-                f'WHERE recorded_by <> \'j.weber\' ORDER BY notification_id DESC LIMIT 1')
+                f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                f"SELECT originator_id, {next_version(table)}, topic, state FROM {table} e "
+                "WHERE recorded_by <> 'j.weber' ORDER BY notification_id DESC LIMIT 1")
             return done.rowcount
     return insert
