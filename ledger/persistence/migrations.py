@@ -100,7 +100,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the author check's principal lookup planned once per session", pg_guard.migrate_principal_lookup,
               _nothing),
     Migration(7, "a command's save in one statement", _pg_save_function, _nothing),
-    Migration(8, "streams follow on with known event types, the registry administered, anchors checked",
+    Migration(8, "streams follow on, each in its party, with known event types; the registry administered; "
+              "anchors checked",
               pg_guard_v3.migrate, _nothing),
 )
 
