@@ -14,7 +14,7 @@ from ledger import reference
 from ledger.app.core import LedgerCore
 from ledger.domain.agreement import agreement_id as make_agreement_id
 from ledger.domain.clocks import Clock
-from ledger.domain.errors import InvalidInputError
+from ledger.domain.errors import InvalidInputError, NotFoundError
 from projections import budget, lifecycle
 from projections.engine import VIEWS
 from projections.replay import snapshot
@@ -66,6 +66,9 @@ def status_then(ledger: LedgerCore, agreement_id: str, clock: Clock) -> Agreemen
         raise InvalidInputError(f"position {clock.at:,} is not in the ledger (its head is at {head:,})",
                                 "give --at a position up to the head")
     shot = snapshot(ledger, agreement_id, clock)  # one read of the trail; an unknown id is refused as such
+    if not shot.tables:  # recorded, but not yet under this clock
+        raise NotFoundError(f"{agreement_id} did not exist yet under this clock ({clock.describe()})",
+                            "choose a later day or position (see its first entry with 'aqb trail')")
     tables = {t.name: as_dicts(t, shot.tables.get(t.name, [])) for t in STATUS_TABLES}
     return AgreementStatus(agreement_id, tables, shot.position, head, shot.basis, shot.agreed_later)
 

@@ -87,7 +87,10 @@ class Clock:
         kept = [self.keeps(e) for e in everything]
         creators = {e.event.originator_id: i for i, e in enumerate(everything)
                     if isinstance(e.event, CanInitAggregate) and self._may_anchor(e)}
-        streams = {everything[i].event.originator_id for i, k in enumerate(kept) if k}
+        # a correction is kept whatever its date, but takes in no creating event of its own: it
+        # corrects an entry only where that entry is kept
+        streams = {everything[i].event.originator_id for i, k in enumerate(kept)
+                   if k and not isinstance(everything[i].event, CorrectionEvent)}
         for stream in streams:
             if stream in creators:
                 kept[creators[stream]] = True

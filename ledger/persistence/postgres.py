@@ -188,10 +188,20 @@ def connect(db: Database, **overrides: Any) -> psycopg.Connection[Any]:
         return psycopg.connect(**{**db.conninfo, **overrides})
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatabaseUnavailableError(
-            f"cannot reach PostgreSQL at {db.describe()}: {hide_secrets(first)}",
-            "start the server (docker compose up -d) or fix --database / AQB_DATABASE_URL",
-        ) from None
+        raise DatabaseUnavailableError(f"cannot reach PostgreSQL at {db.describe()}: {hide_secrets(first)}",
+                                       _hint(first)) from None
+
+
+def _hint(why: str) -> str:
+    """What to do about a failed connection: the server answered (a login or database it does not
+    have, a password it refused), or it did not."""
+    if "role" in why and "does not exist" in why:
+        return "the server has no such login: ask its administrator ('aqb db add-login'), or fix the URL's user"
+    if "database" in why and "does not exist" in why:
+        return "the server has no such database: create it (createdb), or fix the URL's database name"
+    if "password authentication failed" in why:
+        return "the password was refused: check it (PGPASSWORD, ~/.pgpass, or the URL)"
+    return "start the server (docker compose up -d) or fix --database / AQB_DATABASE_URL"
 
 
 @dataclass(frozen=True)

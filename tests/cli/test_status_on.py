@@ -20,3 +20,12 @@ def test_status_on_a_day_before_the_agreement_took_effect_says_so(tmp_path: Path
     assert "took effect on 2024-07-10, after this day" in " ".join(table.split())
     after = json.loads(run("--format", "json", "status", ID, "--on", "2024-08-01").stdout)
     assert (after["agreement_in_effect_from"], after["note"]) == (None, None)
+
+
+def test_status_under_a_clock_before_anything_was_recorded_is_refused(tmp_path: Path) -> None:
+    """It printed empty tables with exit 0, while the compliance report said 'no agreement'."""
+    run = demo_runner(tmp_path)
+    for clock in (("--as-known-on", "2020-01-01"), ("--on", "2020-01-01"), ("--at", "1")):
+        result = run("status", ID, *clock)
+        assert result.exit_code == 3, (clock, result.output)
+        assert result.stderr.startswith(f"error: {ID} did not exist yet under this clock ("), result.stderr

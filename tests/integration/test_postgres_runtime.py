@@ -27,6 +27,16 @@ def test_an_unmigrated_schema_is_refused_with_what_to_do(pg_server_url: str) -> 
     assert caught.value.hint == "run 'aqb db migrate' once as the database owner"
 
 
+@pytest.mark.parametrize(("part", "said"), [("user", "the server has no such login"),
+                                            ("dbname", "the server has no such database")])
+def test_a_login_or_database_the_server_lacks_is_named_with_what_to_do(pg_url: str, part: str, said: str) -> None:
+    db = database_from_url(pg_url)
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_ledger(f"postgresql://{'nobody' if part == 'user' else db.conninfo['user']}@{db.conninfo['host']}:"
+                    f"{db.conninfo['port']}/{'nodb_x' if part == 'dbname' else db.conninfo['dbname']}")
+    assert caught.value.hint.startswith(said)
+
+
 def test_an_unreachable_server_fails_fast() -> None:
     with pytest.raises(DatabaseUnavailableError, match="cannot reach PostgreSQL"):
         open_ledger("postgresql://postgres@127.0.0.1:1/none")
