@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from cli.output.locale import Locale, money, resolve, text
-from cli.output.neutral import json_text
+from cli.output.neutral import json_text, markup_safe
 from cli.render import console, emit_table, emit_text, plain
 from cli.session import format_option, session
 from ledger.app.imports import ImportResult, refusal
@@ -53,16 +53,26 @@ def import_command(files: tuple[Path, ...], dry_run: bool, amendment: bool, reas
         return
     results = s.ledger().import_documents(s.meta(reason), sources, amendment=amendment)
     rows = [{"file": r.file_name, "sha256": r.sha256, "agreement": r.agreement_id, "status": r.status,
-             "events": r.events, "warnings": len(r.parsed.warnings)} for r in results]
-    emit_table(rows, ["file", "agreement", "status", "events", "warnings", "sha256"], s.fmt,
+             "events": r.events, "signatures": len(r.parsed.signatures), "warnings": len(r.parsed.warnings),
+             "warning_codes": ", ".join(w.code for w in r.parsed.warnings)} for r in results]
+    columns = ["file", "agreement", "status", "events", "signatures", "warnings", "sha256"]
+    if s.fmt != "table":  # for people, each warning is a line below the table
+        columns.append("warning_codes")
+    emit_table(rows, columns, s.fmt,
                title="Import", caption=_caption(results),
-               numeric=["events", "warnings"], locale=s.locale, output=s.output)
+               numeric=["events", "signatures", "warnings"], locale=s.locale, output=s.output)
+    if s.fmt == "table" and s.output is None:  # what the importer decided by heuristics, for people to check
+        for r in results:
+            for w in r.parsed.warnings:
+                console().print(markup_safe(f"warning: {r.file_name}{f' line {w.line}' if w.line else ''}: "
+                                            f"{w.code}: {w.message}"))
 
 
 def _caption(results: list[ImportResult]) -> str:
     """What the statuses shown mean (only those shown)."""
-    meaning = {"recorded": "recorded: a new agreement with its signatures and the document",
-               "amendment": "amendment: the agreement's new version, with its signatures and the document",
+    meaning = {"recorded": "recorded: a new agreement, the signatures the document holds, and the document",
+               "amendment": "amendment: the agreement's new version, the signatures the document holds, and the "
+                            "document",
                "already-imported": "already-imported: the same file was recorded before; nothing new"}
     return "; ".join(meaning[s] for s in dict.fromkeys(r.status for r in results))
 

@@ -41,7 +41,7 @@ def status(agreement_id: str, clock: Clock) -> None:
     Example:
       aqb status AQB-2024-06532
       aqb status AQB-2024-06532 --on 2024-09-30
-      aqb status AQB-2024-06532 --on 2024-09-30 --as-known-on 2024-10-15 --format json
+      aqb status AQB-2024-06532 --on 2024-09-30 --format json
       aqb status AQB-2024-06532 --locale de
       aqb status AQB-2024-06532 --format pdf --output status-06532.pdf
     """

@@ -114,6 +114,27 @@ def test_the_minister_signing_by_function_imports_both_signatures(run: Run) -> N
     assert (row["agreement"], row["status"], row["events"]) == ("AQB-2019-06440", "recorded", 4)
 
 
+def test_an_import_names_its_signatures_and_each_warning(run: Run, tmp_path: Path) -> None:
+    """What the importer decided by heuristics is shown by the import itself, not only by --dry-run."""
+    text = SEED.read_text(encoding="utf-8").replace("- Jump in", "- Jump in (135.000 €)")
+    path = tmp_path / "zv.txt"
+    path.write_text(text, encoding="utf-8")
+    shown = run("import", str(path))
+    assert shown.exit_code == 0, shown.stderr
+    lines = [x for x in shown.stdout.splitlines() if x.startswith("warning: zv.txt")]
+    assert any("project-amount-not-recorded: 'Jump in (135.000 €)': the project is 'Jump in'" in x
+               for x in lines), shown.stdout
+    listed = json.loads(run("--format", "json", "trail", "AQB-2024-06532").stdout)
+    assert listed  # recorded
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "zv.txt").write_text(text.replace("Jump in (135.000 €)", "Jump in (135.000 EUR)"), encoding="utf-8")
+    [row] = json.loads(run("--format", "json", "import", str(again / "zv.txt"), "--amendment", "--reason",
+                           "Änderung").stdout)
+    assert row["signatures"] == 2 and "project-amount-not-recorded" in row["warning_codes"]
+    assert row["warnings"] == len(row["warning_codes"].split(", "))
+
+
 def test_the_import_table_explains_only_the_statuses_it_shows(run: Run) -> None:
     first = run("import", str(SEED))
     assert first.exit_code == 0, first.stderr
