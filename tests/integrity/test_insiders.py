@@ -18,6 +18,7 @@ import pytest
 
 from ledger.application import Meta
 from ledger.domain.clocks import Clock
+from ledger.domain.errors import NotFoundError
 from projections.queries import status_then
 from tests.cast import Acting
 from tests.integrity.conftest import FIRST, admin_of, as_login, at, next_version, run_cli, schema_of, verify_json
@@ -42,8 +43,10 @@ def test_a_backdated_psql_insert_is_dated_by_the_database_not_by_its_json(pg_led
     assert forged.recorded_at > datetime.now(UTC) - timedelta(minutes=5)  # what the database stamped
     trail = json.loads(run_cli(pg_ledger, "--format", "json", "trail", FIRST, login="").stdout)
     assert trail[-1]["recorded"].startswith(str(datetime.now(UTC).date()))
-    yesterday = status_then(ledger, FIRST, Clock(known_on=date.today() - timedelta(days=1)))
-    assert not any(r["name"] == "Rückdatiert" for r in yesterday.tables["aqb_view_budget_items"])
+    before = status_then(ledger, FIRST, Clock(before=forged.recorded_at))  # as it stood before the insert
+    assert not any(r["name"] == "Rückdatiert" for r in before.tables["aqb_view_budget_items"])
+    with pytest.raises(NotFoundError):  # yesterday the ledger knew nothing: the JSON's 2020 does not count
+        status_then(ledger, FIRST, Clock(known_on=date.today() - timedelta(days=1)))
     ledger.close()
 
 
