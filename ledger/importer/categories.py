@@ -107,10 +107,7 @@ def _from_table(rows: list[TableRow]) -> Section5:
     for label, names in projects.items():
         code = reference.category_for_label(label) if label else None
         if code is None:
-            message = (f"The heading '{label}' matches no known category; its projects are kept under '?'."
-                       if label else f"The projects from '{names[0]}' on have no category heading.")
-            warnings.append(ParseWarning("category-unmapped" if label else "projects-without-category", message,
-                                         first[label]))
+            warnings.append(_unmapped(label, names[0], first[label]))
         categories.append(ParsedCategory(code or UNMAPPED, label, tuple(names)))
     return Section5(tuple(categories), tuple(warnings))
 
@@ -167,13 +164,18 @@ def _category(group: _Group, warnings: list[ParseWarning]) -> ParsedCategory:
         label, code = known
         return ParsedCategory(code, label, tuple(group.projects))
     label = _last_phrase(group.heading)
-    if label:
-        message = f"The heading '{label}' matches no known category; its projects are kept under '?'."
-        warnings.append(_warning("category-unmapped", message, group.heading))
-    else:
-        message = f"The projects from '{group.projects[0]}' on have no category heading."
-        warnings.append(ParseWarning("projects-without-category", message, group.first_project_line))
+    where = _last_line(group.heading) if label else group.first_project_line
+    warnings.append(_unmapped(label, group.projects[0], where))
     return ParsedCategory(UNMAPPED, label, tuple(group.projects))
+
+
+def _unmapped(label: str, first_project: str, line: int | None) -> ParseWarning:
+    """Projects under '?': a heading no alias knows, or no heading at all."""
+    if label:
+        return ParseWarning("category-unmapped",
+                            f"The heading '{label}' matches no known category; its projects are kept under '?'.", line)
+    return ParseWarning("projects-without-category",
+                        f"The projects from '{first_project}' on have no category heading.", line)
 
 
 def _paragraph(lines: list[Line]) -> list[str]:
@@ -202,5 +204,9 @@ def _last_phrase(lines: list[Line]) -> str:
 
 
 def _warning(code: str, message: str, lines: list[Line]) -> ParseWarning:
+    return ParseWarning(code, message, _last_line(lines))
+
+
+def _last_line(lines: list[Line]) -> int | None:
     numbered = [line.no for line in lines if line.text.strip()]
-    return ParseWarning(code, message, numbered[-1] if numbered else None)
+    return numbered[-1] if numbered else None

@@ -58,20 +58,22 @@ SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 
 def check(db: Database, conn: Any) -> list[str]:
     """Each way the guard differs from the migrations', one sentence each (empty: it does not)."""
-    names = pg_guard_v3.names(db, roles_of(db, conn))
+    roles = roles_of(db, conn)
+    names = pg_guard_v3.names(db, roles)
     changed = _older(conn, db.schema)
     problems = [p for function, template in _expected(changed)
                 for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
     problems += [p for table, expected in TRIGGERS.items()
                  for p in _triggers(conn, db.schema, table, {k: v for k, v in expected.items() if k not in changed
                                                              or changed[k] is not None})]
-    return problems + guard_tables.problems(conn, db.schema, roles_of(db, conn))
+    return problems + guard_tables.problems(conn, db.schema, roles)
 
 
 def restore(db: Database, conn: Any) -> None:
     """The guard as the migrations make it: every function created again, every trigger of the
     events and anchors tables dropped and created again (for `aqb db migrate`, as the owner)."""
-    names = pg_guard_v3.names(db, roles_of(db, conn))
+    roles = roles_of(db, conn)
+    names = pg_guard_v3.names(db, roles)
     for _function, template in FUNCTIONS:
         conn.execute(sql.SQL(template).format(**names))
     for table in TRIGGERS:
@@ -81,7 +83,7 @@ def restore(db: Database, conn: Any) -> None:
                 sql.Identifier(name), sql.Identifier(db.schema), sql.Identifier(table)))
     conn.execute(sql.SQL(pg_guard.TRIGGERS + pg_schema.APPEND_ONLY_TRIGGERS + pg_guard_v3.ANCHOR_TRIGGER).format(
         **names))
-    guard_tables.restore(conn, db.schema, roles_of(db, conn))
+    guard_tables.restore(conn, db.schema, roles)
 
 
 def _older(conn: Any, schema: str) -> dict[str, str | None]:

@@ -47,7 +47,9 @@ STREAM_CHECKS = """  IF NEW.originator_version IS DISTINCT FROM coalesce(
       USING ERRCODE = 'check_violation', HINT = 'record events with aqb';
   END IF;
 """
-PARTY_CHECK = """  org := convert_from(NEW.state, 'UTF8')::json #>> '{{envelope,_data_,actor,_data_,organisation}}';
+# (the envelope is parsed once, for this check and for the author check the function calls below)
+PARTY_CHECK = """  env := convert_from(NEW.state, 'UTF8')::json #> '{{envelope,_data_}}';
+  org := env #>> '{{actor,_data_,organisation}}';
   IF org ~ '^06[0-9]{{3}}$' THEN  -- a party's officer: only the streams of its own party
     stream_ags := CASE
       WHEN NEW.topic LIKE 'aqb:Agreement.%' THEN substring(NEW.originator_id FROM '^AQB-[0-9]{{4}}-(06[0-9]{{3}})$')
@@ -64,9 +66,12 @@ PARTY_CHECK = """  org := convert_from(NEW.state, 'UTF8')::json #>> '{{envelope,
     END IF;
   END IF;
 """
+AUTHOR_CALL = "convert_from(NEW.state, 'UTF8')::json #> '{{envelope,_data_}}');"
+assert AUTHOR_CALL in pg_guard.CHAIN_FUNCTION
 CHAIN_FUNCTION = pg_guard.CHAIN_FUNCTION.replace(
     "  NEW.notification_id := nextval(", STREAM_CHECKS + PARTY_CHECK + "  NEW.notification_id := nextval(", 1,
-).replace("DECLARE\n  prev bytea;\n", "DECLARE\n  prev bytea;\n  org text;\n  stream_ags text;\n", 1)
+).replace("DECLARE\n  prev bytea;\n", "DECLARE\n  prev bytea;\n  env json;\n  org text;\n  stream_ags text;\n", 1,
+          ).replace(AUTHOR_CALL, "env);", 1)
 
 REGISTRY_CHECK = """  IF topic LIKE 'aqb:Principal.%' AND NOT (
        jsonb_path_exists(person, '$.mandates[*]._data_.acts[*] ? (@._data_ == "administer")')

@@ -69,8 +69,8 @@ def probe(db: Database, read: Mapping[int, Row] | Sequence[int], head: int) -> P
     with open_reader(db) as reader:  # one snapshot (one connection) for the anchors and the rows
         # an anchor whose signature does not verify anchors nothing (a writer can store any row there;
         # verify reports it): the last one that does is the one the rows are held to
-        kept = [a for a in anchoring.stored_in(reader) if anchors.signature_valid(a, None)]
-        last = max(kept, key=lambda a: a.position) if kept else None
+        newest_first = sorted(anchoring.stored_in(reader), key=lambda a: a.position, reverse=True)
+        last = next((a for a in newest_first if anchors.signature_valid(a, None)), None)
         rows = reader.at([p for p in positions if p not in given] + ([last.position] if last else []))
         rows.update(as_read(given, reader))
     for bad in mismatches(rows, positions):

@@ -146,10 +146,8 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
     def _insert_in_one_statement(self, stored_events: Sequence[StoredEvent], expect: Expect) -> list[int]:
         """Insert and check in one statement of its own transaction (the pool's connections
         are in autocommit): one round trip."""
-        rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-                for e in stored_events]
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.save_statement, (rows, list(expect), list(expect.values()),
+            curs.execute(self.save_statement, (self._rows(stored_events), list(expect), list(expect.values()),
                                                f"{self.datastore.lock_timeout}s"))
             return [row["id"] for row in curs.fetchall()]
 
@@ -160,12 +158,15 @@ class AdvisoryLockRecorder(PostgresApplicationRecorder):
             self._lock_table(curs)
             self._notify_channel(curs)
             for chunk in statements(stored_events):
-                rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-                        for e in chunk]
-                curs.execute(self.insert_events_statement, (rows,))
+                curs.execute(self.insert_events_statement, (self._rows(chunk),))
                 ids += [row["notification_id"] for row in curs.fetchall()]
             self._check_expected(curs, expect)
         return ids
+
+    def _rows(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
+        """The events as the library's composite type, for its `unnest` insert."""
+        return [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                for e in stored_events]
 
     def _check_expected(self, curs: Any, expect: Expect) -> None:
         if expect:
