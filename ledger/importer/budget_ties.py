@@ -12,9 +12,13 @@ In its clause an amount is tied
 
 An amount is a *total* when "insgesamt", "gesamt…", "Summe" or "zusammen" stands in its clause (in a
 clause of several amounts: right before it, or after the last); a *container* when "davon",
-"hiervon", "darunter" or "darin enthalten" follows it: the amounts after that word in the sentence
-(or in the next sentence, when that starts with "Davon") are its parts. An amount after
+"hiervon", "darunter", "darin enthalten", "einschließlich" or "inkl." follows it (also in brackets:
+"1.185.000 Euro (davon 100.000 € für …) aus dem AQB" ties the AQB to the total): the amounts
+after that word in the sentence (or in the next sentence, when that starts with "Davon") are its
+parts. An amount after
 "zusätzlich", "darüber hinaus", "außerdem" or "zuzüglich" is *extra*: never part of another.
+Digits with a currency that no amount pattern reads ("1.185.000.00 €") are unreadable amounts: a
+misprint is refused naming it, never passed over.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from decimal import Decimal
 
 from ledger.domain.errors import InvalidAmountError
 from ledger.domain.money import parse_document_amount
-from ledger.importer.clauses import TOTAL, Clause, Text, Token, amount_text, joined
+from ledger.importer.clauses import AMOUNT, MONEYISH, TOTAL, Clause, Text, Token, amount_text, joined
 from ledger.importer.clean import Line
 from ledger.importer.model import ParseWarning
 
@@ -72,7 +76,15 @@ def tie_amounts(body: tuple[Line, ...]) -> Ties:
         found = _sentence_mentions(text, clauses, len(mentions), previous, out)
         mentions += found
         previous = found or previous
+    out.unreadable += _misread(text)
     return Ties(tuple(mentions), tuple(out.warnings), tuple(out.unreadable))
+
+
+def _misread(text: Text) -> list[tuple[str, int]]:
+    """Digits with a currency that no amount pattern reads ("1.185.000.00 €"), with their lines."""
+    read = [(m.start(), m.end()) for m in AMOUNT.finditer(text.text)]
+    return [(m.group(0), text.line_at(m.start())) for m in MONEYISH.finditer(text.text)
+            if not any(a < m.end() and m.start() < b for a, b in read)]
 
 
 def _sentence_mentions(

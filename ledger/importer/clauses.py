@@ -40,6 +40,9 @@ AMOUNT = re.compile(
     + r"|(?<!\w)Euro\s*\d{1,3}(?:\.\d{3})+(?:,\d{2}|,-{1,2})?(?![\d.,]\d)"  # "Euro 1.185.000" (grouped only)
     + r")"
 )
+# Digits with a currency that no pattern above reads ("1.185.000.00 €", "1,185,000 Euro"): a typo
+# in the document, reported as an amount that cannot be read instead of passed over.
+MONEYISH = re.compile(r"(?<![\w.,])\d[\d.,'’ \u00a0\u202f]*\d(?:,-{1,2})?\s*(?:Euro|EUR|€)(?!\w)")
 _CURRENCY_FIRST = re.compile(r"^(?:EUR|€|Euro)\s*")
 
 
@@ -48,10 +51,10 @@ def amount_text(raw: str) -> str:
     found = _CURRENCY_FIRST.match(raw)
     return f"{raw[found.end():]} {found.group(0).strip()}" if found else raw
 TOTAL = re.compile(r"\b(?:insgesamt|gesamt\w*|summe|zusammen)\b", re.IGNORECASE)
-_CONTAIN = r"davon|hiervon|darunter|darin\s+enthalten|wovon"
+_CONTAIN = r"davon|hiervon|darunter|darin\s+enthalten|wovon|einschließlich|inklusive|inkl\."
 _EXTRA = r"zusätzlich|darüber\s+hinaus|außerdem|zuzüglich|zzgl\.|ferner"
 _CUT = re.compile(
-    rf"(?P<contain>\b(?:{_CONTAIN})\b)|(?P<extra>(?<!\w)(?:{_EXTRA})(?!\w))|[,;()]|\s(?:und|sowie)\s",
+    rf"(?P<contain>\b(?:{_CONTAIN})(?!\w))|(?P<extra>(?<!\w)(?:{_EXTRA})(?!\w))|[,;()]|\s(?:und|sowie)\s",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -75,11 +78,13 @@ class Clause:
     budgets: list[Token] = field(default_factory=list)
     contain: bool = False  # starts after "davon": its amounts are parts of the amount before
     extra: bool = False  # starts after "zusätzlich"
+    depth: int = 0  # how many brackets are open where it starts
+    resumes: bool = False  # starts right after a closing bracket
 
     def joined(self, other: Clause) -> Clause:
         """This clause and the one after it as one."""
         return Clause(self.start, other.end, self.amounts + other.amounts, self.budgets + other.budgets,
-                      self.contain or other.contain, self.extra or other.extra)
+                      self.contain or other.contain, self.extra or other.extra, min(self.depth, other.depth))
 
 
 @dataclass(frozen=True)
@@ -178,10 +183,13 @@ def _clauses(text: str, start: int, end: int, rows: frozenset[int]) -> list[Clau
             for m in _CUT.finditer(text, start, end)]
     cuts += [(row, row, False, False) for row in rows if start < row < end]
     clauses = [Clause(start, end)]
+    depth = 0
     for cut_start, cut_end, contain, extra in sorted(cuts):
         if not any(t.start < cut_start < t.end for t in taken):
+            mark = text[cut_start:cut_end]
+            depth = depth + 1 if mark == "(" else max(depth - 1, 0) if mark == ")" else depth
             clauses[-1].end = cut_start
-            clauses.append(Clause(cut_end, end, contain=contain, extra=extra))
+            clauses.append(Clause(cut_end, end, contain=contain, extra=extra, depth=depth, resumes=mark == ")"))
     for clause in clauses:
         clause.amounts = [t for t in amounts if clause.start <= t.start < clause.end]
         clause.budgets = [t for t in budgets if clause.start <= t.start < clause.end]
@@ -191,10 +199,17 @@ def _clauses(text: str, start: int, end: int, rows: frozenset[int]) -> list[Clau
 def _merge_amountless(clauses: list[Clause]) -> list[Clause]:
     """A clause without an amount joins the next clause; it joins the one before when it is the last,
     or when the next starts anew with "davon" or "zusätzlich" ("insgesamt 985.800 Euro aus dem AQB
-    und dem Arbeitsmarktbudget, davon …")."""
+    und dem Arbeitsmarktbudget, davon …"). Right after a closing bracket it goes on with the clause
+    the bracket interrupted: in "1.185.000 Euro (davon 100.000 € für …) aus dem AQB" the budget is
+    the total's, not the part's."""
     merged: list[Clause] = []
     carry: Clause | None = None
     for clause in clauses:
+        if clause.resumes and carry is None and not clause.amounts:
+            outer = [i for i, m in enumerate(merged) if m.depth <= clause.depth]
+            if outer and outer[-1] != len(merged) - 1:
+                merged[outer[-1]] = _resumed(merged[outer[-1]], clause)
+                continue
         starts_anew = (clause.contain or clause.extra) and carry is not None and not (carry.contain or carry.extra)
         if carry is not None and starts_anew and merged:
             merged[-1], carry = merged[-1].joined(carry), None
@@ -205,3 +220,9 @@ def _merge_amountless(clauses: list[Clause]) -> list[Clause]:
     if carry is not None and merged:
         merged[-1] = merged[-1].joined(carry)
     return merged
+
+
+def _resumed(interrupted: Clause, clause: Clause) -> Clause:
+    """The clause a bracket interrupted, with the words after the bracket (its span stays its own)."""
+    return Clause(interrupted.start, interrupted.end, interrupted.amounts, interrupted.budgets + clause.budgets,
+                  interrupted.contain, interrupted.extra, interrupted.depth)

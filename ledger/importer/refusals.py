@@ -35,6 +35,8 @@ def refusal(source: SourceFile, doc: ParsedDocument) -> DocumentRefusedError | N
             f"{source.name} does not look like an AQB target agreement: {doc.kind_evidence}",
             f"import a Zielvereinbarung on the Ausbildungs- und Qualifizierungsbudget; {NOTHING}",
         )
+    if "§4 amount" in doc.missing and any(p.part == "§ 4" for p in doc.problems):
+        return _unreadable(source, tuple(p for p in doc.problems if p.part == "§ 4"))  # why it is missing
     if doc.missing:
         return DocumentRefusedError(
             f"{source.name} lacks required parts: {', '.join(doc.missing)}",

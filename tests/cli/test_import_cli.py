@@ -156,3 +156,15 @@ def test_dry_run_with_an_actor_runs_every_check_of_the_import(run: Run, tmp_path
     assert (dry.exit_code, dry.stderr) == (real.exit_code, real.stderr) == (code, real.stderr)
     assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"
     assert run("import", "--dry-run", str(path), actor=None).exit_code == 0  # without an actor: the parse only
+
+
+def test_a_misprinted_total_is_refused_naming_it_and_its_line(run: Run, tmp_path: Path) -> None:
+    misprint = tmp_path / "zv-2024-misprint.txt"
+    misprint.write_text(SEED.read_text(encoding="utf-8").replace("\n1.185.000 Euro\n", "\n1.185.000.00 €\n", 1),
+                        encoding="utf-8")
+    result = run("import", str(misprint))
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: zv-2024-misprint.txt: § 4 cannot be read: '1.185.000.00 €' (line 63) "
+                                    "looks like an amount but cannot be read (check § 4 of the document;")
+    assert "lacks required parts" not in result.stderr
+    assert run("--format", "json", "agreement", "list").stdout.strip() == "[]"

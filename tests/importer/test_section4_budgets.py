@@ -224,3 +224,42 @@ def test_an_earmark_inside_the_total_is_part_of_the_aqb_line(text: str) -> None:
     lines, warnings, problems = section4(text)
     assert (lines, problems) == ([("AQB", Decimal("1052300.00"))], [])
     assert "amount-contained" in warnings
+
+
+@pytest.mark.parametrize("text", [
+    f"Das HMSI stellt Haushaltsmittel in Höhe von insgesamt 1.185.000 Euro (davon für Jugendberufshilfe: "
+    f"100.000 €) aus dem {AQB} 2024 zur Verfügung.",
+    f"Das HMSI stellt Haushaltsmittel in Höhe von 1.185.000 Euro (davon 100.000 € für Teilzeitausbildung) aus "
+    f"dem {AQB} 2024 zur Verfügung.",
+    f"Das HMSI stellt Haushaltsmittel in Höhe von 1.185.000 Euro aus dem {AQB} 2024 (davon 100.000 € für "
+    "Teilzeitausbildung) zur Verfügung.",
+    f"Das HMSI stellt Haushaltsmittel in Höhe von 1.185.000 Euro (einschließlich 100.000 € für Sprachförderung) "
+    f"aus dem {AQB} 2024 zur Verfügung.",
+    f"Das HMSI stellt Haushaltsmittel in Höhe von 1.185.000 Euro (inkl. 100.000 Euro für Jugendberufshilfe) aus "
+    f"dem {AQB} 2024 zur Verfügung.",
+])
+def test_a_part_in_brackets_leaves_the_budget_after_the_bracket_to_the_total(text: str) -> None:
+    lines, warnings, problems = section4(text)
+    assert (lines, problems) == ([("AQB", Decimal("1185000.00"))], [])
+    assert warnings == ["amount-contained"]
+
+
+def test_an_aside_in_brackets_between_two_budget_lines_keeps_each_line_its_budget() -> None:
+    lines, _, problems = section4(
+        f"Das HMSI stellt 879.800 Euro (Vorjahr: 850.000 Euro) aus dem {AQB} 2018 und 106.000 Euro aus dem "
+        "Arbeitsmarktbudget 2018 zur Verfügung."
+    )
+    assert (lines, problems) == (TWO, [])
+
+
+@pytest.mark.parametrize("written", ["1.185.000.00 €", "1,185,000 Euro", "1.185.00 Euro"])
+def test_digits_with_a_currency_that_read_as_no_amount_are_refused_as_unreadable(written: str) -> None:
+    lines, _, problems = section4(f"Das HMSI stellt {written} aus dem {AQB} 2024 zur Verfügung.")
+    assert lines == []
+    assert problems == [f"'{written}' (line 1) looks like an amount but cannot be read."]
+
+
+def test_the_refusal_of_a_misprinted_total_names_the_amount_not_a_missing_one(seed_text: str) -> None:
+    document = parse_document(seed_text.replace("\n1.185.000 Euro\n", "\n1.185.000.00 €\n", 1))
+    assert document.missing == ("§4 amount",)
+    assert [(p.part, p.line) for p in document.problems] == [("§ 4", 63)]
