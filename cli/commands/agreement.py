@@ -84,7 +84,9 @@ def _summary(a: Agreement) -> dict[str, Any]:
 @click.argument("agreement_id", metavar="AGREEMENT_ID")
 @format_option
 def show(agreement_id: str) -> None:
-    """Show an agreement as it stands now: §4 lines, projects, deviations and signatures.
+    """Show an agreement as it stands now: §4 lines, projects, deviations and signatures. A
+    project that an amendment's §5 no longer lists stays, with its money, and shows the version
+    that dropped it (dropped_in_version).
 
     \b
     Example:
@@ -104,7 +106,8 @@ def details(a: Agreement) -> dict[str, Any]:
         "unallocated": a.unallocated,
         "projects": [{"id": p.project_id, "name": p.name, "category": p.category, "planned": p.planned,
                       "places": p.places, "moved_in": p.moved_in, "moved_out": p.moved_out,
-                      "current": p.current, "entries": p.entries, "exits": p.exits} for p in a.projects.values()],
+                      "current": p.current, "entries": p.entries, "exits": p.exits, "dropped_in_version": p.dropped_in}
+                     for p in a.projects.values()],
         "deviations": [{"id": d.deviation_id, "kind": d.kind, "scope": d.scope, "ref": d.scope_ref,
                         "cause": d.cause, "reported_by": str(d.reported_by),
                         "decision": d.decision.decision if d.decision else None,
@@ -140,7 +143,8 @@ def _render(obj: dict[str, Any], locale: Locale) -> None:
                           + _version_line(obj, locale)))
     for title, rows, columns in (
         ("Projects (§5)", obj["projects"],
-         ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"]),
+         ["id", "name", "category", "planned", "moved_in", "moved_out", "current", "places", "entries", "exits"]
+         + (["dropped_in_version"] if any(p["dropped_in_version"] for p in obj["projects"]) else [])),
         ("Deviations", obj["deviations"], ["id", "kind", "scope", "ref", "decision", "decided_by", "cause"]),
         ("Signatures", obj["signatures"], ["version", "party", "signatory", "function", "place", "signed_on"]),
         ("Publications (§7): is the published file the signed document?", obj["publications"],

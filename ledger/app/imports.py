@@ -16,6 +16,7 @@ from ledger.domain.base import LedgerAggregate
 from ledger.domain.document import Document, document_id
 from ledger.domain.errors import AlreadyExistsError, ConflictError
 from ledger.domain.values import Budget, BudgetLine, Category, DocumentRef, Measure
+from ledger.importer.model import ParseWarning
 from ledger.importer.refusals import batch_refusal, refusal
 
 if TYPE_CHECKING:  # the parser is loaded by the commands that import (not by every command)
@@ -77,6 +78,7 @@ class ImportCommands(AgreementCommands):
         status: ImportOutcome = "recorded"
         if agreement is None and self.exists(target):
             agreement, status = self._amended(meta, target, doc, doc_id, source, amendment=amendment), "amendment"
+            doc = replace(doc, warnings=doc.warnings + _dropped(agreement))
         elif agreement is None:
             agreement = self.new_agreement(
                 meta, target, [(ln.budget, ln.amount) for ln in doc.lines], _measures(doc), doc.ministry_name,
@@ -114,6 +116,16 @@ class ImportCommands(AgreementCommands):
                        function=signature.function, organisation=signature.organisation_code,
                        organisation_text=signature.organisation, place=signature.place,
                        signed_on=signature.signed_on, raw_text=signature.raw)
+
+
+def _dropped(agreement: Agreement) -> tuple[ParseWarning, ...]:
+    """A warning for each project the amended version no longer lists (it stays, with its money)."""
+    version = agreement.content_version
+    return tuple(
+        ParseWarning("project-dropped", f"'{p.name}' ({p.project_id}), listed in § 5 before, is not in version "
+                     f"{version}: it stays in the agreement, marked as dropped, with its current amount "
+                     f"{p.current:,.2f} EUR (reallocate it or correct its plan if the project ends).")
+        for p in agreement.projects.values() if p.dropped_in == version)
 
 
 def _measures(doc: ParsedDocument) -> list[tuple[str, str, tuple[str, ...]]]:

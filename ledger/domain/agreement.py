@@ -335,14 +335,23 @@ class Agreement(LedgerAggregate):
         self.assessments: dict[str, AssessmentState] = {}
 
     def take_content(self, content: Agreement.ContentEvent) -> None:
-        """The agreed content of a version: §4 lines, §5 measures (new projects get the next id)."""
+        """The agreed content of a version: §4 lines, §5 measures (new projects get the next id). A
+        project the last version listed and this one does not is kept (its money and history are
+        real) and marked as dropped in this version; listed again, it is no longer dropped."""
+        before = {name.strip().casefold() for measure in self.measures for name in measure.projects}
         self.ministry_name, self.budgets, self.lines = content.ministry_name, content.budgets, content.lines
         self.measures, self.clauses, self.document_id = content.measures, content.clauses, content.document_id
+        listed = {name.strip().casefold() for measure in content.measures for name in measure.projects}
         for measure in content.measures:
             for name in measure.projects:
                 if self.find_project_by_name(name) is None:
                     pid = f"P{len(self.projects) + 1}"
                     self.projects[pid] = ProjectState(pid, name, measure.category)
+        for project in self.projects.values():
+            if project.name.casefold() in listed:
+                project.dropped_in = None
+            elif project.name.casefold() in before:
+                project.dropped_in = self.content_version
 
     @property
     def party(self) -> str | None:

@@ -25,6 +25,7 @@ class ProjectState:
     entries: int = 0  # participants who started (ParticipationReported), counts only
     exits: int = 0
     reported_periods: int = 0
+    dropped_in: int | None = None  # the content version whose §5 no longer lists it (an amendment)
 
     @property
     def current(self) -> Decimal:

@@ -170,3 +170,27 @@ def test_the_pdf_of_the_two_budget_agreement_records_what_its_text_records(ledge
         from_text.lines, from_text.measures, from_text.clauses, from_text.ministry_name)
     assert {(s.party, s.signatory, s.function, s.signed_on) for s in from_pdf.signatures.values()} == {
         (s.party, s.signatory, s.function, s.signed_on) for s in from_text.signatures.values()}
+
+
+def test_an_amendment_that_no_longer_lists_a_project_marks_it_dropped_and_says_so(ledger: Ledger,
+                                                                                   tmp_path: Path) -> None:
+    ledger.import_documents(MINISTRY, [read_source(seed_document_path())])
+    ledger.plan_project(Meta("a.schneider@HMSI", reason="Plan"), SEED, "Jump in", "QUAL", Decimal("40000"), 12)
+    text = seed_document_path().read_text(encoding="utf-8")
+    amended = tmp_path / "zielvereinbarung-2024-lahn-dill-kreis-neufassung.txt"
+    amended.write_text(text.replace("- Jump in\n", "", 1), encoding="utf-8")
+    [result] = ledger.import_documents(Meta("a.schneider@HMSI", reason="Neufassung"), [read_source(amended)],
+                                       amendment=True)
+    dropped = [w for w in result.parsed.warnings if w.code == "project-dropped"]
+    assert [w.message.split(" (")[0] for w in dropped] == ["'Jump in'"]
+    assert "40,000.00 EUR" in dropped[0].message
+    agreement = ledger.agreement(SEED)
+    by_name = {p.name: p for p in agreement.projects.values()}
+    assert by_name["Jump in"].dropped_in == 2 and by_name["Jump in"].current == Decimal("40000.00")
+    assert {p.dropped_in for name, p in by_name.items() if name != "Jump in"} == {None}
+    imported = [e.event for e in ledger.entries(ledger.trail_ids(SEED)) if isinstance(e.event, Document.Imported)]
+    assert any(w.startswith("project-dropped: 'Jump in'") for w in imported[-1].warnings)
+    again = tmp_path / "zielvereinbarung-2024-lahn-dill-kreis-dritte-fassung.txt"
+    again.write_text(text.replace("Wetzlar, den", "Wetzlar,  den", 1), encoding="utf-8")
+    ledger.import_documents(Meta("a.schneider@HMSI", reason="Dritte Fassung"), [read_source(again)], amendment=True)
+    assert ledger.agreement(SEED).find_project_by_name("Jump in").dropped_in is None  # listed again
