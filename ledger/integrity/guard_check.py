@@ -19,30 +19,33 @@ from typing import Any
 
 from psycopg import sql
 
-from ledger.integrity import guard_tables, pg_guard, pg_guard_v3, pg_schema
+from ledger.integrity import guard_tables, pg_guard, pg_guard_v3, pg_guard_v4, pg_schema
 from ledger.integrity.roles import roles_of
 from ledger.persistence import grant_links
 from ledger.persistence.config import EVENTS_TABLE, Database
 from ledger.persistence.postgres import CHECK_VERSIONS, SAVE, SAVE_FUNCTION
 
 FUNCTIONS = (
-    ("aqb_chain_link", pg_guard_v3.CHAIN_FUNCTION),
+    ("aqb_chain_link", pg_guard_v4.CHAIN_FUNCTION),
     ("aqb_writer_lock", pg_guard.LOCK_FUNCTION),
-    ("aqb_check_author", pg_guard_v3.AUTHOR_FUNCTION),
+    ("aqb_check_author", pg_guard_v4.AUTHOR_FUNCTION),
     ("aqb_principal", pg_guard.PRINCIPAL_FUNCTION_V2),
     (CHECK_VERSIONS, pg_guard.VERSIONS_FUNCTION),
     ("aqb_refuse_change", pg_schema.REFUSE_FUNCTION),
     (grant_links.FUNCTION, grant_links.PG_FUNCTION),
     (SAVE, SAVE_FUNCTION),
     (pg_guard_v3.ANCHOR_FUNCTION_NAME, pg_guard_v3.ANCHOR_FUNCTION),
+    (pg_guard_v4.HELD_FUNCTION_NAME, pg_guard_v4.HELD_FUNCTION),
 )
 # What a ledger migrated only up to an earlier number has instead (the newest first): no save
 # function before 7 (it is written without it); before 8 the chain and author functions of
-# migration 4 and no anchor trigger.
+# migration 4 and no anchor trigger; before 9 those of migration 8 and no mandate lookup.
 BEFORE: dict[int, dict[str, str | None]] = {
     7: {SAVE: None},
     8: {"aqb_chain_link": pg_guard.CHAIN_FUNCTION, "aqb_check_author": pg_guard.AUTHOR_FUNCTION,
         pg_guard_v3.ANCHOR_FUNCTION_NAME: None, "aqb_anchors_checked": None},
+    9: {"aqb_chain_link": pg_guard_v3.CHAIN_FUNCTION, "aqb_check_author": pg_guard_v3.AUTHOR_FUNCTION,
+        pg_guard_v4.HELD_FUNCTION_NAME: None},
 }
 TRIGGERS = {EVENTS_TABLE: {"aqb_events_lock": "aqb_writer_lock", "aqb_events_chain": "aqb_chain_link",
                            "aqb_events_append_only": "aqb_refuse_change"},
@@ -59,7 +62,7 @@ SEARCH_PATH = "search_path=pg_catalog, pg_temp"
 def check(db: Database, conn: Any) -> list[str]:
     """Each way the guard differs from the migrations', one sentence each (empty: it does not)."""
     roles = roles_of(db, conn)
-    names = pg_guard_v3.names(db, roles)
+    names = pg_guard_v4.names(db, roles)
     changed = _older(conn, db.schema)
     problems = [p for function, template in _expected(changed)
                 for p in _function(conn, db.schema, function, sql.SQL(template).format(**names).as_string(conn))]
@@ -73,7 +76,7 @@ def restore(db: Database, conn: Any) -> None:
     """The guard as the migrations make it: every function created again, every trigger of the
     events and anchors tables dropped and created again (for `aqb db migrate`, as the owner)."""
     roles = roles_of(db, conn)
-    names = pg_guard_v3.names(db, roles)
+    names = pg_guard_v4.names(db, roles)
     for _function, template in FUNCTIONS:
         conn.execute(sql.SQL(template).format(**names))
     for table in TRIGGERS:

@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
 
-from ledger.integrity import guard_check, pg_guard, pg_guard_v3, pg_schema, roles, sqlite_chain
+from ledger.integrity import guard_check, pg_guard, pg_guard_v3, pg_guard_v4, pg_schema, roles, sqlite_chain
 from ledger.persistence import grant_links, postgres
 from ledger.persistence.config import EVENTS_TABLE, Database, readonly_uri
 
@@ -103,6 +103,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "streams follow on, each in its party, with known event types; the registry administered; "
               "anchors checked",
               pg_guard_v3.migrate, _nothing),
+    Migration(9, "a registry act under a mandate its actor still holds (administer, or its own delegation)",
+              pg_guard_v4.migrate, _nothing),
 )
 
 
@@ -162,7 +164,8 @@ def apply_rights(db: Database, conn: Any, names: roles.Roles) -> list[str]:
                                                                          writer))
     conn.execute(sql.SQL("GRANT SELECT ON SEQUENCE {0}.{1} TO {2}, {3}, {4}").format(  # the head: its last value
         s, ident(f"{EVENTS_TABLE}_notification_id_seq"), writer, reader, projector))
-    for function in (*pg_guard.FUNCTIONS, f"{pg_guard_v3.ANCHOR_FUNCTION_NAME}()"):
+    for function in (*pg_guard.FUNCTIONS, f"{pg_guard_v3.ANCHOR_FUNCTION_NAME}()",
+                     f"{pg_guard_v4.HELD_FUNCTION_NAME}(text, text)"):
         signature = sql.SQL("{0}.{1}").format(s, sql.SQL(function))
         conn.execute(sql.SQL("ALTER FUNCTION {0} OWNER TO {1}").format(signature, owner))
         conn.execute(sql.SQL("REVOKE ALL ON FUNCTION {0} FROM PUBLIC").format(signature))

@@ -115,21 +115,22 @@ Tamper = Callable[[str], None]
 
 @contextlib.contextmanager
 def migration8_checks_off(url: str) -> Iterator[None]:
-    """The owner's way past the database's checks of migration 8 (the registry's administrator,
-    a party's own streams, streams that follow on): the chain and author functions of migration 4
-    for a while, then the ledger's own again (so verify's guard check is clean)."""
-    from ledger.integrity import pg_guard, pg_guard_v3, roles
+    """The owner's way past the database's checks of migrations 8 and 9 (the registry's
+    administrator and its mandate, a party's own streams, streams that follow on): the chain and
+    author functions of migration 4 for a while, then the ledger's own again (so verify's guard
+    check is clean)."""
+    from ledger.integrity import pg_guard, pg_guard_v4, roles
     from ledger.persistence.config import database_from_url
 
     db = database_from_url(url)
     with psycopg.connect(admin_of(url), autocommit=True) as conn:
-        names = pg_guard_v3.names(db, roles.roles_of(db, conn))
+        names = pg_guard_v4.names(db, roles.roles_of(db, conn))
         for older in (pg_guard.AUTHOR_FUNCTION, pg_guard.CHAIN_FUNCTION):
             conn.execute(sql.SQL(older).format(**names))
         try:
             yield
         finally:
-            for newer in (pg_guard_v3.AUTHOR_FUNCTION, pg_guard_v3.CHAIN_FUNCTION):
+            for newer in (pg_guard_v4.AUTHOR_FUNCTION, pg_guard_v4.CHAIN_FUNCTION):
                 conn.execute(sql.SQL(newer).format(**names))
 
 

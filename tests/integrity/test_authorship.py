@@ -237,8 +237,8 @@ def test_a_mandate_is_limited_by_party_ceiling_and_validity(sqlite_url: str) -> 
     ledger.close()
 
 
-def test_a_delegation_gives_at_most_its_parent_and_lapses_with_it(sqlite_url: str) -> None:
-    ledger = Acting(sqlite_url)
+def test_a_delegation_gives_at_most_its_parent_and_lapses_with_it(db_url: str) -> None:
+    ledger = Acting(db_url)
     ledger.grant_mandate(Meta(ADMIN, reason="Referatsleitung"), "a.schneider",
                          MandateSpec(("sign-off",), delegable=True))
     with pytest.raises(NotAuthorisedError, match="wider than mandate M2: acts decide"):
@@ -247,8 +247,19 @@ def test_a_delegation_gives_at_most_its_parent_and_lapses_with_it(sqlite_url: st
     delegated = ledger.principal("a").mandates["M2"].mandate
     assert (delegated.delegated_from, delegated.delegable) == ("a.schneider/M2", False)
     ledger.revoke_mandate(Meta(ADMIN, reason="Ende"), "a.schneider", "M2")
-    assert "M2" not in {m.mandate_id for m in ledger.who("a").authority.mandates}
-    assert verify_json(sqlite_url)[0] == 0
+    assert "M2" not in {m.mandate_id for m in ledger.as_("a").who("a").authority.mandates}
+    assert verify_json(db_url)[0] == 0
+    ledger.close()
+
+
+def test_the_holder_of_a_delegation_revokes_it_itself(db_url: str) -> None:
+    ledger = Acting(db_url)
+    ledger.grant_mandate(Meta(ADMIN, reason="Referatsleitung"), "a.schneider",
+                         MandateSpec(("sign-off",), delegable=True))
+    ledger.delegate_mandate(Meta(HMSI, reason="Vertretung"), "a", "M2", MandateSpec(("sign-off",)))
+    ledger.revoke_mandate(Meta(HMSI, reason="Vertretung endet"), "a", "M2")
+    assert ledger.principal("a").mandates["M2"].revoked
+    assert verify_json(db_url)[0] == 0
     ledger.close()
 
 
@@ -381,7 +392,8 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
     forged = Principal.MandateGranted(originator_id=stream, originator_version=version, timestamp=datetime.now(UTC),
                                       envelope=dataclasses.replace(env, reason="selbst"),
                                       mandate=Mandate("M9", (Act.ADMINISTER,)))
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="holds no mandate to administer the registry"):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="holds no mandate a.schneider/M1 that allows this registry act"):
         insert_as(pg_url, "a.schneider", forged)  # refused by the database itself
     with migration8_checks_off(pg_url):  # the owner's way past it: the application and verify still see it
         insert_as(pg_url, "a.schneider", forged)
@@ -429,7 +441,8 @@ def test_a_clerk_cannot_administer_the_registry_with_psql(pg_url: str, forged: s
                                      display_name="M. Evil", organisation="HMSI", kind=PrincipalKind.PERSON,
                                      mandates=(Mandate("M1", (Act.ADMINISTER,)),))
     head = ledger.reads.head()
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="j.weber holds no mandate to administer"):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="j.weber holds no mandate j.weber/M[0-9]+ that allows this registry act"):
         insert_as(pg_url, "j.weber", event)
     assert ledger.reads.head() == head
     ledger.close()
@@ -448,4 +461,57 @@ def test_a_revocation_of_a_mandate_that_does_not_exist_inserted_with_psql_breaks
     assert shown.exit_code == 0, shown.stderr
     code, report = verify_json(pg_url)
     assert code == 10 and [v["position"] for v in report["authorship"]["violations"]] == [ledger.reads.head()]
+    ledger.close()
+
+
+def _registration(login: str, env: Envelope) -> Principal.Registered:
+    return Principal.Registered(originator_id=f"PRINCIPAL-{login}", originator_version=1, timestamp=datetime.now(UTC),
+                                originator_topic=Principal.TOPIC, envelope=env, login=login, display_name="M. Evil",
+                                organisation="HMSI", kind=PrincipalKind.PERSON,
+                                mandates=(Mandate("M1", (Act.ADMINISTER,)),))
+
+
+def test_an_administrator_whose_mandate_was_revoked_cannot_administer_with_psql(pg_url: str) -> None:
+    """a.schneider is made an administrator (M2); while she is one, the database takes her psql
+    registration; once M2 is revoked it refuses the next, and so the forged registry stays empty."""
+    ledger = Acting(pg_url)
+    ledger.grant_mandate(Meta(ADMIN, reason="Vertretung IT"), "a.schneider", MandateSpec(("administer",)))
+    env = dataclasses.replace(envelope("a.schneider", "HMSI", Role.MINISTRY, "a.schneider", "a.schneider/M2"),
+                              reason="Zugang")
+    insert_as(pg_url, "a.schneider", _registration("m.first", env))  # an administrator may, also with psql
+    ledger.revoke_mandate(Meta(ADMIN, reason="Vertretung endet"), "a.schneider", "M2")
+    head = ledger.reads.head()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="a.schneider holds no mandate a.schneider/M2 that allows this registry act"):
+        insert_as(pg_url, "a.schneider", _registration("m.evil", env))
+    assert ledger.reads.head() == head
+    ledger.close()
+
+
+@pytest.mark.parametrize("forged", ["another's mandate", "a mandate without administer", "no mandate"])
+def test_a_registry_act_names_a_mandate_of_its_own_actor_that_administers(pg_url: str, forged: str) -> None:
+    named = {"another's mandate": "it.admin/M1", "a mandate without administer": "a.schneider/M1",
+             "no mandate": None}[forged]
+    env = dataclasses.replace(envelope("a.schneider", "HMSI", Role.MINISTRY, "a.schneider", named), reason="x")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="that allows this registry act"):
+        insert_as(pg_url, "a.schneider", _registration("m.evil", env))
+
+
+def test_a_delegation_or_its_revocation_with_psql_needs_the_delegable_mandate_it_names(pg_url: str) -> None:
+    """a.schneider's M1 is not delegable: a mandate 'delegated' from it is refused; nor can she
+    revoke a mandate of k.becker that was never delegated from hers."""
+    ledger = Acting(pg_url)
+    env = dataclasses.replace(envelope("a.schneider", "HMSI", Role.MINISTRY, "a.schneider", "a.schneider/M1"),
+                              reason="Vertretung")
+    version = max(e.event.originator_version for e in ledger.entries(["PRINCIPAL-a"])) + 1
+    delegated = Principal.MandateGranted(originator_id="PRINCIPAL-a", originator_version=version,
+                                         timestamp=datetime.now(UTC), envelope=env,
+                                         mandate=Mandate("M9", (Act.RECORD,), delegated_from="a.schneider/M1"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="that allows this registry act"):
+        insert_as(pg_url, "a.schneider", delegated)
+    version = max(e.event.originator_version for e in ledger.entries(["PRINCIPAL-k.becker"])) + 1
+    revoked = Principal.MandateRevoked(originator_id="PRINCIPAL-k.becker", originator_version=version,
+                                       timestamp=datetime.now(UTC), envelope=env, mandate_id="M1")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="that allows this registry act"):
+        insert_as(pg_url, "a.schneider", revoked)
     ledger.close()

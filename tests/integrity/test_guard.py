@@ -32,6 +32,11 @@ CHANGES: dict[str, tuple[str, str]] = {
         "lock_wait text) RETURNS SETOF bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp "
         "AS $f$ BEGIN RETURN; END $f$",
         "the function aqb_save is not the one the migrations create (its body changed)"),
+    "mandate lookup that finds every mandate held": (
+        "CREATE OR REPLACE FUNCTION S.aqb_held_mandate(login text, mandate_id text) RETURNS jsonb "
+        "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ BEGIN "
+        "RETURN '{\"acts\": [{\"_data_\": \"administer\"}]}'::jsonb; END $f$",
+        "the function aqb_held_mandate is not the one the migrations create (its body changed)"),
     "search path opened": (
         "ALTER FUNCTION S.aqb_chain_link() SET search_path = public, pg_catalog",
         "the function aqb_chain_link is not the one the migrations create (its settings (search path) changed)"),

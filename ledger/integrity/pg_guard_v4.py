@@ -1,0 +1,101 @@
+"""Migration 9 on PostgreSQL: a registry act is made under a mandate its actor still holds.
+
+Migration 8 asked only whether the actor of a registry event (a principal registered, a mandate
+granted or revoked, a principal deactivated) had ever held `administer`: an administrator whose
+mandate was revoked could still register, grant and deactivate with psql, and the holder of a
+delegable mandate could not delegate a part of it, nor revoke that delegation, on PostgreSQL at
+all (`aqb principal delegate` was refused by the database). Now the chain trigger reads the
+mandate the event's envelope names (`login/M2`) in the actor's own stream and lets the row in
+when that mandate
+
+- is the actor's, held (in its registration or granted since) and not revoked, and gives
+  `administer` (a delegated one only while the mandate it came from is held, unrevoked, by an
+  active principal); or
+- is delegable, not itself delegated, not revoked, and the event grants a mandate delegated from
+  it (`aqb principal delegate`); or
+- is the one a mandate was delegated from, and the event revokes that delegation (its delegator
+  ends it).
+
+The ledger's first registration (its bootstrap, made by the owner while no principal exists)
+stays the one exception. Validity dates of mandates remain the application's check and `aqb
+verify`'s (the database has no recording day of the ledger's own). The check moved from the author
+function into the chain function, which holds the row being inserted: the author function is
+migration 4's again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import sql
+
+from ledger.domain.principal import Principal
+from ledger.integrity import pg_guard, pg_guard_v3
+from ledger.integrity.roles import Roles
+from ledger.persistence.config import Database
+
+MIGRATION = 9
+
+# (after the author check: the actor is a registered, active principal of the organisation named)
+REGISTRY_CHECK = """  IF NEW.topic LIKE 'aqb:Principal.%' AND NOT (env ->> 'mandate' = 'bootstrap'
+       AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.topic = {registered})) THEN
+    actor := env #>> '{{actor,_data_,user}}';
+    used := env ->> 'mandate';
+    held := CASE WHEN split_part(used, '/', 1) = actor
+                 THEN {schema}.aqb_held_mandate(actor, split_part(used, '/', 2)) END;
+    IF NOT coalesce(
+         (jsonb_path_exists(held, '$.acts[*] ? (@._data_ == "administer")') AND (held ->> 'delegated_from' IS NULL
+            OR {schema}.aqb_held_mandate(split_part(held ->> 'delegated_from', '/', 1),
+                                         split_part(held ->> 'delegated_from', '/', 2)) IS NOT NULL))
+         OR (NEW.topic = {granted} AND (held ->> 'delegable')::boolean AND held ->> 'delegated_from' IS NULL
+             AND convert_from(NEW.state, 'UTF8')::jsonb #>> '{{mandate,_data_,delegated_from}}' = used)
+         OR (NEW.topic = {revoked} AND split_part(used, '/', 1) = actor AND EXISTS (
+               SELECT 1 FROM {table} g WHERE g.originator_id = NEW.originator_id AND g.topic = {granted}
+                  AND convert_from(g.state, 'UTF8')::jsonb #> '{{mandate,_data_}}' @> jsonb_build_object(
+                        'mandate_id', convert_from(NEW.state, 'UTF8')::jsonb ->> 'mandate_id',
+                        'delegated_from', used))), false) THEN
+      RAISE EXCEPTION 'aqb ledger: % holds no mandate % that allows this registry act', actor, coalesce(used, '(none)')
+        USING ERRCODE = 'insufficient_privilege',
+        HINT = 'an administrator registers, grants, revokes and deactivates; a delegator delegates and revokes its own';
+    END IF;
+  END IF;
+"""
+
+# A mandate a principal holds now: in its registration or granted since, not revoked, the
+# principal active. NULL when not (the mandate's stored fields as JSON otherwise).
+HELD_FUNCTION = """
+CREATE OR REPLACE FUNCTION {schema}.aqb_held_mandate(login text, mandate_id text) RETURNS jsonb
+LANGUAGE plpgsql {definer} AS $f$
+BEGIN
+  IF EXISTS (SELECT 1 FROM {table} v WHERE v.originator_id = {prefix} || login AND (v.topic = {deactivated}
+             OR (v.topic = {revoked} AND convert_from(v.state, 'UTF8')::jsonb ->> 'mandate_id' = mandate_id))) THEN
+    RETURN NULL;
+  END IF;
+  RETURN (SELECT h.m FROM (
+            SELECT jsonb_array_elements(convert_from(r.state, 'UTF8')::jsonb -> 'mandates') -> '_data_' AS m
+              FROM {table} r WHERE r.originator_id = {prefix} || login AND r.originator_version = 1
+               AND r.topic = {registered}
+            UNION ALL
+            SELECT convert_from(g.state, 'UTF8')::jsonb #> '{{mandate,_data_}}'
+              FROM {table} g WHERE g.originator_id = {prefix} || login AND g.topic = {granted}) h
+           WHERE h.m ->> 'mandate_id' = mandate_id LIMIT 1);
+END $f$
+"""
+HELD_FUNCTION_NAME = "aqb_held_mandate"
+
+AUTHOR_PERFORM = ("  PERFORM {schema}.aqb_check_author(NEW.originator_id, NEW.topic,\n"
+                  "                                    env);\n")
+assert AUTHOR_PERFORM in pg_guard_v3.CHAIN_FUNCTION
+CHAIN_FUNCTION = pg_guard_v3.CHAIN_FUNCTION.replace(AUTHOR_PERFORM, AUTHOR_PERFORM + REGISTRY_CHECK, 1).replace(
+    "  stream_ags text;\n", "  stream_ags text;\n  actor text;\n  used text;\n  held jsonb;\n", 1)
+AUTHOR_FUNCTION = pg_guard.AUTHOR_FUNCTION  # migration 4's: the registry check is the chain function's now
+
+
+def migrate(db: Database, conn: Any, roles: Roles) -> None:
+    found = names(db, roles)
+    for template in (HELD_FUNCTION, CHAIN_FUNCTION, AUTHOR_FUNCTION):
+        conn.execute(sql.SQL(template).format(**found))
+
+
+def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
+    return {**pg_guard_v3.names(db, roles), "revoked": sql.Literal(Principal.MandateRevoked.TOPIC)}
