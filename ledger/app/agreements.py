@@ -35,6 +35,7 @@ class AgreementCommands(LedgerCore):
         """Record an agreement from its primitives: lines as (budget, amount), measures as
         (category code, label, project names). Without `clauses`, the template's (`CLAUSES`):
         an agreement recorded by hand follows the AQB template, §6 autumn meeting included."""
+        self.begin()
         return self.create(self.new_agreement(
             meta, agreement_id, lines, measures, ministry_name, party_name,
             CLAUSES if clauses is None else clauses, document_id

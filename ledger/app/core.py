@@ -249,6 +249,12 @@ class LedgerCore(Application[str]):
             return None
 
     # --- the write path -----------------------------------------------------------------------
+    def begin(self) -> None:
+        """A command that creates starts from nothing read: what a command before it resolved
+        (who records, with which mandates) or read is not carried over, also after it failed."""
+        if self.batch is None:
+            self.attempt = Attempt()
+
     def create(self, aggregate: LedgerAggregate, *others: LedgerAggregate) -> Receipt:
         """Save new aggregates (and changes to others) in one transaction."""
         if self.batch is not None:

@@ -19,6 +19,7 @@ class GrantCommands(LedgerCore):
         self, meta: Meta, agreement_id: str, file_number: str, submitted_on: date,
         amount: Decimal, financing_plan: Sequence[tuple[str, Decimal]] = (),
     ) -> Receipt:
+        self.begin()
         agreement = self.agreement(agreement_id)
         grant = Grant.apply_for(
             self.envelope(replace(meta, causation_id=f"{agreement.id}@1"), submitted_on),

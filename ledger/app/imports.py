@@ -49,6 +49,7 @@ class ImportCommands(AgreementCommands):
     ) -> list[ImportResult]:
         """Record every importable document, or nothing at all: all files are checked first,
         then all events are saved in one transaction (`check_only`: every check, nothing saved)."""
+        self.begin()
         parsed = self.parse_sources(sources)
         if (error := batch_refusal(parsed)) is not None:
             raise error

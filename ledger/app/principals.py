@@ -40,6 +40,7 @@ class PrincipalCommands(LedgerCore):
                   mandates: Sequence[MandateSpec]) -> Receipt:
         """The ledger's first principal (an administrator), recorded by the database owner
         (PostgreSQL) or the single user (SQLite), while no principal exists."""
+        self.begin()
         check_login(login)
         organisation = check_organisation(organisation)
         if self.principal_logins():
@@ -68,6 +69,7 @@ class PrincipalCommands(LedgerCore):
 
     def register_principal(self, meta: Meta, login: str, display_name: str, organisation: str,
                            kind: str = "person", mandates: Sequence[MandateSpec] = ()) -> Receipt:
+        self.begin()
         principal = Principal.register(self.envelope(meta), login=check_login(login), display_name=display_name,
                                        organisation=organisation, kind=PrincipalKind(kind),
                                        mandates=[s.mandate() for s in mandates])

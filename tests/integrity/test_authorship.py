@@ -213,8 +213,10 @@ def test_a_revoked_mandate_refuses_from_the_revocation_on_and_what_came_before_s
     ledger.close()
 
 
-def test_a_mandate_is_limited_by_party_ceiling_and_validity(sqlite_url: str) -> None:
-    ledger = Acting(sqlite_url)
+def test_a_mandate_is_limited_by_party_ceiling_and_validity(db_url: str) -> None:
+    ledger = Acting(db_url)
+    if db_url.startswith("postgresql"):
+        ensure_logins(database_from_url(db_url), ["t.kurz"])
     ledger.register_principal(Meta(ADMIN, reason="Befristet"), "t.kurz", "Tim Kurz", "RPKS", "person",
                               [MandateSpec(("record", "grant"), party="06532", ceiling=Decimal(500),
                                            valid_until=date(2020, 12, 31))])
@@ -233,7 +235,7 @@ def test_a_mandate_is_limited_by_party_ceiling_and_validity(sqlite_url: str) -> 
     with pytest.raises(NotAuthorisedError, match="for party 06611"):
         ledger.apply_for_grant(Meta("t.kurz", reason="Antrag"), "AQB-2024-06611", "RPKS-2", date(2024, 3, 1),
                                Decimal(100))
-    assert verify_json(sqlite_url)[0] == 0
+    assert verify_json(db_url)[0] == 0
     ledger.close()
 
 
@@ -263,8 +265,8 @@ def test_the_holder_of_a_delegation_revokes_it_itself(db_url: str) -> None:
     ledger.close()
 
 
-def test_an_administrator_never_grants_itself_a_mandate(sqlite_url: str) -> None:
-    ledger = Acting(sqlite_url)
+def test_an_administrator_never_grants_itself_a_mandate(db_url: str) -> None:
+    ledger = Acting(db_url)
     with pytest.raises(NotAuthorisedError, match="it.admin cannot grant a mandate to itself"):
         ledger.grant_mandate(Meta(ADMIN, reason="mehr"), ADMIN, MandateSpec(("decide",)))
     with pytest.raises(NotAuthorisedError, match="a principal of 06532 cannot hold a mandate to decide"):
