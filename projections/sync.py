@@ -8,6 +8,7 @@ head query and one tracking read per view.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from queue import Full, Queue
@@ -19,6 +20,7 @@ from ledger.domain.base import LedgerEvent
 from ledger.domain.grant import Grant
 from ledger.persistence.decode import long_fold_gc
 from ledger.persistence.reads import Row
+from projections.behind import WriteBehind
 from projections.engine import VIEWS, Positioned, Projector, ViewSpec, sharing
 from projections.store import StaleViewError, ViewStore
 
@@ -113,14 +115,19 @@ def run_batches(
     else:
         order = list(projectors)
     position, done = start, 0
-    with long_fold_gc() as set_aside:
+    # a deferred fold (a rebuild) on PostgreSQL writes one batch behind, while it folds the next
+    writer = WriteBehind(store, specs, keys) if defer and store.backend == "postgresql" else None
+    with long_fold_gc() as set_aside, writer or contextlib.nullcontext():
         for batch in batches(ledger, start, stop, size):
             made = {id(p): p.batch(batch, defer=defer) for p in order}
             changes = [made[id(p)] for p in projectors]
             stop_at = batch[-1].position
-            with store.transaction() as curs:
-                for spec, key, change in zip(specs, keys, changes, strict=True):
-                    store.write(spec, key, position, stop_at, change, curs)
+            if writer is not None:
+                writer.write(position, stop_at, changes)
+            else:
+                with store.transaction() as curs:
+                    for spec, key, change in zip(specs, keys, changes, strict=True):
+                        store.write(spec, key, position, stop_at, change, curs)
             position = stop_at
             set_aside()
             done += len(batch)

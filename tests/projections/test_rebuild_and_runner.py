@@ -14,7 +14,7 @@ from ledger.demo import play_year
 from ledger.persistence.config import database_from_url
 from projections.rebuild import rebuild
 from projections.runner import RunnerBusyError, follow, take_lock
-from projections.store import ViewStore
+from projections.store import StaleViewError, ViewStore
 from tests.cast import Acting
 from tests.projections.scenario import MINISTRY, meta
 from tests.projections.test_views_equal_replay import replayed, view_tables
@@ -42,6 +42,33 @@ def test_a_rebuild_killed_halfway_and_started_again_ends_in_the_same_state(db_ur
         rebuild(ledger, size=5)
         assert view_tables(ledger) == replayed(ledger)
         assert store.tracking("budget:build") is None
+    finally:
+        ledger.close()
+
+
+def test_a_rebuild_whose_build_another_writer_moves_stops_with_the_error_and_writes_no_more(db_url: str) -> None:
+    """Batches are written one behind the fold (PostgreSQL): a write refused because the build's
+    position moved under it stops the rebuild, which raises the refusal, and nothing after it lands."""
+    ledger = Acting(db_url)
+    try:
+        play_year(ledger)
+        store = ViewStore(ledger.recorder)
+        moved = []
+
+        def move_the_build(n: int) -> None:
+            if not moved:
+                with store.transaction() as curs:
+                    build = store.tracking("audit:build", curs, lock=True)
+                    assert build is not None
+                    store.set_tracking(curs, "audit:build", 3, build.slot)  # another writer's position
+                moved.append(n)
+
+        with pytest.raises(StaleViewError, match="audit:build is no longer at position"):
+            rebuild(ledger, size=5, progress=move_the_build)
+        assert store.position("audit:build") == 3  # nothing written after the refusal
+        assert store.tracking("budget").slot == "a"  # never switched
+        rebuild(ledger, size=5, fresh=True)
+        assert view_tables(ledger) == replayed(ledger)
     finally:
         ledger.close()
 
