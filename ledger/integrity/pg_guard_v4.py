@@ -1,5 +1,16 @@
-"""Migration 9 on PostgreSQL: a registry act is made under a mandate its actor still holds.
+"""Migration 9 on PostgreSQL: each event type recorded only by the organisations its rule names,
+and a registry act only under a mandate its actor still holds.
 
+**Event types by organisation.** The application lets an officer record an event only when the
+event's rule names the kind of its organisation (HMSI, RP Kassel or a party: a decision is the
+ministry's or RP Kassel's, a grant act RP Kassel's, the agreement itself the ministry's); until
+now the database did not ask, and a party's officer could insert with psql the decision of its
+own deviation, or take next year's agreement id ahead of the ministry (whose command would then be
+refused for good). The chain trigger now refuses such a row before it takes a position. Which
+acts, parties, ceilings and validity dates the actor's mandates give stays the application's check
+and `aqb verify`'s.
+
+**The registry under a held mandate.**
 Migration 8 asked only whether the actor of a registry event (a principal registered, a mandate
 granted or revoked, a principal deactivated) had ever held `administer`: an administrator whose
 mandate was revoked could still register, grant and deactivate with psql, and the holder of a
@@ -25,10 +36,13 @@ migration 4's again.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from psycopg import sql
 
+from ledger import reference
+from ledger.domain.base import LedgerEvent
 from ledger.domain.principal import Principal
 from ledger.integrity import pg_guard, pg_guard_v3
 from ledger.integrity.roles import Roles
@@ -83,11 +97,24 @@ END $f$
 """
 HELD_FUNCTION_NAME = "aqb_held_mandate"
 
+# (before the row takes a position; `org` is the envelope's organisation, read by the party check)
+ROLE_CHECK = """  IF NEW.topic NOT LIKE 'aqb:Principal.%' AND NOT coalesce(({roles}::jsonb -> NEW.topic) ? (CASE
+       WHEN org = {ministry} THEN 'ministry' WHEN org = {grant_authority} THEN 'grant-authority'
+       WHEN org ~ '^06[0-9]{{3}}$' THEN 'party' ELSE 'other' END), false) THEN
+    RAISE EXCEPTION 'aqb ledger: % is not recorded by an officer of %', NEW.topic, coalesce(org, '(no organisation)')
+      USING ERRCODE = 'insufficient_privilege',
+      HINT = 'each event type is recorded by the organisations its rule names (HMSI, RPKS or the party)';
+  END IF;
+"""
+NEXTVAL = "  NEW.notification_id := nextval("
+assert pg_guard_v3.CHAIN_FUNCTION.count(NEXTVAL) == 1
+
 AUTHOR_PERFORM = ("  PERFORM {schema}.aqb_check_author(NEW.originator_id, NEW.topic,\n"
                   "                                    env);\n")
 assert AUTHOR_PERFORM in pg_guard_v3.CHAIN_FUNCTION
 CHAIN_FUNCTION = pg_guard_v3.CHAIN_FUNCTION.replace(AUTHOR_PERFORM, AUTHOR_PERFORM + REGISTRY_CHECK, 1).replace(
-    "  stream_ags text;\n", "  stream_ags text;\n  actor text;\n  used text;\n  held jsonb;\n", 1)
+    "  stream_ags text;\n", "  stream_ags text;\n  actor text;\n  used text;\n  held jsonb;\n", 1).replace(
+    NEXTVAL, ROLE_CHECK + NEXTVAL, 1)
 AUTHOR_FUNCTION = pg_guard.AUTHOR_FUNCTION  # migration 4's: the registry check is the chain function's now
 
 
@@ -98,4 +125,24 @@ def migrate(db: Database, conn: Any, roles: Roles) -> None:
 
 
 def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
-    return {**pg_guard_v3.names(db, roles), "revoked": sql.Literal(Principal.MandateRevoked.TOPIC)}
+    return {**pg_guard_v3.names(db, roles), "revoked": sql.Literal(Principal.MandateRevoked.TOPIC),
+            "roles": sql.Literal(json.dumps(topic_roles(), sort_keys=True)),
+            "ministry": sql.Literal(reference.MINISTRY), "grant_authority": sql.Literal(reference.GRANT_AUTHORITY)}
+
+
+def topic_roles() -> dict[str, list[str]]:
+    """Each event type but the registry's, with the kinds of organisation its rule lets record it
+    (the registry's are checked by their mandate: a delegation may come from any holder)."""
+    classes = {vars(cls)["TOPIC"]: cls for cls in _event_classes() if "TOPIC" in vars(cls)}
+    return {topic: sorted(role.value for role in classes[topic].RULE.roles)
+            for topic in pg_guard_v3.topics() if not topic.startswith("aqb:Principal.")}
+
+
+def _event_classes() -> list[type[LedgerEvent]]:
+    found: list[type[LedgerEvent]] = []
+    pending: list[type[LedgerEvent]] = [LedgerEvent]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        found.append(cls)
+    return found

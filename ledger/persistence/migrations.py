@@ -103,7 +103,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "streams follow on, each in its party, with known event types; the registry administered; "
               "anchors checked",
               pg_guard_v3.migrate, _nothing),
-    Migration(9, "a registry act under a mandate its actor still holds (administer, or its own delegation)",
+    Migration(9, "each event type by the organisations its rule names; a registry act under a mandate its "
+              "actor still holds (administer, or its own delegation)",
               pg_guard_v4.migrate, _nothing),
 )
 

@@ -22,6 +22,7 @@ from ledger.domain.values import (
     Act,
     Actor,
     Budget,
+    Category,
     Decision,
     DeviationKind,
     Envelope,
@@ -85,12 +86,18 @@ def test_an_insert_naming_another_login_is_refused_by_the_database(deviation: Ac
     deviation.close()
 
 
-def test_a_district_deciding_its_own_deviation_is_refused_and_its_psql_insert_reported_by_verify(
+def test_a_district_deciding_its_own_deviation_is_refused_also_with_psql_and_verify_reports_it_forced_in(
         deviation: Acting) -> None:
     with pytest.raises(NotAuthorisedError, match="j.weber@06532 may not record a decision on a deviation"):
         deviation.decide_deviation(Meta("j.weber", reason="selbst"), FIRST, "D1", "approved")
     own = decision(3, envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1"))
-    insert_as(deviation.url, "j.weber", own)  # the database knows who, not what they may do
+    head = deviation.reads.head()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                       match="aqb:Agreement.DeviationDecided:v1 is not recorded by an officer of 06532"):
+        insert_as(deviation.url, "j.weber", own)  # a decision is the ministry's or RP Kassel's event type
+    assert deviation.reads.head() == head
+    with migration8_checks_off(deviation.url):  # the owner's way past the database: verify still finds it
+        insert_as(deviation.url, "j.weber", own)
     position = deviation.reads.head()
     code, report = verify_json(deviation.url)
     assert code == 10 and report["first_break"] is None
@@ -111,9 +118,9 @@ def test_a_writer_inserting_a_value_the_application_refuses_is_reported_by_verif
     knows who, not what is valid); `aqb verify` names the position and the value."""
     env = envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1")
     if field == "amount":
-        event: Any = Agreement.AllocationAnnounced(
-            originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC), envelope=env, budget=Budget.AQB,
-            amount=value, cash_schedule=())
+        event: Any = Agreement.ProjectPlanned(
+            originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC), envelope=env, project_id="P1",
+            name="Werkstatt", category=Category.QUAL, planned_amount=value, planned_places=None)
     elif field == "reason":
         event = Agreement.DeviationReported(
             originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC),
@@ -128,7 +135,7 @@ def test_a_writer_inserting_a_value_the_application_refuses_is_reported_by_verif
     position = deviation.reads.head()
     code, report = verify_json(deviation.url)
     assert code == 10
-    [found] = report["invalid_values"]
+    [found] = [v for v in report["invalid_values"] if v["kind"] == "invalid-value"]
     assert found["position"] == position and words in found["detail"] and found["kind"] == "invalid-value"
     deviation.close()
 
@@ -517,3 +524,38 @@ def test_a_delegation_or_its_revocation_with_psql_needs_the_delegable_mandate_it
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="that allows this registry act"):
         insert_as(pg_url, "a.schneider", revoked)
     ledger.close()
+
+
+@pytest.mark.parametrize("forged", ["next year's agreement by the party", "a publication by RP Kassel",
+                                    "a grant act by the ministry"])
+def test_an_event_type_of_another_organisation_inserted_with_psql_is_refused_by_the_database(
+        deviation: Acting, forged: str) -> None:
+    """Each event type is recorded only by the kinds of organisation its rule names, also with
+    psql: a party cannot take next year's agreement id ahead of the ministry (the command that
+    creates it would then be refused for good), RP Kassel publishes nothing of the ministry's,
+    the ministry issues no grant act."""
+    now = datetime.now(UTC)
+    if forged == "next year's agreement by the party":
+        login, org = "j.weber", "06532"
+        event: Any = Agreement.Recorded(
+            originator_id="AQB-2025-06532", originator_version=1, timestamp=now, originator_topic=Agreement.TOPIC,
+            envelope=dataclasses.replace(envelope(login, org, Role.PARTY, login, f"{login}/M1"), reason="vorab"),
+            year=2025, party_ags="06532", party_name="Lahn-Dill-Kreis", ministry_name="HMSI", budgets=(Budget.AQB,),
+            lines=(), measures=(), clauses=(), document_id=None)
+    elif forged == "a publication by RP Kassel":
+        login, org = "k.becker", "RPKS"
+        event = Agreement.Published(
+            originator_id=FIRST, originator_version=3, timestamp=now, url="https://example.org/zv.pdf",
+            envelope=dataclasses.replace(envelope(login, org, Role.GRANT_AUTHORITY, login, f"{login}/M1"),
+                                         reason="x"), published_on=date(2024, 9, 1), sha256=None)
+    else:
+        login, org = "a.schneider", "HMSI"
+        event = Grant.EarlyStartApproved(
+            originator_id="RPKS-9", originator_version=1, timestamp=now, approved_on=date(2024, 9, 1),
+            envelope=dataclasses.replace(envelope(login, org, Role.MINISTRY, login, f"{login}/M1"), reason="x"),
+            start_from=date(2024, 9, 1))
+    head = deviation.reads.head()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"is not recorded by an officer of {org}"):
+        insert_as(deviation.url, login, event)
+    assert deviation.reads.head() == head
+    deviation.close()

@@ -32,9 +32,12 @@ from ledger.application import open_ledger
 from ledger.domain.agreement import Agreement
 from ledger.domain.base import LedgerAggregate, LedgerCreated, LedgerEvent
 from ledger.domain.grant import Grant
+from ledger.domain.principal import Principal
 from ledger.domain.values import Actor, Role
 from ledger.transcodings import register_all
 from tests.cast import ADMIN, Acting
+
+RP = "k.becker"  # RP Kassel's officer of the cast
 
 VERSIONED_TOPIC = re.compile(r":v\d+$")
 SET_BY_TEST = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
@@ -235,19 +238,21 @@ def test_an_event_survives_the_mapper_unchanged(
 )
 @given(events=st.lists(ANY_EVENT, min_size=1, max_size=5))
 def test_events_survive_a_real_event_store_unchanged(ledger: Acting, events: list[LedgerEvent]) -> None:
-    """Saved through the recorder in one transaction (as one stream) and read back. On PostgreSQL
-    the database checks who recorded: each event is recorded by the administrator's own login (the
-    registry's events are an administrator's)."""
-    writer = ledger.as_(ADMIN)
-    login = writer.login
+    """Saved through the recorder (as one stream) and read back. On PostgreSQL the database checks
+    who recorded: each event is recorded by an officer's own login, of an organisation its type's
+    rule names (the administrator of the ministry under its mandate M1, or RP Kassel's officer
+    for the grant acts)."""
     stream = uuid.uuid4().hex
-    events = [
-        dataclasses.replace(e, originator_id=stream, originator_version=n,  # type: ignore[type-var]
-                            envelope=dataclasses.replace(e.envelope, actor=Actor(ADMIN, "HMSI", Role.MINISTRY),
-                                                         login=login))
-        for n, e in enumerate(events, start=1)
-    ]
-    writer.recorder.insert_events([writer.mapper.to_stored_event(e) for e in events])
+    writer = ledger.as_(ADMIN)
+    for n, e in enumerate(events, start=1):
+        ministry = Role.MINISTRY in type(e).RULE.roles or isinstance(e, Principal.Event)
+        login, actor = (ADMIN, Actor(ADMIN, "HMSI", Role.MINISTRY)) if ministry else (
+            RP, Actor(RP, "RPKS", Role.GRANT_AUTHORITY))
+        writer = ledger.as_(login)
+        events[n - 1] = dataclasses.replace(  # type: ignore[type-var]
+            e, originator_id=stream, originator_version=n,
+            envelope=dataclasses.replace(e.envelope, actor=actor, login=writer.login, mandate=f"{login}/M1"))
+        writer.recorder.insert_events([writer.mapper.to_stored_event(events[n - 1])])
     restored = [writer.mapper.to_domain_event(s) for s in writer.recorder.select_events(stream)]
     assert len(restored) == len(events)
     for event, back in zip(events, restored, strict=True):
