@@ -45,7 +45,8 @@ DESCRIBERS: dict[type[Any], Describer] = {
     + (f", ref {e.decision_reference}" if e.decision_reference else "")
     + (f", conditions: {e.conditions}" if e.conditions else ""),
     Agreement.Signed: lambda e: f"{e.party}: {e.signatory}, {e.function}, "
-    f"{e.place or '(no place)'}, {show_value(e.signed_on) or '(no date)'}",
+    f"{e.place or '(no place)'}, {show_value(e.signed_on) or '(no date)'}"
+    + (f"; signs version {e.content_version}" if (e.content_version or 1) > 1 else ""),
     Agreement.ImplementationMeetingHeld: lambda e: f"{e.held_on}; {len(e.participants)} participants; "
     f"discussed {', '.join(e.deviations_discussed) or 'no deviation'}",
     Agreement.Published: lambda e: f"{e.url}" + (f" sha256 {e.sha256[:12]}…" if e.sha256 else ""),

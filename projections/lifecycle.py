@@ -36,14 +36,14 @@ def rows(agreement: Agreement, grants: Sequence[Grant]) -> dict[str, list[TableR
 
 
 def lifecycle_row(a: Agreement, grants: Sequence[Grant]) -> TableRow:
-    signed = {("ministry" if s.party == reference.MINISTRY else "party"): s for s in a.current_signatures()}
+    signed = {("ministry" if s.party == reference.MINISTRY else "party"): s for s in a.signatures_in_force()}
     ministry, party = signed.get("ministry"), signed.get("party")
     applied = min((g.submitted_on for g in grants if g.submitted_on), default=None)
     on_time = None if applied is None or not a.year else applied <= calendar.application_deadline(a.year)
     return (
         a.id, a.year, a.party_ags,
         ministry.signatory if ministry else None, ministry.signed_on if ministry else None,
-        party.signatory if party else None, party.signed_on if party else None, a.in_force_since,
+        party.signatory if party else None, party.signed_on if party else None, a.in_force_since_version,
         applied, on_time, min((g.notice_date for g in grants if g.notice_date), default=None),
         max((m.held_on for m in a.meetings), default=None), len(a.meetings),
         max((p.published_on for p in a.publications), default=None),

@@ -187,9 +187,15 @@ class Agreement(LedgerAggregate):
                 ))
 
     class Signed(Event):
+        """A signature of one version of the content. Version 2 of the event names that version:
+        replayed by the day an act took effect, a signature of an amendment may come before the
+        amendment itself (signed 3 November, the amendment recorded as of the 10th), and was laid
+        on the version before it, taking the place of that version's own signature."""
+
         TOPIC = "aqb:Agreement.Signed:v1"
         LABEL = "signed"
         RULE = Rule(Act.RECORD, MINISTRY_OR_PARTY)
+        class_version = 2
         party: str  # HMSI or the party's AGS
         signatory: str
         function: str
@@ -198,9 +204,14 @@ class Agreement(LedgerAggregate):
         place: str | None
         signed_on: date | None
         raw_text: str | None
+        content_version: int | None  # the version signed (None: stored before, the version then current)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["content_version"] = None
 
         def on(self, agg: Agreement) -> None:
-            agg.signatures[(agg.content_version, self.party)] = SignatureState(
+            agg.signatures[(self.content_version or agg.content_version, self.party)] = SignatureState(
                 self.party, self.signatory, self.function, self.organisation, self.place,
                 self.signed_on, self.originator_version,
             )
@@ -392,7 +403,34 @@ class Agreement(LedgerAggregate):
         return None
 
     def current_signatures(self) -> list[SignatureState]:
-        return [s for (v, _), s in self.signatures.items() if v == self.content_version]
+        return self.signatures_of(self.content_version)
+
+    def signatures_of(self, version: int) -> list[SignatureState]:
+        return [s for (v, _), s in self.signatures.items() if v == version]
+
+    @property
+    def version_in_force(self) -> int | None:
+        """The latest version (up to the current one) that both parties signed, with both dates:
+        the one in force, while an amendment waits for its signatures."""
+        found = None
+        for version in sorted({v for v, _ in self.signatures if v <= self.content_version}):
+            both = self.signatures_of(version)
+            if len({s.party for s in both}) >= 2 and all(s.signed_on is not None for s in both):
+                found = version
+        return found
+
+    def signatures_in_force(self) -> list[SignatureState]:
+        """The signatures of the version in force; of the current version while none is."""
+        version = self.version_in_force
+        return self.current_signatures() if version is None else self.signatures_of(version)
+
+    @property
+    def in_force_since_version(self) -> date | None:
+        """The later signature date of the version in force (None: no version is)."""
+        version = self.version_in_force
+        if version is None:
+            return None
+        return max(s.signed_on for s in self.signatures_of(version) if s.signed_on is not None)
 
     @property
     def signed_document_sha256(self) -> str | None:
@@ -494,7 +532,7 @@ class Agreement(LedgerAggregate):
     def sign(self, envelope: Envelope, **signature: Any) -> None:
         envelope = self.authorise(envelope, self.Signed, "a signature")
         rules.check_signature(self, signature["party"], signature["organisation"])
-        self.trigger_event(self.Signed, envelope=envelope, **signature)
+        self.trigger_event(self.Signed, envelope=envelope, content_version=self.content_version, **signature)
 
     def hold_meeting(self, envelope: Envelope, **meeting: Any) -> None:
         envelope = self.authorise(envelope, self.ImplementationMeetingHeld, "a meeting")
