@@ -1,7 +1,9 @@
 """The two clocks of a judgement, and which entries each keeps.
 
 - `on` D: what had *happened* by D — every event whose effective date is on or before D, with
-  every correction the ledger knows (a correction says what the fact really was).
+  every correction the ledger knows (a correction says what the fact really was; one that
+  corrects the date of the act itself — a payment's value date, a signature's day — moves the
+  act to that day).
 - `known_on` K: what the ledger *knew* on K — every event recorded by the end of K (Hesse's
   calendar), corrections included only when they too were recorded by then.
 - `at` N: what the ledger held at position N.
@@ -23,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 from eventsourcing.domain import CanInitAggregate
 
-from ledger.domain.base import CorrectionEvent
+from ledger.domain.base import ACT_DATES, CorrectionEvent
 from ledger.domain.dates import BERLIN, today
 from ledger.domain.entry import Entry
 
@@ -85,6 +87,8 @@ class Clock:
         if self.now:
             return everything
         kept = [self.keeps(e) for e in everything]
+        if self.on is not None:
+            kept = self._with_corrected_days(everything, kept)
         creators = {e.event.originator_id: i for i, e in enumerate(everything)
                     if isinstance(e.event, CanInitAggregate) and self._may_anchor(e)}
         # a correction is kept whatever its date, but takes in no creating event of its own: it
@@ -96,7 +100,32 @@ class Clock:
                 kept[creators[stream]] = True
         return [e for e, k in zip(everything, kept, strict=True) if k]
 
+    def _with_corrected_days(self, everything: list[Entry], kept: list[bool]) -> list[bool]:
+        """Under `on`: an act whose own date a kept correction changed happened on the corrected day."""
+        moved: dict[tuple[str, int], date] = {}
+        for entry, keep in zip(everything, kept, strict=True):
+            if keep and isinstance(entry.event, CorrectionEvent):
+                for change in entry.event.changes:
+                    day = _day(change.new) if change.field in ACT_DATES else None
+                    if day is not None:
+                        moved[(entry.event.originator_id, entry.event.corrects_version)] = day
+        if not moved:
+            return kept
+        held = Clock(known_on=self.known_on, at=self.at, before=self.before)
+        assert self.on is not None
+        return [keep if (day := moved.get((e.event.originator_id, e.event.originator_version))) is None
+                or isinstance(e.event, CorrectionEvent) else held.keeps(e) and day <= self.on
+                for e, keep in zip(everything, kept, strict=True)]
+
     def _may_anchor(self, entry: Entry) -> bool:
         """A creating event can be pulled in only if the ledger held it at the clock's point."""
         return self.keeps(entry) or (self.on is not None and Clock(known_on=self.known_on, at=self.at,
                                                                    before=self.before).keeps(entry))
+
+
+def _day(text: str) -> date | None:
+    """A corrected date as the trail holds it (None: none, or not a date: verify reports that)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

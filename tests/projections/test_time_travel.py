@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
-from ledger.demo import AGREEMENT, play_year
+from ledger.application import Meta
+from ledger.demo import AGREEMENT, GRANT, play_year
 from ledger.domain.clocks import Clock
 from ledger.domain.errors import NotFoundError
+from ledger.domain.grant import Grant
 from projections.queries import status_now, status_then
 from tests.cast import REGISTRY_SIZE, Acting
 from tests.cli.conftest import make_runner
@@ -72,3 +75,27 @@ def test_a_write_brings_the_views_up_to_date_before_the_command_returns(sqlite_u
                "--reason", "ZV").exit_code == 0
     result = run("projections", "status", "--format", "json")
     assert '"lag": 0' in result.stdout and f'"position": {REGISTRY_SIZE + 1}' in result.stdout
+
+
+def test_a_payment_whose_value_date_a_correction_moved_happened_on_the_corrected_day(db_url: str) -> None:
+    """By effective dates with every correction known now: the act took place on its corrected
+    day, whether the correction moves it later (out of the day before) or earlier (into it)."""
+    def disbursed(day: date) -> Decimal:
+        lines = status_then(ledger, AGREEMENT, Clock(on=day)).tables["aqb_view_budget_lines"]
+        return next(r["disbursed"] or Decimal(0) for r in lines if (r["line"], r["cash_year"]) == ("total", 0))
+
+    ledger = Acting(db_url)
+    try:
+        play_year(ledger)
+        third = next(e.event for e in ledger.entries([GRANT]) if isinstance(e.event, Grant.FundsDisbursed)
+                     and e.event.value_date == date(2024, 11, 4))  # the demo's third call, 150,000
+        assert disbursed(date(2024, 11, 4)) - disbursed(date(2024, 11, 3)) == Decimal("150000.00")
+        ledger.correct_grant(Meta("k.becker@RPKS", reason="Valuta falsch erfasst"), GRANT, third.originator_version,
+                             [("value_date", "2024-11-04", "2024-11-06")], approver="k.schmidt")
+        assert disbursed(date(2024, 11, 5)) == disbursed(date(2024, 11, 3))  # not yet paid on the 5th
+        assert disbursed(date(2024, 11, 6)) - disbursed(date(2024, 11, 5)) == Decimal("150000.00")
+        ledger.correct_grant(Meta("k.becker@RPKS", reason="doch früher"), GRANT, third.originator_version,
+                             [("value_date", "2024-11-06", "2024-11-01")], approver="k.schmidt")
+        assert disbursed(date(2024, 11, 1)) - disbursed(date(2024, 10, 31)) == Decimal("150000.00")
+    finally:
+        ledger.close()
