@@ -42,7 +42,7 @@ from typing import Any
 from psycopg import sql
 
 from ledger import reference
-from ledger.domain.base import LedgerEvent
+from ledger.domain.base import LedgerCreated, LedgerEvent
 from ledger.domain.principal import Principal
 from ledger.integrity import pg_guard, pg_guard_v3
 from ledger.integrity.roles import Roles
@@ -57,12 +57,23 @@ REGISTRY_CHECK = """  IF NEW.topic LIKE 'aqb:Principal.%' AND NOT (env ->> 'mand
     used := env ->> 'mandate';
     held := CASE WHEN split_part(used, '/', 1) = actor
                  THEN {schema}.aqb_held_mandate(actor, split_part(used, '/', 2)) END;
+    granted_mandate := CASE WHEN NEW.topic = {granted}
+                            THEN convert_from(NEW.state, 'UTF8')::jsonb #> '{{mandate,_data_}}' END;
+    IF NEW.originator_id = {prefix} || actor AND NEW.topic IN ({granted}, {deactivated}) THEN
+      RAISE EXCEPTION 'aqb ledger: % grants a mandate to itself or deactivates itself', actor
+        USING ERRCODE = 'insufficient_privilege', HINT = 'another administrator does it (two people)';
+    END IF;
     IF NOT coalesce(
          (jsonb_path_exists(held, '$.acts[*] ? (@._data_ == "administer")') AND (held ->> 'delegated_from' IS NULL
             OR {schema}.aqb_held_mandate(split_part(held ->> 'delegated_from', '/', 1),
                                          split_part(held ->> 'delegated_from', '/', 2)) IS NOT NULL))
          OR (NEW.topic = {granted} AND (held ->> 'delegable')::boolean AND held ->> 'delegated_from' IS NULL
-             AND convert_from(NEW.state, 'UTF8')::jsonb #>> '{{mandate,_data_,delegated_from}}' = used)
+             AND granted_mandate ->> 'delegated_from' = used  -- a delegation gives at most what it comes from:
+             AND (granted_mandate -> 'acts') <@ (held -> 'acts')
+             AND NOT coalesce((granted_mandate ->> 'delegable')::boolean, false)
+             AND (coalesce(held -> 'party', 'null') = 'null' OR granted_mandate -> 'party' = held -> 'party')
+             AND (coalesce(held -> 'ceiling', 'null') = 'null' OR (granted_mandate #>> '{{ceiling,_data_}}')::numeric
+                                                                  <= (held #>> '{{ceiling,_data_}}')::numeric))
          OR (NEW.topic = {revoked} AND split_part(used, '/', 1) = actor AND EXISTS (
                SELECT 1 FROM {table} g WHERE g.originator_id = NEW.originator_id AND g.topic = {granted}
                   AND convert_from(g.state, 'UTF8')::jsonb #> '{{mandate,_data_}}' @> jsonb_build_object(
@@ -106,15 +117,34 @@ ROLE_CHECK = """  IF NEW.topic NOT LIKE 'aqb:Principal.%' AND NOT coalesce(({rol
       HINT = 'each event type is recorded by the organisations its rule names (HMSI, RPKS or the party)';
   END IF;
 """
+# Each kind of event in its own kind of stream (an agreement's in `AQB-YYYY-AGS`, a principal's in
+# `PRINCIPAL-login`, a document's in `DOC-sha256`, a grant's under a file number that is none of
+# these), and a stream's first version its creating event and only then: a payment in an agreement's
+# stream, or a grant application taking a principal's id, made the stream unreadable for good.
+STREAM_KIND_CHECK = """  IF NOT (CASE
+       WHEN NEW.topic LIKE 'aqb:Agreement.%' THEN NEW.originator_id ~ '^AQB-[0-9]{{4}}-[0-9]{{5}}$'
+       WHEN NEW.topic LIKE 'aqb:Principal.%' THEN NEW.originator_id LIKE 'PRINCIPAL-_%'
+       WHEN NEW.topic LIKE 'aqb:Document.%' THEN NEW.originator_id ~ '^DOC-[0-9a-f]{{64}}$'
+       WHEN NEW.topic LIKE 'aqb:Grant.%' THEN NEW.originator_id ~ '^[A-Za-z0-9][A-Za-z0-9 ./_:-]{{2,79}}$'
+            AND NEW.originator_id !~ '^AQB-[0-9]{{4}}-[0-9]{{5}}$'
+            AND upper(NEW.originator_id) NOT LIKE 'DOC-%' AND upper(NEW.originator_id) NOT LIKE 'PRINCIPAL-%'
+       ELSE false END)
+     OR (NEW.originator_version = 1) IS DISTINCT FROM (NEW.topic = ANY ({creating}::text[])) THEN
+    RAISE EXCEPTION 'aqb ledger: % does not belong in % as version %', NEW.topic, NEW.originator_id,
+      NEW.originator_version USING ERRCODE = 'check_violation',
+      HINT = 'each kind of event goes into its own kind of stream, which its creating event starts';
+  END IF;
+"""
 NEXTVAL = "  NEW.notification_id := nextval("
 assert pg_guard_v3.CHAIN_FUNCTION.count(NEXTVAL) == 1
 
 AUTHOR_PERFORM = ("  PERFORM {schema}.aqb_check_author(NEW.originator_id, NEW.topic,\n"
                   "                                    env);\n")
 assert AUTHOR_PERFORM in pg_guard_v3.CHAIN_FUNCTION
+DECLARED = "  stream_ags text;\n"
 CHAIN_FUNCTION = pg_guard_v3.CHAIN_FUNCTION.replace(AUTHOR_PERFORM, AUTHOR_PERFORM + REGISTRY_CHECK, 1).replace(
-    "  stream_ags text;\n", "  stream_ags text;\n  actor text;\n  used text;\n  held jsonb;\n", 1).replace(
-    NEXTVAL, ROLE_CHECK + NEXTVAL, 1)
+    DECLARED, DECLARED + "  actor text;\n  used text;\n  held jsonb;\n  granted_mandate jsonb;\n", 1).replace(
+    NEXTVAL, STREAM_KIND_CHECK + ROLE_CHECK + NEXTVAL, 1)
 AUTHOR_FUNCTION = pg_guard.AUTHOR_FUNCTION  # migration 4's: the registry check is the chain function's now
 
 
@@ -127,6 +157,7 @@ def migrate(db: Database, conn: Any, roles: Roles) -> None:
 def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
     return {**pg_guard_v3.names(db, roles), "revoked": sql.Literal(Principal.MandateRevoked.TOPIC),
             "roles": sql.Literal(json.dumps(topic_roles(), sort_keys=True)),
+            "creating": sql.Literal(creating_topics()),
             "ministry": sql.Literal(reference.MINISTRY), "grant_authority": sql.Literal(reference.GRANT_AUTHORITY)}
 
 
@@ -136,6 +167,14 @@ def topic_roles() -> dict[str, list[str]]:
     classes = {vars(cls)["TOPIC"]: cls for cls in _event_classes() if "TOPIC" in vars(cls)}
     return {topic: sorted(role.value for role in classes[topic].RULE.roles)
             for topic in pg_guard_v3.topics() if not topic.startswith("aqb:Principal.")}
+
+
+def creating_topics() -> list[str]:
+    """The event types that start a stream (an agreement recorded, a grant applied for, a principal
+    registered, a document imported), sorted."""
+    known = set(pg_guard_v3.topics())
+    return sorted({vars(cls)["TOPIC"] for cls in _event_classes()
+                   if "TOPIC" in vars(cls) and issubclass(cls, LedgerCreated) and vars(cls)["TOPIC"] in known})
 
 
 def _event_classes() -> list[type[LedgerEvent]]:

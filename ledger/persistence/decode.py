@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
 from eventsourcing.persistence import Mapper
 
-from ledger.domain.base import LedgerEvent
+from ledger.domain.agreement import AGREEMENT_ID, Agreement
+from ledger.domain.base import LedgerCreated, LedgerEvent
+from ledger.domain.document import Document
 from ledger.domain.entry import Entry
-from ledger.domain.errors import UndecodableEventError
+from ledger.domain.errors import LedgerError, UndecodableEventError
+from ledger.domain.grant import Grant, check_file_number
+from ledger.domain.principal import PREFIX as PRINCIPAL_PREFIX
+from ledger.domain.principal import Principal
 from ledger.domain.values import Envelope
 from ledger.integrity.link import EPOCH
 from ledger.persistence.reads import Row
@@ -23,6 +29,7 @@ class Decoder:
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
         self._fields: dict[type[Any], frozenset[str]] = {}  # each event class read: the fields it must have
+        self._fits: set[tuple[str, type[Any]]] = set()  # (stream, event class) found to belong together
 
     def event(self, row: Row) -> LedgerEvent:
         try:
@@ -40,7 +47,28 @@ class Decoder:
             missing = sorted(fields - state.keys())
             raise UndecodableEventError(row.id, row.originator_id, row.originator_version,
                                         f"fields missing: {', '.join(missing) or 'envelope'}")
-        return cast(LedgerEvent, event)  # its class was checked to be a ledger event when first read
+        if (row.originator_version == 1) is not isinstance(event, LedgerCreated) or (
+                (row.originator_id, type(event)) not in self._fits and not self._belongs(row.originator_id, event)):
+            raise UndecodableEventError(
+                row.id, row.originator_id, row.originator_version,
+                f"{type(event).__qualname__} does not belong in {row.originator_id} as version "
+                f"{row.originator_version} (each kind of event goes into its own kind of stream, which its "
+                "creating event starts)")
+        return cast(LedgerEvent, event)
+
+    def _belongs(self, stream: str, event: Any) -> bool:
+        """The event's kind of stream is the stream's (database migration 9 checks the same)."""
+        if isinstance(event, Agreement.Event):
+            fits = AGREEMENT_ID.match(stream) is not None and stream.isascii()
+        elif isinstance(event, Principal.Event):
+            fits = stream.startswith(PRINCIPAL_PREFIX) and len(stream) > len(PRINCIPAL_PREFIX)
+        elif isinstance(event, Document.Event):
+            fits = DOCUMENT_ID.match(stream) is not None
+        else:
+            fits = isinstance(event, Grant.Event) and _file_number(stream)
+        if fits:
+            self._fits.add((stream, type(event)))
+        return fits  # its class was checked to be a ledger event when first read
 
     def entry(self, row: Row) -> Entry:
         return Entry.stamped(row.id, self.event(row), row.recorded_at or EPOCH, row.recorded_by)
@@ -108,6 +136,16 @@ def long_fold_gc() -> Iterator[Callable[[], None]]:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+DOCUMENT_ID = re.compile(r"DOC-[0-9a-f]{64}\Z")
+
+
+def _file_number(stream: str) -> bool:
+    try:
+        return check_file_number(stream) == stream
+    except LedgerError:
+        return False
 
 
 def _field_names(cls: type[Any]) -> frozenset[str]:

@@ -101,7 +101,8 @@ def test_a_save_refused_in_its_single_round_trip_commits_nothing_and_the_next_sa
     writer = Acting(pg_url)
     try:
         writer.create_agreement(Meta("a@HMSI", reason="r"), "AQB-2024-06532", [("AQB", Decimal("1000"))])
-        last = writer.reads.streams(["AQB-2024-06532"])[-1]
+        writer.plan_project(Meta("a@HMSI", reason="r"), "AQB-2024-06532", "Werkstatt", "QUAL", Decimal("100"))
+        last = writer.reads.streams(["AQB-2024-06532"])[-1]  # (a creating event would not follow on)
         again = StoredEvent(last.originator_id, last.originator_version + 1, last.topic, last.state)
         recorder = writer.as_("a").recorder  # the login that recorded it
         assert recorder.one_statement is True  # type: ignore[attr-defined]  (the migrated ledger has it)

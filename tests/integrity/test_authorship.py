@@ -402,7 +402,7 @@ def test_a_mandate_a_writer_grants_itself_with_psql_authorises_nothing_verify_re
                                       envelope=dataclasses.replace(env, reason="selbst"),
                                       mandate=Mandate("M9", (Act.ADMINISTER,)))
     with pytest.raises(psycopg.errors.InsufficientPrivilege,
-                       match="holds no mandate a.schneider/M1 that allows this registry act"):
+                       match="a.schneider grants a mandate to itself or deactivates itself"):
         insert_as(pg_url, "a.schneider", forged)  # refused by the database itself
     with migration8_checks_off(pg_url):  # the owner's way past it: the application and verify still see it
         insert_as(pg_url, "a.schneider", forged)
@@ -527,13 +527,13 @@ def test_a_delegation_or_its_revocation_with_psql_needs_the_delegable_mandate_it
 
 
 @pytest.mark.parametrize("forged", ["next year's agreement by the party", "a publication by RP Kassel",
-                                    "a grant act by the ministry"])
+                                    "a grant application by the ministry"])
 def test_an_event_type_of_another_organisation_inserted_with_psql_is_refused_by_the_database(
         deviation: Acting, forged: str) -> None:
     """Each event type is recorded only by the kinds of organisation its rule names, also with
     psql: a party cannot take next year's agreement id ahead of the ministry (the command that
     creates it would then be refused for good), RP Kassel publishes nothing of the ministry's,
-    the ministry issues no grant act."""
+    the ministry applies for no grant."""
     now = datetime.now(UTC)
     if forged == "next year's agreement by the party":
         login, org = "j.weber", "06532"
@@ -550,12 +550,41 @@ def test_an_event_type_of_another_organisation_inserted_with_psql_is_refused_by_
                                          reason="x"), published_on=date(2024, 9, 1), sha256=None)
     else:
         login, org = "a.schneider", "HMSI"
-        event = Grant.EarlyStartApproved(
-            originator_id="RPKS-9", originator_version=1, timestamp=now, approved_on=date(2024, 9, 1),
+        event = Grant.ApplicationSubmitted(
+            originator_id="RPKS-9", originator_version=1, timestamp=now, originator_topic=Grant.TOPIC,
             envelope=dataclasses.replace(envelope(login, org, Role.MINISTRY, login, f"{login}/M1"), reason="x"),
-            start_from=date(2024, 9, 1))
+            agreement_id=FIRST, party_ags="06532", submitted_on=date(2024, 9, 1), amount_requested=Decimal(100),
+            financing_plan=())
     head = deviation.reads.head()
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"is not recorded by an officer of {org}"):
         insert_as(deviation.url, login, event)
     assert deviation.reads.head() == head
     deviation.close()
+
+
+@pytest.mark.parametrize("forged", ["to itself", "wider acts", "delegable again", "another party", "none"])
+def test_a_delegation_inserted_with_psql_gives_at_most_the_mandate_it_comes_from(pg_url: str, forged: str) -> None:
+    """j.weber holds a delegable mandate to record for 06532 (M2). With psql she may delegate
+    a part of it to s.aurand, never to herself, never wider (administer, a delegable one, another
+    party): a party's officer could otherwise make itself an administrator."""
+    ledger = Acting(pg_url)
+    ledger.grant_mandate(Meta(ADMIN, reason="Vertretung"), "j.weber",
+                         MandateSpec(("record",), party="06532", delegable=True))
+    target = "PRINCIPAL-j.weber" if forged == "to itself" else "PRINCIPAL-s.aurand"
+    acts = (Act.ADMINISTER,) if forged == "wider acts" else (Act.RECORD,)
+    mandate = Mandate("M9", acts, "06611" if forged == "another party" else "06532", None, None, None,
+                      "j.weber/M2", forged == "delegable again")
+    version = max(e.event.originator_version for e in ledger.entries([target])) + 1
+    event = Principal.MandateGranted(
+        originator_id=target, originator_version=version, timestamp=datetime.now(UTC), mandate=mandate,
+        envelope=dataclasses.replace(envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M2"),
+                                     reason="Vertretung"))
+    head = ledger.reads.head()
+    if forged == "none":
+        insert_as(pg_url, "j.weber", event)  # a part of her own, to another: the database lets it in
+        assert ledger.reads.head() == head + 1
+    else:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="j.weber"):
+            insert_as(pg_url, "j.weber", event)
+        assert ledger.reads.head() == head
+    ledger.close()
