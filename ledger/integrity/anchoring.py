@@ -45,9 +45,11 @@ def recompute(db: Database, stop: int | None = None,
 def create(db: Database, key: Ed25519PrivateKey, progress: Progress | None = None) -> Anchor:
     report, links = recompute(db, progress=progress)
     if not report.ok:
-        where = report.first_break or report.gaps[0]
-        raise IntegrityBreakError(f"the chain is broken at position {where.position} ({where.kind}); "
-                                  "an anchor would sign a broken ledger", "run 'aqb verify' and investigate")
+        found = report.problems()
+        where = found[0]
+        more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+        raise IntegrityBreakError(f"the ledger is not intact at position {where.position} ({where.kind}){more}; "
+                                  "an anchor would sign it as it is", "run 'aqb verify' and investigate")
     if not links:
         raise RuleViolationError("the ledger holds no events yet: nothing to anchor", "record something first")
     anchor = anchors.sign(key, position=report.head_position, tree_size=len(links), head_hash=report.head_hash,
@@ -82,9 +84,15 @@ def _check_one(anchor: Anchor, links: list[tuple[int, bytes]], pinned: Ed25519Pu
         return AnchorCheck(anchor, signed, pinned is not None, False, detail)
     same_head = prefix[-1].hex() == anchor.head_hash
     same_tree = len(prefix) == anchor.tree_size and merkle.root(prefix).hex() == anchor.merkle_root
-    detail = ("the anchored head is on the chain" if same_head and same_tree else
-              "the chain recomputed from today's rows does not reach the anchored head: rows up to "
-              f"position {anchor.position} were changed, removed or added since it was signed")
+    if not signed:  # what it says of the chain is nobody's word: say that, not what the chain did
+        whose = "the pinned public key" if pinned is not None else f"the key it names ({anchor.key_id})"
+        detail = (f"its signature does not verify with {whose}: not an anchor signed by 'aqb anchor create' "
+                  "(a row stored by hand, or signed by another key); it anchors nothing")
+    elif same_head and same_tree:
+        detail = "the anchored head is on the chain"
+    else:
+        detail = ("the chain recomputed from today's rows does not reach the anchored head: rows up to "
+                  f"position {anchor.position} were changed, removed or added since it was signed")
     return AnchorCheck(anchor, signed, pinned is not None, same_head and same_tree, detail)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -139,6 +140,20 @@ def test_anchoring_a_broken_chain_is_refused(pg_ledger: str, key: Path, tmp_path
     assert not (tmp_path / "a.json").exists()
 
 
+def test_anchoring_a_ledger_with_a_broken_rule_is_refused_naming_the_position(pg_ledger: str, key: Path,
+                                                                             tmp_path: Path) -> None:
+    """A row no link betrays but the rules do (a superuser's full rewrite): the refusal is one
+    line naming the position and what verify found there, exit 10 (it failed with an internal
+    error when the chain itself was intact)."""
+    rewrite_chain(pg_ledger, "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+                             f"'135000', '935000'), 'UTF8') WHERE notification_id = {at(3)}")
+    result = run_cli(pg_ledger, "anchor", "create", "--key", str(key), "--out", str(tmp_path / "a.json"))
+    assert result.exit_code == 10, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert re.search(r"the ledger is not intact at position \d+ \(rule-broken\)", line), line
+    assert not (tmp_path / "a.json").exists()
+
+
 def test_a_full_rewrite_that_breaks_a_rule_is_caught_even_without_anchors(pg_ledger: str) -> None:
     """A superuser re-links every row after raising a planned amount beyond the §4 budget: no
     link betrays it, the rules re-checked along the walk do."""
@@ -225,3 +240,19 @@ def test_an_anchor_past_the_head_is_reported_as_what_it_may_be(pg_ledger: str, k
     assert code == 10
     failed = {a["position"]: a["detail"] for a in report["anchors"]["failed"]}
     assert "past the head" in failed[999_999] and 999_998 in failed
+
+
+def test_a_writers_anchor_with_a_signature_of_nobody_is_reported_as_that(pg_ledger: str, key: Path,
+                                                                        tmp_path: Path) -> None:
+    """The database cannot check an Ed25519 signature: a writer stores a row shaped like the last
+    anchor, of its position and link, signed by no key of the ledger. Reads pass over it; verify
+    says that its signature does not verify — not that rows were changed, which none were."""
+    made = anchor(pg_ledger, key, tmp_path / "a.json")
+    forged = json.dumps({**made, "merkle_root": "00" * 32, "signature": "00" * 64})
+    store_anchor(pg_ledger, int(str(made["position"])), forged)
+    assert run_cli(pg_ledger, "status", "AQB-2024-06532").exit_code == 0
+    code, report = verify_json(pg_ledger)
+    assert code == 10
+    [failed] = report["anchors"]["failed"]
+    assert failed["signature_ok"] is False and "its signature does not verify" in failed["detail"]
+    assert "were changed" not in failed["detail"]
