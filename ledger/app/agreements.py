@@ -13,7 +13,6 @@ from ledger.domain.agreement import Agreement, parse_agreement_id
 from ledger.domain.values import (
     CLAUSES,
     ActivityKind,
-    Budget,
     BudgetLine,
     CashYear,
     Category,
@@ -23,6 +22,7 @@ from ledger.domain.values import (
     FieldChange,
     Measure,
     Scope,
+    budget_of,
 )
 
 
@@ -55,8 +55,8 @@ class AgreementCommands(LedgerCore):
             self.envelope(meta), year=year, party_ags=ags,
             party_name=party_name or party.display_name,
             ministry_name=ministry_name or reference.ministry_on(date(year, 1, 1)).name,
-            budgets=tuple(dict.fromkeys(Budget(b) for b, _ in lines)),
-            lines=tuple(BudgetLine(Budget(b), a, raws[i]) for i, (b, a) in enumerate(lines)),
+            budgets=tuple(dict.fromkeys(budget_of(b) for b, _ in lines)),
+            lines=tuple(BudgetLine(budget_of(b), a, raws[i]) for i, (b, a) in enumerate(lines)),
             measures=tuple(Measure(Category(c), label, tuple(p)) for c, label, p in measures),
             clauses=tuple(clauses), document_id=document_id,
         )
@@ -67,7 +67,7 @@ class AgreementCommands(LedgerCore):
     ) -> Receipt:
         schedule = tuple(CashYear(y, a) for y, a in cash_schedule)
         return self.change(Agreement, agreement_id, meta, lambda agg: agg.announce_allocation(
-            self.envelope(meta), Budget(budget), amount, schedule))[1]
+            self.envelope(meta), budget_of(budget), amount, schedule))[1]
 
     def plan_project(
         self, meta: Meta, agreement_id: str, name: str, category: str, amount: Decimal,

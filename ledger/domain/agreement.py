@@ -450,6 +450,7 @@ class Agreement(LedgerAggregate):
     @classmethod
     def record(cls, envelope: Envelope, *, year: int, party_ags: str, **content: Any) -> Agreement:
         envelope = authorise(envelope, cls.Recorded.RULE, "an agreement", party_ags)
+        rules.check_one_line_per_budget(content["lines"])
         content["lines"] = tuple(
             replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
         )
@@ -461,6 +462,7 @@ class Agreement(LedgerAggregate):
     def amend(self, envelope: Envelope, **content: Any) -> None:
         envelope = self.authorise(envelope, self.Amended, "an amendment")
         check_reason_given(envelope, "an amendment")
+        rules.check_one_line_per_budget(content["lines"])
         content["lines"] = tuple(
             replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]
         )

@@ -19,6 +19,7 @@ from ledger.domain.errors import (
     DeviationAlreadyDecidedError,
     DuplicateSignatureError,
     InvalidIdentifierError,
+    InvalidInputError,
     InvariantError,
     NegativeAmountError,
     NotAuthorisedError,
@@ -59,6 +60,17 @@ def parse_party(text: str) -> str:
         raise InvalidIdentifierError(f"invalid party '{text}': not the AGS of one of the 26 parties",
                                      "write the five digits of its AGS, e.g. 06532 (Lahn-Dill-Kreis)")
     return ags
+
+
+def check_one_line_per_budget(lines: tuple[BudgetLine, ...]) -> None:
+    """§ 4 gives each budget one amount: two lines for one budget would add up to a total the
+    agreement does not name."""
+    seen: set[str] = set()
+    for line in lines:
+        if line.budget.value in seen:
+            raise InvalidInputError(f"two § 4 lines for {line.budget.value}",
+                                    "give each budget once: --amount is the AQB line, --line BUDGET=AMOUNT any other")
+        seen.add(line.budget.value)
 
 
 def section4_amounts(lines: tuple[BudgetLine, ...]) -> dict[str, Decimal]:

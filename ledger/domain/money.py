@@ -15,6 +15,9 @@ _PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$", re.ASCII)
 _GERMAN_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2}|,-{1,2})?$", re.ASCII)
 _GERMAN_COMMA = re.compile(r"^\d+(?:,\d{1,2}|,-{1,2})$", re.ASCII)
 _GROUPED_APART = re.compile(r"^\d{1,3}(?:(?: \d{3})+|(?:['’]\d{3})+)(?:,(?:\d{2}|-{1,2}))?$")
+_SPACES = ("\u00a0", "\u202f", " ")
+_TO_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " "})
+_SPACED_GROUPS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:[,.]\d{1,2}|,-{1,2})?$", re.ASCII)
 _AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$", re.ASCII)
 _MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s*(?:mio\.?|millionen)$", re.IGNORECASE | re.ASCII)
 # thousands: "1.234,5 T€", "985 TEUR", "985,8 Tsd. Euro", "985 tausend Euro" (the currency already cut off)
@@ -40,7 +43,12 @@ def parse_amount(text: str) -> Decimal:
     more than two decimal places, and ``1.185`` (a thousands group or a decimal fraction?).
     """
     raw = text.strip()
-    core = _SUFFIX.sub("", raw).strip().replace("\u00a0", "").replace(" ", "")
+    core = _SUFFIX.sub("", raw).strip()
+    if any(space in core for space in _SPACES):  # only between thousands groups: "1 185 000,00"
+        spaced = core.translate(_TO_SPACE)
+        if not _SPACED_GROUPS.match(spaced):
+            raise InvalidAmountError(raw, "a space only separates groups of three digits (1 185 000,00)")
+        core = spaced.replace(" ", "")
     if core.startswith("-"):
         raise InvalidAmountError(raw, "amounts are never negative")
     if _AMBIGUOUS.match(core):

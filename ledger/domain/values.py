@@ -26,6 +26,15 @@ class Budget(Enum):
     SPRACH = "SPRACH"  # earmarked: Sprachförderung
 
 
+def budget_of(code: str) -> Budget:
+    """A §4 budget by its code, as a person gives it ("aqb" too); refused naming the codes."""
+    try:
+        return Budget(code.strip().upper())
+    except ValueError:
+        raise InvalidIdentifierError(f"unknown budget '{code}'",
+                                     f"a §4 line is one of {', '.join(b.value for b in Budget)}") from None
+
+
 class Category(Enum):
     AV = "AV"
     AUS = "AUS"

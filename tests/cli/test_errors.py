@@ -161,3 +161,17 @@ def test_a_position_past_the_head_is_refused_not_shown_as_a_state(seeded: Run) -
     assert result.stderr == (f"error: position {last + 1:,} is not in the ledger (its head is at {last:,}) "
                              "(give --at a position up to the head)\n")
     assert seeded("status", AGREEMENT, "--at", str(last)).exit_code == 0
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    (["--line", "FOO=6"], "error: unknown budget 'FOO' (a §4 line is one of AQB, AMB, TZA, SPRACH)"),
+    (["--line", "AQB=5", "--line", "aqb=6"], "error: two § 4 lines for AQB (give each budget once:"),
+    (["--amount", "5", "--line", "AQB=6"], "error: two § 4 lines for AQB"),
+    (["--amount", "1 2 3,4 5"], "error: invalid amount '1 2 3,4 5': a space only separates groups of three digits"),
+])
+def test_a_budget_line_that_is_unknown_given_twice_or_misspaced_is_refused_in_one_line(
+        run: Run, lines: list[str], message: str) -> None:
+    result = run("agreement", "create", "--year", "2026", "--party", "06532", *lines, "--reason", "ZV")
+    assert result.exit_code == 4, result.output
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert run("--format", "json", "agreement", "show", "AQB-2026-06532").exit_code == 3  # nothing recorded

@@ -15,6 +15,7 @@ from ledger.domain.money import parse_amount, parse_document_amount
 @pytest.mark.parametrize(("text", "expected"), [
     ("1185000.00", "1185000.00"), ("1185000", "1185000.00"), ("1.185.000,00", "1185000.00"),
     ("1.185.000", "1185000.00"), ("12,5", "12.50"), ("106.000,-- €", "106000.00"), ("879.800,00 EUR", "879800.00"),
+    ("1 185 000", "1185000.00"), ("1\u00a0185\u00a0000,50 EUR", "1185000.50"), ("12 345.50", "12345.50"),
 ])
 def test_parses_plain_and_german_notation(text: str, expected: str) -> None:
     assert parse_amount(text) == Decimal(expected)
@@ -23,6 +24,8 @@ def test_parses_plain_and_german_notation(text: str, expected: str) -> None:
 @pytest.mark.parametrize(("text", "why"), [
     ("1.185", "ambiguous"), ("-5", "never negative"), ("12.345", "ambiguous"), ("1,185,000.00", "use plain"),
     ("1.5e3", "use plain"), ("12.345,678", "use plain"), ("abc", "use plain"),
+    ("1 2 3,4 5", "a space only separates groups of three digits"), ("1 5", "groups of three"),
+    ("1.0 0", "groups of three"), ("1 18 000", "groups of three"),
 ])
 def test_refuses_ambiguous_or_malformed_amounts(text: str, why: str) -> None:
     with pytest.raises(InvalidAmountError, match=why):
