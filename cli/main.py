@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import errors
+from cli import errors, strict
 from cli.formats import ALL
 from ledger import __version__
 from ledger.domain.errors import LedgerError
@@ -85,7 +85,7 @@ class AqbGroup(click.Group):
         module, _, attribute = COMMANDS[cmd_name][0].partition(":")
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
-        return command
+        return strict.once(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: ARG002
         """The commands with the start of their help, without importing their modules."""
@@ -94,6 +94,10 @@ class AqbGroup(click.Group):
                 for name, (_, words) in sorted(COMMANDS.items())]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        strict.refuse_repeats(self, ctx, args, stop_at_argument=True)
+        return super().parse_args(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's main, with a usage error (unknown option, bad choice, missing argument) as one

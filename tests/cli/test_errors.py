@@ -175,3 +175,27 @@ def test_a_budget_line_that_is_unknown_given_twice_or_misspaced_is_refused_in_on
     assert result.exit_code == 4, result.output
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert run("--format", "json", "agreement", "show", "AQB-2026-06532").exit_code == 3  # nothing recorded
+
+
+@pytest.mark.parametrize("args", [
+    ["record", "allocation", AGREEMENT, "--amount", "5", "--amount", "6", "--reason", "r"],
+    ["record", "allocation", AGREEMENT, "--amount=5", "--reason", "r", "--amount", "6"],
+    ["record", "allocation", AGREEMENT, "--amount", "5", "--reason", "r", "--reason", "s"],
+    ["--format", "json", "--format", "csv", "agreement", "list"],
+])
+def test_an_option_that_takes_one_value_given_twice_is_refused_before_anything_runs(seeded: Run,
+                                                                                   args: list[str]) -> None:
+    before = head(seeded)
+    result = seeded(*args)
+    assert result.exit_code == 2, result.output
+    assert "twice: the option takes one value, give it once" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert head(seeded) == before
+
+
+def test_a_value_that_looks_like_an_option_is_still_a_value(seeded: Run) -> None:
+    result = seeded("record", "allocation", AGREEMENT, "--amount", "5", "--cash-year", "2024=5", "--reason",
+                    "--amount")
+    assert result.exit_code == 0, result.stderr
+    trail = json.loads(seeded("--format", "json", "trail", AGREEMENT).stdout)
+    assert trail[-1]["reason"] == "--amount"
