@@ -15,6 +15,7 @@ from enum import Enum
 
 from ledger.domain import calendar
 from ledger.domain.agreement import Agreement
+from ledger.domain.agreement_state import AssessmentState
 from ledger.domain.entry import Entry
 from ledger.domain.grant import Grant
 from ledger.domain.grant_state import ZERO
@@ -131,11 +132,19 @@ def deviations_decided(f: Facts) -> Check:
     year_end, judgement = calendar.year_end(f.agreement.year), calendar.judgement_deadline(f.agreement.year)
     evidence = f.positions(Agreement.DeviationReported, Agreement.DeviationDecided)
     # A deviation reported in the year is decided by its end; one reported later, before the judgement.
+    # One reported after the judgement's deadline came too late to be judged: the report is what is
+    # late (its decision is not blamed for a deadline that had passed before it was reported).
+    reported_late = {d.deviation_id: d.effective for d in deviations.values() if d.effective > judgement}
     due = {d.deviation_id: year_end if d.effective <= year_end else judgement for d in deviations.values()}
     open_ = [d.deviation_id for d in deviations.values() if d.decision is None]
     late = [f"{d.deviation_id} decided {first.effective}, after {due[d.deviation_id]}"
             for d in deviations.values() if d.decisions and (first := d.decisions[0]).effective is not None
-            and first.effective > due[d.deviation_id]]
+            and first.effective > due[d.deviation_id] and d.deviation_id not in reported_late]
+    if reported_late:
+        said = "; ".join(f"{i} reported {day}, after the judgement deadline {judgement} (late report)"
+                         for i, day in reported_late.items())
+        undecided = f"; undecided: {', '.join(open_)}" if open_ else ""
+        return Check("", Status.FAIL, said + undecided + (f"; {'; '.join(late)} (late)" if late else ""), evidence)
     if open_:
         return f.due(min(due[i] for i in open_), f"undecided: {', '.join(open_)}", evidence)
     if late:
@@ -153,18 +162,37 @@ def assessment(f: Facts) -> Check:
     evidence = f.positions(Agreement.TargetAchievementAssessed, Agreement.AssessmentSignedOff)
     made = latest.effective or deadline
     untreated = sorted(set(a.deviations) - {t.deviation_id for t in latest.treatments})
-    if untreated:
+    # reported after the judgement was made: not the judgement's fault, but it is to be revised
+    after = [d for d in untreated if a.deviations[d].effective > made]
+    if untreated and len(after) < len(untreated):
         return Check("", Status.FAIL, f"{latest.assessment_id} does not treat {', '.join(untreated)} "
                      "(arrived after its evidence position: revise it)", evidence)
-    if made > deadline:
+    first = _first_judgement(a, latest)
+    if (first.effective or deadline) > deadline:
         return Check("", Status.FAIL, f"{latest.assessment_id} ({latest.verdict.value}) made {made}, after the "
                      f"deadline {deadline} (late)", evidence)
+    if after:
+        reported = ", ".join(f"{d} (reported {a.deviations[d].effective})" for d in after)
+        return Check("", Status.PENDING, f"{latest.assessment_id} ({latest.verdict.value}) of {made} was made in "
+                     f"time; {reported} came after it: revise the judgement to treat it", evidence)
+    when = f"{made} (revising {first.assessment_id} of {first.effective}, made in time)" if first is not latest \
+        else str(made)
     if f.four_eyes and latest.signed_off_by is None:
-        status = Status.PENDING if f.on <= deadline else Status.FAIL
-        return Check("", status, f"{latest.assessment_id} ({latest.verdict.value}) of {made} awaits a "
+        revision_after = first is not latest and made > deadline  # prompted by what came after the deadline
+        status = Status.PENDING if f.on <= deadline or revision_after else Status.FAIL
+        return Check("", status, f"{latest.assessment_id} ({latest.verdict.value}) of {when} awaits a "
                      f"sign-off (due {deadline})", evidence)
-    return Check("", Status.PASS, f"{latest.assessment_id}: {latest.verdict.value}, made {made} (due {deadline}), "
+    return Check("", Status.PASS, f"{latest.assessment_id}: {latest.verdict.value}, made {when} (due {deadline}), "
                  "treats every deviation", evidence)
+
+
+def _first_judgement(a: Agreement, latest: AssessmentState) -> AssessmentState:
+    """The judgement a chain of revisions started from (its lateness is the chain's)."""
+    found, seen = latest, {latest.assessment_id}
+    while found.supersedes and found.supersedes in a.assessments and found.supersedes not in seen:
+        found = a.assessments[found.supersedes]
+        seen.add(found.assessment_id)
+    return found
 
 
 def publication(f: Facts) -> Check:

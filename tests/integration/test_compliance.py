@@ -193,6 +193,41 @@ def test_assessment_treats_every_deviation_and_is_signed_off(ledger: Ledger) -> 
     assert status(ledger, "assessment", date(2025, 4, 1)) is Status.FAIL
 
 
+def test_a_deviation_reported_after_the_judgement_deadline_is_a_late_report_not_a_late_judgement(
+        ledger: Ledger) -> None:
+    """A1 judged in time treats every deviation there was; D2 is reported on 2 April, after the
+    deadline: the report is late (not its decision, nor A1), and A1 awaits a revision. The revision
+    that treats D2 is made after the deadline, as it must be, and is not late: A1 was in time."""
+    bare(ledger).report_deviation(on(PARTY, date(2024, 9, 1)), ID, "underspend", "c")
+    ledger.decide_deviation(on(HMSI, date(2024, 10, 1)), ID, "D1", "acknowledged")
+    ledger.assess(on(HMSI, date(2025, 3, 10)), ID, "erreicht", "gut", {"D1": "considered-accepted"})
+    ledger.sign_off_assessment(Meta("r.klein@HMSI", effective=date(2025, 3, 12)), ID, "A1", None)
+    assert status(ledger, "assessment", date(2025, 4, 1)) is Status.PASS
+    ledger.report_deviation(on(PARTY, date(2025, 4, 2)), ID, "other", "nachgemeldet")
+
+    def check(obligation: str, day: date) -> tuple[Status, str]:
+        report = ledger.compliance(ID, Clock(on=day), four_eyes=True)
+        assert report.checks is not None
+        found = next(c for c in report.checks if c.obligation == obligation)
+        return found.status, found.detail
+
+    assert check("assessment", date(2025, 4, 5)) == (
+        Status.PENDING, "A1 (erreicht) of 2025-03-10 was made in time; D2 (reported 2025-04-02) came after it: "
+        "revise the judgement to treat it")
+    assert check("deviations decided", date(2025, 4, 5)) == (
+        Status.FAIL, "D2 reported 2025-04-02, after the judgement deadline 2025-03-31 (late report); undecided: D2")
+    ledger.decide_deviation(on(HMSI, date(2025, 4, 20)), ID, "D2", "acknowledged")
+    ledger.assess(on(HMSI, date(2025, 4, 22)), ID, "erreicht", "mit D2",
+                  {"D1": "considered-accepted", "D2": "considered-accepted"}, revises="A1")
+    assert check("assessment", date(2025, 4, 25))[0] is Status.PENDING  # the revision awaits its sign-off
+    ledger.sign_off_assessment(Meta("r.klein@HMSI", effective=date(2025, 4, 23)), ID, "A2", None)
+    assert check("assessment", date(2025, 4, 25)) == (
+        Status.PASS, "A2: erreicht, made 2025-04-22 (revising A1 of 2025-03-10, made in time) (due 2025-03-31), "
+        "treats every deviation")
+    assert check("deviations decided", date(2025, 4, 25)) == (
+        Status.FAIL, "D2 reported 2025-04-02, after the judgement deadline 2025-03-31 (late report)")
+
+
 def test_published_file_equals_the_signed_one(ledger: Ledger) -> None:
     source = read_source(seed_document_path())
     ledger.import_documents(HMSI, [source])
