@@ -93,6 +93,9 @@ class KeyAmountType(click.ParamType[tuple[Any, Decimal]]):
         return validate.text(key, "item"), validate.money(parse_amount(amount))
 
 
+# A file the command reads: its checks are the ledger's own (`ledger.inputs`: missing 3, a directory,
+# device, pipe or oversized file 4, unreadable 6), not click's usage error (2).
+INPUT_FILE = click.Path(path_type=Path)
 AMOUNT = AmountType()
 DATE = DateType()
 CASH_YEAR = KeyAmountType(key_is_year=True)

@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from cli.output.locale import Locale, money, resolve, text
 from cli.output.neutral import json_text, markup_safe
+from cli.params import INPUT_FILE
 from cli.render import console, emit_table, emit_text, plain
 from cli.session import format_option, session
 from ledger.app.imports import ImportResult, refusal
@@ -23,7 +24,7 @@ from ledger.persistence.config import database_from_url
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=INPUT_FILE)
 @click.option("--dry-run", is_flag=True, help="Show what was found; record nothing. With an actor (on SQLite "
               "--actor; on PostgreSQL the login) it also runs every check the import runs (dates, rules, mandate) "
               "and exits as the import would.")

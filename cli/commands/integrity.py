@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from cli.commands.proofs import show_bundle_check
 from cli.output.files import check_new, write_new
-from cli.params import whole
+from cli.params import INPUT_FILE, whole
 from cli.progress import progress_bar
 from cli.render import console, emit_object, emit_receipt, emit_table
 from cli.session import format_option, receipt_option, session
@@ -31,7 +31,7 @@ PUBLIC_KEY = click.option("--public-key", "public_path", envvar="AQB_ANCHOR_PUBL
 @click.command("verify")
 @click.option("--from", "start", type=whole(1), metavar="POSITION",
               help="Recompute from this position, trusting the stored link before it [default: every row].")
-@click.option("--bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--bundle", type=INPUT_FILE,
               help="Check an audit bundle offline instead of the database.")
 @PUBLIC_KEY
 @format_option
@@ -212,7 +212,7 @@ def create_command(key_path: Path, out: Path | None, force: bool) -> None:
 
 
 @anchor.command("verify")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=INPUT_FILE)
 @PUBLIC_KEY
 @format_option
 def anchor_verify_command(files: tuple[Path, ...], public_path: Path | None) -> None:

@@ -10,7 +10,7 @@ import click
 
 from cli.output.files import check_new, write_new
 from cli.output.neutral import markup_safe
-from cli.params import whole
+from cli.params import INPUT_FILE, whole
 from cli.render import console, emit_object, emit_receipt, emit_text
 from cli.session import format_option, receipt_option, session
 from ledger import inputs
@@ -18,7 +18,7 @@ from ledger.domain.errors import IntegrityBreakError, InvalidInputError, NotInLe
 from ledger.domain.principal import principal_id
 from ledger.integrity import anchors, bundle, proof
 
-ANCHOR_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+ANCHOR_FILE = INPUT_FILE
 FORCE = click.option("--force", is_flag=True, help="Replace FILE if it exists (never written through a symlink).")
 PROOF_FORMATS = ("json", "csv", "csv-de", "xlsx")  # the first is its default
 KEY = click.option("--key", "key_path", envvar="AQB_ANCHOR_KEY", required=True, metavar="PATH",

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.batch import MARKER, batch_id, command_of, parse, read_journal, run_line
-from cli.params import AMOUNT, CASH_YEAR, DATE, choices, envelope_options, file_sha256, meta_of, whole
+from cli.params import AMOUNT, CASH_YEAR, DATE, INPUT_FILE, choices, envelope_options, file_sha256, meta_of, whole
 from cli.progress import progress_bar
 from cli.render import emit_receipt
 from cli.session import receipt_option, session
@@ -30,7 +30,7 @@ def report_recorded(what: str, receipt: Receipt) -> None:
                  stream=receipt.stream_id, id=receipt.item_id, position=receipt.position, event=what)
 
 
-BATCH_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+BATCH_FILE = INPUT_FILE
 BATCH_ID_HELP = ("The batch's id (default: the SHA-256 of the file): a batch is recorded once; the same id "
                  "for another file is refused.")
 
@@ -300,7 +300,7 @@ def meeting(agreement_id: str, held_on: date, participants: tuple[str, ...], age
 @AGREEMENT
 @click.option("--url", required=True)
 @click.option("--date", "published_on", type=DATE, required=True)
-@click.option("--file", "published_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--file", "published_file", type=INPUT_FILE,
               help="The published file; its SHA-256 is recorded.")
 @click.option("--sha256", help="SHA-256 of the published file, if you do not have the file.")
 @envelope_options

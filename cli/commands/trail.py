@@ -33,7 +33,7 @@ ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "envelope
 @click.command()
 @click.argument("stream_id", metavar="ID")
 @click.option("--type", "event_type", metavar="T", help="Only events whose name contains T, e.g. deviation.")
-@click.option("--actor", "actor_filter", metavar="A", help="Only events by this actor (NAME@ORG, or an ORG).")
+@click.option("--actor", "actor_filter", metavar="A", help="Only events by this actor (LOGIN, LOGIN@ORG or an ORG).")
 @click.option("--from", "--since", "since", type=DATE, help="Only events recorded on or after this date "
               "[alias --since].")
 @click.option("--to", "--until", "until", type=DATE, help="Only events recorded on or before this date "
@@ -202,7 +202,7 @@ def _matches(e: Entry, event_type: str | None, actor: str | None, since: date | 
             return False
     if actor:
         who = event.envelope.actor
-        if actor.lower() not in (str(who).lower(), who.organisation.lower()):
+        if actor.strip().lower() not in (str(who).lower(), who.user.lower(), who.organisation.lower()):
             return False
     return (since is None or recorded_on >= since) and (until is None or recorded_on <= until)
 

@@ -209,7 +209,9 @@ class LedgerCore(Application[str]):
         if org is not None and org != principal.organisation:
             raise NotAuthorisedError(f"{wanted} is registered for {principal.organisation}, not {org}",
                                      f"name the principal as {wanted} or {wanted}@{principal.organisation}")
-        principal.check_active()
+        if not principal.active:  # who acts is not authorised (exit 6), not a rule of the act
+            raise NotAuthorisedError(f"principal {wanted} is deactivated: it records nothing any more",
+                                     "an administrator registers a new principal for the person")
         mandates = usable_mandates(principal, self._delegator)
         actor = Actor(wanted, principal.organisation, role_of(principal.organisation))
         return Who(actor, Authority(wanted, mandates, today(), self.login, on_behalf))

@@ -486,6 +486,7 @@ class Agreement(LedgerAggregate):
         amount = valid_amount(amount, "the planned amount")
         envelope = self.authorise(envelope, self.ProjectPlanned, "a project", amount)
         check_reason_given(envelope, "a planned project amount")
+        name = rules.project_name(self, name)  # "P3": the listed project P3, never a new one named so
         existing = self.find_project_by_name(name)
         rules.check_not_planned_yet(name, existing)
         rules.check_within_budget(self, name, amount)

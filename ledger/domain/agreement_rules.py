@@ -102,6 +102,22 @@ def check_schedule_adds_up(schedule: Sequence[CashYear], amount: Decimal, what: 
                                 "make the cash years add up to the amount")
 
 
+_PROJECT_ID = re.compile(r"P\d+", re.ASCII)
+
+
+def project_name(agreement: Agreement, given: str) -> str:
+    """The name a project is planned under: a project's id (P3) stands for that listed project; a
+    new project is never named like an id, which would then mean two projects."""
+    if not _PROJECT_ID.fullmatch(given.strip().upper()):
+        return given
+    listed = agreement.projects.get(given.strip().upper())
+    if listed is None:
+        raise InvalidIdentifierError(f"{agreement.id} has no project {given.strip()}",
+                                     "name a new project by its name, or a listed one by its id "
+                                     f"(see 'aqb agreement show {agreement.id}')")
+    return listed.name
+
+
 def check_not_planned_yet(name: str, existing: ProjectState | None) -> None:
     if existing is not None and existing.planned is not None:
         raise RuleViolationError(f"project '{name}' is already planned as {existing.project_id}",

@@ -32,6 +32,7 @@ def seed_document_path() -> Path:
 def read_source(path: Path) -> SourceFile:
     """Read `path` as a `SourceFile` with the SHA-256 of its raw bytes."""
     suffix = path.suffix.lower()
+    inputs.check_file(path, "document")  # a device, a pipe or a directory is no file, whatever its name
     if suffix not in (".txt", ".pdf"):
         raise DocumentRefusedError(
             f"{path.name}: unsupported file type '{suffix or '(none)'}'",

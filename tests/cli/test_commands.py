@@ -114,6 +114,8 @@ def test_trail_filters_by_type_actor_and_recorded_date(seeded: Run) -> None:
     assert [r["event"] for r in only] == ["deviation reported"]
     by_party = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--actor", "06532")))
     assert [r["actor"] for r in by_party] == [PARTY]
+    by_login = json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--actor", PARTY.partition("@")[0])))
+    assert by_login == by_party  # the login alone names the actor too (it found nothing)
     assert json.loads(ok(seeded("--format", "json", "trail", AGREEMENT, "--until", "2020-01-01"))) == []
     rows = list(csv.DictReader(io.StringIO(ok(seeded("trail", AGREEMENT, "--format", "csv")))))
     assert rows[0]["position"] == str(REGISTRY_SIZE + 1)  # the registry's own events come first

@@ -199,3 +199,15 @@ def test_a_value_that_looks_like_an_option_is_still_a_value(seeded: Run) -> None
     assert result.exit_code == 0, result.stderr
     trail = json.loads(seeded("--format", "json", "trail", AGREEMENT).stdout)
     assert trail[-1]["reason"] == "--amount"
+
+
+def test_a_project_named_by_an_id_is_that_project_never_a_new_one_named_so(seeded: Run) -> None:
+    before = head(seeded)
+    unknown = seeded("record", "project", AGREEMENT, "--name", "P7", "--category", "QUAL", "--amount", "1000",
+                     "--reason", "Plan")
+    assert unknown.exit_code == 4, unknown.output
+    assert unknown.stderr.startswith(f"error: {AGREEMENT} has no project P7 (name a new project by its name")
+    listed = seeded("record", "project", AGREEMENT, "--name", "p1", "--category", "QUAL", "--amount", "1000",
+                    "--reason", "Plan")
+    assert listed.exit_code == 5 and "project 'Jump in' is already planned as P1" in listed.stderr
+    assert head(seeded) == before

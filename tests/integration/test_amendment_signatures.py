@@ -61,3 +61,4 @@ def test_an_amendment_signed_later_leaves_the_version_before_in_force_under_ever
         date(2025, 6, 30), 2, date(2025, 11, 10))
     signed = [e.event for e in ledger.entries([A]) if isinstance(e.event, Agreement.Signed)]
     assert [s.content_version for s in signed] == [1, 1, 2, 2]
+

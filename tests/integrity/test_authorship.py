@@ -588,3 +588,13 @@ def test_a_delegation_inserted_with_psql_gives_at_most_the_mandate_it_comes_from
             insert_as(pg_url, "j.weber", event)
         assert ledger.reads.head() == head
     ledger.close()
+
+
+def test_a_deactivated_principal_is_not_authorised_to_record(db_url: str) -> None:
+    """Who acts is refused as not authorised (exit 6), not as a rule of the act (exit 5)."""
+    ledger = Acting(db_url)
+    ledger.deactivate_principal(Meta(ADMIN, reason="ausgeschieden"), "a")
+    with pytest.raises(NotAuthorisedError, match="principal a is deactivated: it records nothing any more"):
+        ledger.create_agreement(Meta("a@HMSI", reason="ZV"), "AQB-2025-06532", [("AQB", Decimal("1"))])
+    assert NotAuthorisedError.exit_code == 6
+    ledger.close()

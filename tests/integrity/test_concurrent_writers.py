@@ -21,7 +21,7 @@ def write(url: str, writer: int) -> None:
             agreement = f"AQB-2024-{PARTIES[writer * AGREEMENTS_EACH + i]}"
             ledger.create_agreement(Meta("a.schneider@HMSI", reason="ZV"), agreement, [("AQB", Decimal(10**6))])
             for p in range(PROJECTS_EACH):
-                ledger.plan_project(Meta("a.schneider@HMSI", reason="Plan"), agreement, f"P{p}", "QUAL",
+                ledger.plan_project(Meta("a.schneider@HMSI", reason="Plan"), agreement, f"Projekt {p}", "QUAL",
                                     Decimal(1000), 1)
     finally:
         ledger.close()
