@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,10 +55,14 @@ class Journal:
     sha256: str
 
 
+_BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}", re.ASCII)
+
+
 def batch_id(journal: Journal, given: str | None) -> str:
     if given:
-        if not given.strip() or len(given) > 64 or any(c.isspace() or c == '"' for c in given):
-            raise InvalidInputError(f"invalid batch id '{given}'", "give up to 64 characters without spaces or quotes")
+        if not _BATCH_ID.fullmatch(given):
+            raise InvalidInputError(f"invalid batch id '{validate.shown(given)}'",
+                                    "give up to 64 letters, digits and . _ : / - (starting with a letter or digit)")
         return given
     return journal.sha256
 

@@ -102,7 +102,8 @@ def record_batch(path: Path, given_id: str | None) -> None:
     actor, s.batch, s.causation_id = s.actor, True, source
     try:
         with ledger.batched(marker, source) as batch, progress_bar(f"checking {path.name}", len(lines)) as advance:
-            for done, line in enumerate(lines, start=1):
+            ledger.note_earlier_run()
+            for done, line in enumerate(lines if batch.recorded_before is None else [], start=1):
                 s.actor = str(line.fields["actor"]) if line.fields.get("actor") else actor
                 command, values = command_of(record, grant, line)
                 run_line(command, parse(command, values, line, click.get_current_context()), line, marker)

@@ -132,7 +132,7 @@ class Batch:
         raise ConflictError(
             f"batch {self.marker} was recorded before from another journal ({_short(self.recorded_from)}, "
             f"from position {self.recorded_before}; this one is {_short(self.source)}): nothing recorded",
-            "give this journal its own --batch-id, or leave --batch-id out (the file's SHA-256 is its id)")
+            "give this journal its own --batch-id, or leave --batch-id out: the file's SHA-256 is then its id")
 
 
 def _short(source: str | None) -> str:
@@ -355,6 +355,27 @@ class LedgerCore(Application[str]):
                 raise AlreadyExistsError(f"{one.id} already exists in this ledger", f"see it with 'aqb trail {one.id}'")
             batch.aggregates[one.id] = one
         return Receipt(aggregate.id, 0, len(aggregate.pending_events))
+
+    def note_earlier_run(self) -> None:
+        """Look through the whole log for an earlier run of this batch id, or of this journal under
+        another id (a journal given another id would be recorded twice; the same id given by hand
+        to a journal of other streams would go unnoticed by the streams the batch reads)."""
+        batch = self.batch
+        assert batch is not None
+        marker = f'"correlation_id":"{batch.marker}"'.encode()
+        source = f'"causation_id":"{batch.source}"'.encode() if batch.source else None
+        earlier = self.reads.first_holding([marker, *([source] if source else [])])
+        if earlier is None:
+            return
+        envelope = self.decoder.event(earlier).envelope
+        if envelope.correlation_id == batch.marker:
+            batch.recorded_before, batch.recorded_from = earlier.id, envelope.causation_id
+            return
+        raise ConflictError(
+            f"this journal ({_short(batch.source)}) was recorded before as batch {envelope.correlation_id} "
+            f"(from position {earlier.id}): nothing recorded",
+            f"a journal is recorded once; run it under --batch-id {envelope.correlation_id.removeprefix('batch:')} "
+            "to see it recorded")
 
     def _note_marker(self, rows: Sequence[Row]) -> None:
         """Remember whether a stream read for the batch holds an event of an earlier run of it."""

@@ -101,6 +101,20 @@ class EventReads:
         found = {str(r[0]) for r in rows}
         return [i for i in stream_ids if i in found]
 
+    def first_holding(self, needles: Sequence[bytes]) -> Row | None:
+        """The first stored event whose state holds one of these byte strings (a scan of the log:
+        for rare checks, such as a batch id given by hand)."""
+        if not needles:
+            return None
+        if self.pg:
+            where = " OR ".join(["position(%s::bytea in state) > 0"] * len(needles))
+            rows = self._pg(f"SELECT {PG_COLUMNS} FROM {self.table} WHERE {where} ORDER BY notification_id LIMIT 1",
+                            list(needles))
+        else:
+            where = " OR ".join(["instr(e.state, ?) > 0"] * len(needles))
+            rows = self._lite(f"SELECT {SQLITE_COLUMNS} WHERE {where} ORDER BY e.rowid LIMIT 1", list(needles))
+        return rows[0] if rows else None
+
     def head(self) -> int:
         if self.pg:
             rows = self._fetch(f"SELECT max(notification_id) FROM {self.table} "

@@ -233,6 +233,44 @@ def test_a_batch_id_used_again_for_another_journal_is_a_conflict(run: Run, db_ur
     assert [e.event.envelope.causation_id for e in recorded] == [f"sha256:{digest}"] * 2
 
 
+def test_a_journal_recorded_once_is_refused_under_any_other_batch_id(run: Run, db_url: str, tmp_path: Path) -> None:
+    """The journal is named in each event it recorded: run again under a new id (given, or the
+    file's own when the first run named one), it would record every line a second time."""
+    path = journal(tmp_path, LINES[:2])
+    assert run("record", "batch", str(path), "--batch-id", "plan-1").exit_code == 0
+    before = head(db_url)
+    for other in (["--batch-id", "plan-2"], []):
+        refused = run("record", "batch", str(path), *other)
+        assert refused.exit_code == 7, refused.stderr
+        assert refused.stderr.startswith("error: this journal (sha256:") and "as batch batch:plan-1" in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    assert head(db_url) == before
+
+
+def test_a_batch_id_given_again_to_a_journal_of_other_streams_is_a_conflict(run: Run, db_url: str,
+                                                                           tmp_path: Path) -> None:
+    """The streams the second journal reads hold nothing of the first: the whole log is asked."""
+    other_agreement = "AQB-2024-06611"
+    assert run("agreement", "create", "--year", "2024", "--party", "06611", "--amount", "900000",
+               "--reason", "ZV").exit_code == 0
+    assert run("record", "batch", str(journal(tmp_path, LINES[:1], name="a.jsonl")), "--batch-id", "b-1").exit_code == 0
+    before = head(db_url)
+    elsewhere = [{**LINES[0], "agreement": other_agreement}]
+    refused = run("record", "batch", str(journal(tmp_path, elsewhere, name="b.jsonl")), "--batch-id", "b-1")
+    assert refused.exit_code == 7, refused.stderr
+    assert refused.stderr.startswith("error: batch batch:b-1 was recorded before from another journal")
+    assert head(db_url) == before
+
+
+@pytest.mark.parametrize("given", ["a\\b", "a\x1bb", "a\u202eb", "-x", "x" * 65, "a b"])
+def test_a_batch_id_is_letters_digits_and_a_few_marks(run: Run, db_url: str, tmp_path: Path, given: str) -> None:
+    before = head(db_url)
+    refused = run("record", "batch", str(journal(tmp_path, LINES[:1])), "--batch-id", given)
+    assert refused.exit_code == 4, refused.stderr
+    assert refused.stderr.startswith("error: invalid batch id") and refused.stderr.count("\n") == 1
+    assert head(db_url) == before
+
+
 def test_a_csv_journal_with_a_header(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "journal.csv"
     path.write_text("command,agreement,name,category,amount,reason\n"
