@@ -4,7 +4,10 @@ them or hide one (PostgreSQL). The owner or a superuser can
 - enable row-level security with a policy (a reader sees a shorter, clean-looking chain);
 - create a child table (`INHERITS`): its rows skip every trigger of the parent but are read with it;
 - grant a right the ledger does not give (UPDATE to a writer, with the append-only trigger narrowed),
-  or make a ledger role a member of another (every writer an owner).
+  or make a ledger role a member of another (every writer an owner);
+- drop what keeps the rows apart: the primary key (one event per stream and version), the unique
+  index of positions (one event per position), the check that positions are positive, or the
+  NOT NULL of a stream, version or position (the triggers assume each of them).
 
 `problems` names each such change (verify and migrate report them); `restore` undoes them for
 `aqb db migrate`, which then applies the ledger's own rights again.
@@ -27,8 +30,16 @@ SEQUENCES = {f"{EVENTS_TABLE}_notification_id_seq": {"writer": {"SELECT"}, "read
 TABLE_RIGHTS = {"writer": {"SELECT", "INSERT"}, "reader": {"SELECT"}, "projector": {"SELECT"}}
 
 
+KEYS = {  # what keeps the events apart, as pg_get_constraintdef shows it (a check may be NOT VALID)
+    "aqb_events_pkey": ("PRIMARY KEY (originator_id, originator_version)",),
+    "aqb_events_position_positive": ("CHECK ((notification_id > 0)) NOT VALID", "CHECK ((notification_id > 0))"),
+}
+POSITIONS_INDEX = f"{EVENTS_TABLE}_notification_id_idx"
+NOT_NULL = ("originator_id", "originator_version", "notification_id")
+
+
 def problems(conn: Any, schema: str, roles: Roles) -> list[str]:
-    found: list[str] = []
+    found: list[str] = _keys(conn, schema)
     for table in TABLES:
         name = f'"{schema}".{table}'
         found += [f"the table {table} has a rule the ledger did not create: {r}" for (r,) in conn.execute(
@@ -49,8 +60,45 @@ def problems(conn: Any, schema: str, roles: Roles) -> list[str]:
     return found
 
 
+def _keys(conn: Any, schema: str) -> list[str]:
+    table = f'"{schema}".{EVENTS_TABLE}'
+    held = {str(n): str(d) for n, d in conn.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass", (table,))}
+    found = [f"the table {EVENTS_TABLE} lacks its constraint {name} ({shapes[-1]})"
+             for name, shapes in KEYS.items() if held.get(name) not in shapes]
+    if not conn.execute(
+            "SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+            "WHERE i.indrelid = %s::regclass AND i.indisunique AND i.indnkeyatts = 1 AND i.indpred IS NULL "
+            "AND a.attname = 'notification_id'", (table,)).fetchone():
+        found.append(f"the table {EVENTS_TABLE} lacks its unique index of positions ({POSITIONS_INDEX})")
+    found += [f"the column {EVENTS_TABLE}.{c} accepts NULL" for (c,) in conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attname = ANY(%s) AND NOT attnotnull "
+        "ORDER BY attnum", (table, list(NOT_NULL))).fetchall()]
+    return found
+
+
+def _restore_keys(conn: Any, schema: str) -> None:
+    table = sql.SQL("{0}.{1}").format(sql.Identifier(schema), sql.Identifier(EVENTS_TABLE))
+    for column in NOT_NULL:
+        conn.execute(sql.SQL("ALTER TABLE {0} ALTER COLUMN {1} SET NOT NULL").format(table, sql.Identifier(column)))
+    conn.execute(sql.SQL("CREATE UNIQUE INDEX IF NOT EXISTS {0} ON {1} (notification_id)").format(
+        sql.Identifier(POSITIONS_INDEX), table))
+    held = {str(n): str(d) for n, d in conn.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass",
+        (f'"{schema}".{EVENTS_TABLE}',))}
+    for name, shapes in KEYS.items():
+        if held.get(name) in shapes:
+            continue
+        if name in held:
+            conn.execute(sql.SQL("ALTER TABLE {0} DROP CONSTRAINT {1}").format(table, sql.Identifier(name)))
+        body = "PRIMARY KEY (originator_id, originator_version)" if name.endswith("pkey") else \
+            "CHECK (notification_id > 0) NOT VALID"
+        conn.execute(sql.SQL("ALTER TABLE {0} ADD CONSTRAINT {1} " + body).format(table, sql.Identifier(name)))
+
+
 def restore(conn: Any, schema: str, roles: Roles) -> None:
     """Undo what `problems` finds; `apply_rights` then grants the ledger's own rights again."""
+    _restore_keys(conn, schema)
     for table in TABLES:
         name = sql.SQL("{0}.{1}").format(sql.Identifier(schema), sql.Identifier(table))
         for (rule,) in conn.execute("SELECT rulename FROM pg_rules WHERE schemaname = %s AND tablename = %s",

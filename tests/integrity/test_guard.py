@@ -76,6 +76,18 @@ CHANGES: dict[str, tuple[str, str]] = {
     "a trigger of its own": (
         "CREATE TRIGGER zz_mine BEFORE INSERT ON S.aqb_events FOR EACH ROW EXECUTE FUNCTION S.aqb_chain_link()",
         "the table aqb_events has a trigger the ledger did not create: zz_mine"),
+    "the primary key dropped": (
+        "ALTER TABLE S.aqb_events DROP CONSTRAINT aqb_events_pkey",
+        "the table aqb_events lacks its constraint aqb_events_pkey"),
+    "the unique index of positions dropped": (
+        "DROP INDEX S.aqb_events_notification_id_idx",
+        "the table aqb_events lacks its unique index of positions"),
+    "the check of positive positions dropped": (
+        "ALTER TABLE S.aqb_events DROP CONSTRAINT aqb_events_position_positive",
+        "the table aqb_events lacks its constraint aqb_events_position_positive"),
+    "a position allowed to be NULL": (
+        "ALTER TABLE S.aqb_events ALTER COLUMN notification_id DROP NOT NULL",
+        "the column aqb_events.notification_id accepts NULL"),
     "anchors left open": (
         "DROP TRIGGER aqb_anchors_append_only ON S.aqb_anchors",
         "the trigger aqb_anchors_append_only is missing"),
