@@ -30,7 +30,14 @@ from ledger.domain.agreement_state import (
     SignatureState,
 )
 from ledger.domain.authority import DECIDERS, MINISTRY_ONLY, MINISTRY_OR_PARTY, REPORTERS, Rule, authorise
-from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
+from ledger.domain.base import (
+    CorrectionEvent,
+    LedgerAggregate,
+    LedgerCreated,
+    LedgerEvent,
+    check_in_programme,
+    check_reason_given,
+)
 from ledger.domain.errors import DeviationNotFoundError, ProjectNotFoundError
 from ledger.domain.values import (
     Act,
@@ -369,6 +376,10 @@ class Agreement(LedgerAggregate):
         return self.party_ags
 
     @property
+    def budget_year(self) -> int | None:
+        return self.year or None
+
+    @property
     def total(self) -> Decimal:
         """The §4 amount: the sum of the budget lines."""
         return sum((line.amount for line in self.lines), ZERO)
@@ -450,6 +461,7 @@ class Agreement(LedgerAggregate):
     @classmethod
     def record(cls, envelope: Envelope, *, year: int, party_ags: str, **content: Any) -> Agreement:
         envelope = authorise(envelope, cls.Recorded.RULE, "an agreement", party_ags)
+        check_in_programme(envelope.effective, year, agreement_id(year, party_ags))
         rules.check_one_line_per_budget(content["lines"])
         content["lines"] = tuple(
             replace(line, amount=valid_amount(line.amount, "the §4 amount")) for line in content["lines"]

@@ -30,6 +30,10 @@ def record_assessment(
     envelope = agreement.authorise(envelope, event_class, "an assessment")
     check_every_deviation_treated(agreement, treatments, known_deviations)
     check_assessment(agreement, envelope, rationale, evidence_position, supersedes)
+    standing = [a.assessment_id for a in agreement.assessments.values() if not a.superseded_by]
+    if supersedes is None and standing:  # two judgements side by side: which one holds?
+        raise RuleViolationError(f"{standing[-1]} stands as the judgement of {agreement.id}; a second one would "
+                                 "stand beside it", f"to judge again, revise it (--revises {standing[-1]})")
     assessment_id = next_assessment_id(agreement)
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,

@@ -83,6 +83,11 @@ class LedgerAggregate(BaseAggregate[str]):
         """The party whose agreement or grant this is (None: no party's)."""
         return None
 
+    @property
+    def budget_year(self) -> int | None:
+        """The programme year the aggregate belongs to (None: no year's, e.g. a principal)."""
+        return None
+
     def authorise(self, envelope: Envelope, event_class: type[LedgerEvent], what: str,
                   amount: Decimal | None = None) -> Envelope:
         """The envelope under the mandate of the recording principal that covers this event."""
@@ -94,6 +99,9 @@ class LedgerAggregate(BaseAggregate[str]):
         (what `aqb verify` checks after every event; the command's aggregate is then discarded) — or,
         where a row inserted past the application broke one already, breaks it no further."""
         check_authorised(event_class, kwargs)
+        envelope = kwargs.get("envelope")
+        if isinstance(envelope, Envelope):
+            check_in_programme(envelope.effective, self.budget_year, getattr(self, "id", ""))
         standing = self.broken_invariant()  # a break already in the ledger (inserted past the application)
         super().trigger_event(event_class, **validate.event_fields(event_class, kwargs))
         if self.broken_invariant() not in (None, standing):
@@ -205,6 +213,14 @@ class CorrectionEvent(LedgerEvent):
         for change in self.changes:
             overlay[change.field] = change.new
         aggregate.replay_with_corrections()
+
+
+def check_in_programme(day: date, year: int | None, what: str) -> None:
+    """An act on a year's agreement or grant takes place from 1 January of the year before (an
+    allocation is announced in December) on: a day before that is a typing error (2001 for 2024)."""
+    if year is not None and day < date(year - 1, 1, 1):
+        raise DateOrderError(f"the act is dated {day}, before {year - 1}-01-01: {what} belongs to the {year} "
+                             "programme", "check the date: a year's acts are dated from the year before on")
 
 
 ACT_DATES = frozenset({  # the fields that date an act itself (its command's effective date)

@@ -14,8 +14,15 @@ from typing import Any
 from ledger.domain import grant_rules as rules
 from ledger.domain.agreement import AGREEMENT_ID, valid_amount
 from ledger.domain.authority import PARTY_OR_RP, RP_KASSEL, Rule, authorise
-from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerCreated, LedgerEvent, check_reason_given
-from ledger.domain.errors import InvalidIdentifierError
+from ledger.domain.base import (
+    CorrectionEvent,
+    LedgerAggregate,
+    LedgerCreated,
+    LedgerEvent,
+    check_in_programme,
+    check_reason_given,
+)
+from ledger.domain.errors import InvalidIdentifierError, RuleViolationError
 from ledger.domain.grant_state import ZERO, CashYearFigures, PaymentState, ProofState, ReviewState
 from ledger.domain.values import Act, CashYear, Envelope, PlanLine, ProofKind, ReviewResult
 
@@ -203,6 +210,11 @@ class Grant(LedgerAggregate):
         return self.party_ags
 
     @property
+    def budget_year(self) -> int | None:
+        found = AGREEMENT_ID.match(self.agreement_id)
+        return int(found["year"]) if found else None
+
+    @property
     def granted(self) -> Decimal:
         """What the notice grants now: the latest amendment, else the notice (0 before it)."""
         return self.amended if self.amended is not None else (self.notice_amount or ZERO)
@@ -246,6 +258,8 @@ class Grant(LedgerAggregate):
         envelope = authorise(envelope, cls.ApplicationSubmitted.RULE, "a grant application",
                              application["party_ags"], application["amount_requested"])
         check_reason_given(envelope, "a grant application")
+        found = AGREEMENT_ID.match(application["agreement_id"])
+        check_in_programme(envelope.effective, int(found["year"]) if found else None, check_file_number(file_number))
         return cls._create(
             cls.ApplicationSubmitted, id=check_file_number(file_number), envelope=envelope,
             **application,
@@ -279,6 +293,8 @@ class Grant(LedgerAggregate):
         amount = valid_amount(amount, "the paid amount")
         envelope = self.authorise(envelope, self.FundsDisbursed, "a payment", amount)
         check_reason_given(envelope, "a payment")
+        if amount == 0:
+            raise RuleViolationError("a payment of 0.00 EUR moves no money", "give the amount paid out")
         rules.check_payment(self, value_date, amount, cash_year)
         self.trigger_event(
             self.FundsDisbursed, envelope=envelope, value_date=value_date, amount=amount,

@@ -128,6 +128,13 @@ CASES: dict[str, Case] = {
         e.DateOrderError, "a meeting that discusses D3 is dated 2024-10-22, before its report (2024-11-04)",
         lambda led: led.hold_meeting(at(HMSI), AGREEMENT, date(2024, 10, 22), deviations_discussed=["D3"]),
         setup=new_deviation),
+    "payment-moves-money": Case(
+        e.RuleViolationError, "a payment of 0.00 EUR moves no money",
+        lambda led: led.disburse(at(RP, "2024-06-03"), GRANT, date(2024, 6, 3), Decimal("0"))),
+    "act-in-programme": Case(
+        e.DateOrderError, "the act is dated 2001-03-01, before 2023-01-01: AQB-2024-06532 belongs to the 2024 "
+        "programme", lambda led: led.record_activity(at(PARTY, "2001-03-01"), AGREEMENT, "survey", "Umfrage",
+                                                     date(2001, 3, 1))),
     "deviation-in-year": Case(
         e.DateOrderError, "a deviation is dated 2023-12-01, before the programme year 2024 began",
         lambda led: led.report_deviation(at(PARTY, "2023-12-01"), AGREEMENT, "other", "vorab")),
@@ -181,6 +188,10 @@ CASES: dict[str, Case] = {
         e.RuleViolationError, "deviation D2 of AQB-2024-06532 has no treatment",
         lambda led: led.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "gut", {"D1": "considered-accepted"},
                                revises="A1")),
+    "one-standing-judgement": Case(
+        e.RuleViolationError, "A1 stands as the judgement of AQB-2024-06532; a second one would stand beside it",
+        lambda led: led.assess(at(HMSI, "2025-03-01"), AGREEMENT, "erreicht", "gut",
+                               {"D1": "considered-accepted", "D2": "considered-accepted"})),
     "assessment-revision-not-earlier": Case(
         e.DateOrderError, "the revised assessment is dated 2025-02-01, before the assessment it revises (2025-02-20)",
         lambda led: led.assess(at(HMSI, "2025-02-01"), AGREEMENT, "erreicht", "gut",
