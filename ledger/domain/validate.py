@@ -127,10 +127,17 @@ def sha256(value: str, name: str = "sha256") -> str:
 def url(value: str, name: str = "url") -> str:
     clean = text(value, name)
     parts = urlsplit(clean)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or beyond 65535
+        port_ok = False
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in clean) \
-            or len(clean) > URL_MAX:
-        raise InvalidValueError(_label(name), shown(value), "an http(s) address with a host, without spaces",
-                                "e.g. https://arbeitswelt.hessen.de/…")
+            or len(clean) > URL_MAX or not port_ok:
+        raise InvalidValueError(_label(name), shown(value), "an http(s) address with a host (and a port up to "
+                                "65535), without spaces", "e.g. https://arbeitswelt.hessen.de/…")
+    if parts.username is not None or parts.password is not None:  # a password kept in the ledger for good
+        raise InvalidValueError(_label(name), shown(value), "an address without a user name or password",
+                                "give the public address of the page")
     return clean
 
 

@@ -211,3 +211,16 @@ def test_a_project_named_by_an_id_is_that_project_never_a_new_one_named_so(seede
                     "--reason", "Plan")
     assert listed.exit_code == 5 and "project 'Jump in' is already planned as P1" in listed.stderr
     assert head(seeded) == before
+
+
+@pytest.mark.parametrize(("address", "words"), [
+    ("https://user:geheim@arbeitswelt.hessen.de/zv.pdf", "an address without a user name or password"),
+    ("https://arbeitswelt.hessen.de:99999/zv.pdf", "a port up to 65535"),
+])
+def test_a_published_address_with_a_password_or_an_impossible_port_is_refused(seeded: Run, address: str,
+                                                                              words: str) -> None:
+    before = head(seeded)
+    result = seeded("record", "publication", AGREEMENT, "--url", address, "--date", "2024-08-01")
+    assert result.exit_code == 4, result.output
+    assert words in result.stderr and result.stderr.count("\n") == 1
+    assert head(seeded) == before
