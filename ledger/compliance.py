@@ -93,7 +93,8 @@ def application(f: Facts) -> Check:
     requested = sum((g.requested for g in f.grants), ZERO)
     if requested > f.agreement.total:
         return Check("", Status.FAIL, f"{len(submitted)} application(s) request {requested:,.2f} EUR, above the § 4 "
-                     f"budget of {f.agreement.total:,.2f} EUR", evidence)
+                     f"budget of {f.agreement.total:,.2f} EUR; the first submitted {first} (due {deadline})"
+                     f"{_late(first, deadline)}", evidence)
     status = Status.PASS if first <= deadline else Status.FAIL
     return Check("", status, f"submitted {first} (due {deadline}){_late(first, deadline)}", evidence)
 

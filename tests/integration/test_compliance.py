@@ -112,6 +112,16 @@ def test_application_by_31_march(ledger: Ledger, submitted: date, expected: Stat
     assert status(ledger, "application by 31 March", date(2024, 4, 2)) is expected
 
 
+def test_applications_above_the_budget_and_late_say_both(ledger: Ledger) -> None:
+    bare(ledger).apply_for_grant(PARTY, ID, FILE, date(2024, 4, 2), Decimal("1000001"))
+    report = ledger.compliance(ID, Clock(on=date(2024, 4, 5)), four_eyes=True)
+    assert report.checks is not None
+    found = next(c for c in report.checks if c.obligation == "application by 31 March")
+    assert found.status is Status.FAIL
+    assert found.detail == ("1 application(s) request 1,000,001.00 EUR, above the § 4 budget of 1,000,000.00 EUR; "
+                            "the first submitted 2024-04-02 (due 2024-03-31), after the deadline 2024-03-31 (late)")
+
+
 def test_grant_notice(ledger: Ledger) -> None:
     bare(ledger).apply_for_grant(PARTY, ID, FILE, date(2024, 3, 1), Decimal("1"))
     assert status(ledger, "grant notice", date(2024, 12, 31)) is Status.PENDING
