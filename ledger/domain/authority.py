@@ -26,6 +26,8 @@ REPORTERS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY, Role.PARTY})
 RP_KASSEL = frozenset({Role.GRANT_AUTHORITY})
 PARTY_OR_RP = frozenset({Role.PARTY, Role.GRANT_AUTHORITY})
 ADMINISTRATORS = frozenset({Role.MINISTRY, Role.GRANT_AUTHORITY})
+ORGANISATIONS = {Role.MINISTRY: "the ministry (HMSI)", Role.GRANT_AUTHORITY: "RP Kassel (RPKS)",
+                 Role.PARTY: "the party", Role.OTHER: "no organisation"}
 BOOTSTRAP = "bootstrap"  # the mandate named by the first registration of a ledger
 
 # Which acts a mandate may give to a principal of each kind of organisation.
@@ -90,10 +92,10 @@ def covers(mandate: Mandate, act: Act, party: str | None, amount: Decimal | None
 def check_actor_role(actor: Actor, allowed: frozenset[Role], what: str, party: str | None) -> None:
     """The actor's organisation must hold one of the allowed roles; a party acts only for itself."""
     if actor.role not in allowed:
-        names = ", ".join(sorted(r.value for r in allowed))
+        names = " or ".join(ORGANISATIONS[r] for r in sorted(allowed, key=lambda r: r.value))
         raise NotAuthorisedError(
-            f"{actor} may not record {what}: that needs the role {names}",
-            "act as a principal of the responsible organisation (HMSI, RPKS or the party's AGS)",
+            f"{actor} may not record {what}: that is for {names}",
+            f"an officer of {names} records it",
         )
     if actor.role is Role.PARTY and party is not None and actor.organisation != party:
         raise NotAuthorisedError(f"{actor} may not record {what} for party {party}",

@@ -103,7 +103,8 @@ def test_a_district_deciding_its_own_deviation_is_refused_also_with_psql_and_ver
     assert code == 10 and report["first_break"] is None
     assert report["authorship"]["violations"] == [{
         "position": position, "kind": "unauthorised",
-        "detail": "j.weber@06532 may not record deviation decided: that needs the role grant-authority, ministry"}]
+        "detail": "j.weber@06532 may not record deviation decided: that is for RP Kassel (RPKS) or the ministry "
+                  "(HMSI)"}]
     deviation.close()
 
 
