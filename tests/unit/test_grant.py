@@ -40,7 +40,7 @@ def test_a_file_number_is_not_an_agreement_id() -> None:
 
 def test_notice_comes_from_rp_kassel_only() -> None:
     grant = new_grant()
-    with pytest.raises(NotAuthorisedError, match="needs the role grant-authority"):
+    with pytest.raises(NotAuthorisedError, match="that is for RP Kassel \\(RPKS\\)"):
         grant.approve_early_start(env("a.schneider@HMSI"), date(2024, 3, 28), date(2024, 1, 1))
 
 
