@@ -31,8 +31,8 @@ def report_recorded(what: str, receipt: Receipt) -> None:
 
 
 BATCH_FILE = INPUT_FILE
-BATCH_ID_HELP = ("The batch's id (default: the SHA-256 of the file): a batch is recorded once; the same id "
-                 "for another file is refused.")
+BATCH_ID_HELP = ("The batch's id (default: the SHA-256 of the file): letters, digits and . _ : / -. A batch is "
+                 "recorded once; the same id for another file, or the same file under another id, is refused.")
 
 
 @click.group(invoke_without_command=True)
