@@ -30,10 +30,7 @@ def record_assessment(
     envelope = agreement.authorise(envelope, event_class, "an assessment")
     check_every_deviation_treated(agreement, treatments, known_deviations)
     check_assessment(agreement, envelope, rationale, evidence_position, supersedes)
-    standing = [a.assessment_id for a in agreement.assessments.values() if not a.superseded_by]
-    if supersedes is None and standing:  # two judgements side by side: which one holds?
-        raise RuleViolationError(f"{standing[-1]} stands as the judgement of {agreement.id}; a second one would "
-                                 "stand beside it", f"to judge again, revise it (--revises {standing[-1]})")
+    check_one_standing(agreement, supersedes)
     assessment_id = next_assessment_id(agreement)
     agreement.trigger_event(
         event_class, envelope=envelope, assessment_id=assessment_id, verdict=verdict,
@@ -41,6 +38,14 @@ def record_assessment(
         evidence_position=evidence_position, evidence_hash=evidence_hash, supersedes=supersedes,
     )
     return assessment_id
+
+
+def check_one_standing(agreement: Agreement, supersedes: str | None) -> None:
+    """One judgement stands at a time: a second one revises it (two side by side: which holds?)."""
+    standing = [a.assessment_id for a in agreement.assessments.values() if not a.superseded_by]
+    if supersedes is None and standing:
+        raise RuleViolationError(f"{standing[-1]} stands as the judgement of {agreement.id}; a second one would "
+                                 "stand beside it", f"to judge again, revise it (--revises {standing[-1]})")
 
 
 def record_sign_off(agreement: Agreement, envelope: Envelope, assessment_id: str, note: str | None) -> None:

@@ -23,8 +23,8 @@ from typing import Any
 from ledger.domain import agreement_assessment as assessment_rules
 from ledger.domain import agreement_rules as rules
 from ledger.domain import grant_rules
-from ledger.domain.agreement import Agreement
-from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerEvent, check_reason_given
+from ledger.domain.agreement import AGREEMENT_ID, Agreement
+from ledger.domain.base import CorrectionEvent, LedgerAggregate, LedgerEvent, check_in_programme, check_reason_given
 from ledger.domain.dates import BERLIN
 from ledger.domain.errors import RuleViolationError
 from ledger.domain.grant import Grant
@@ -39,9 +39,20 @@ def check_event(before: LedgerAggregate | None, event: LedgerEvent) -> None:
             before.check_correction(event.corrects_version, event.changes, made_on(event))
             check_reason_given(event.envelope, "a correction")
         return
+    check_in_programme(event.envelope.effective, _year(before, event), event.originator_id)
     check = CHECKS.get(type(event))
     if check is not None and (before is not None or type(event) in CREATING):
         check(before, event)
+
+
+def _year(before: LedgerAggregate | None, event: LedgerEvent) -> int | None:
+    """The programme year of the event's agreement or grant (its creating event names it)."""
+    if before is not None:
+        return before.budget_year
+    if isinstance(event, Agreement.Recorded):
+        return event.year
+    found = AGREEMENT_ID.match(getattr(event, "agreement_id", "") or "")
+    return int(found["year"]) if found else None
 
 
 def made_on(event: LedgerEvent) -> date:
@@ -113,6 +124,7 @@ def _participation(before: Agreement, event: Agreement.ParticipationReported) ->
 
 def _assessment(before: Agreement, event: Agreement.TargetAchievementAssessed) -> None:
     _derived("the assessment id", event.assessment_id, assessment_rules.next_assessment_id(before))
+    assessment_rules.check_one_standing(before, getattr(event, "supersedes", None))
     assessment_rules.check_assessment(before, event.envelope, event.rationale, event.evidence_position,
                                       getattr(event, "supersedes", None))
 
@@ -145,6 +157,7 @@ def _amendment(before: Grant, event: Grant.NoticeAmended) -> None:
 
 def _payment(before: Grant, event: Grant.FundsDisbursed) -> None:
     check_reason_given(event.envelope, "a payment")
+    grant_rules.check_payment_moves_money(event.amount)
     grant_rules.check_payment(before, event.value_date, event.amount, event.cash_year)
 
 

@@ -22,7 +22,7 @@ from ledger.domain.base import (
     check_in_programme,
     check_reason_given,
 )
-from ledger.domain.errors import InvalidIdentifierError, RuleViolationError
+from ledger.domain.errors import InvalidIdentifierError
 from ledger.domain.grant_state import ZERO, CashYearFigures, PaymentState, ProofState, ReviewState
 from ledger.domain.values import Act, CashYear, Envelope, PlanLine, ProofKind, ReviewResult
 
@@ -293,8 +293,7 @@ class Grant(LedgerAggregate):
         amount = valid_amount(amount, "the paid amount")
         envelope = self.authorise(envelope, self.FundsDisbursed, "a payment", amount)
         check_reason_given(envelope, "a payment")
-        if amount == 0:
-            raise RuleViolationError("a payment of 0.00 EUR moves no money", "give the amount paid out")
+        rules.check_payment_moves_money(amount)
         rules.check_payment(self, value_date, amount, cash_year)
         self.trigger_event(
             self.FundsDisbursed, envelope=envelope, value_date=value_date, amount=amount,

@@ -97,6 +97,11 @@ def check_schedule_in_period(schedule: Sequence[CashYear], period: tuple[date, d
                     "schedule cash years within the period")
 
 
+def check_payment_moves_money(amount: Decimal) -> None:
+    if amount == 0:
+        raise RuleViolationError("a payment of 0.00 EUR moves no money", "give the amount paid out")
+
+
 def check_payment(grant: Grant, value_date: date, amount: Decimal, cash_year: int) -> None:
     issued = check_notice_issued(grant, "paid")
     check_not_before(value_date, issued, "a payment", f"the grant notice ({issued})",

@@ -20,6 +20,7 @@ from ledger.domain.grant import Grant
 from ledger.domain.principal import Principal
 from ledger.domain.values import (
     Act,
+    ActivityKind,
     Actor,
     Budget,
     Category,
@@ -599,3 +600,20 @@ def test_a_deactivated_principal_is_not_authorised_to_record(db_url: str) -> Non
         ledger.create_agreement(Meta("a@HMSI", reason="ZV"), "AQB-2025-06532", [("AQB", Decimal("1"))])
     assert NotAuthorisedError.exit_code == 6
     ledger.close()
+
+
+def test_an_act_dated_years_before_its_programme_inserted_with_psql_is_reported_by_verify(deviation: Acting) -> None:
+    """The database takes a party's §7 activity on its own agreement; no command would date it 2001
+    for the 2024 programme, and verify says so at its position."""
+    env = dataclasses.replace(envelope("j.weber", "06532", Role.PARTY, "j.weber", "j.weber/M1"),
+                              effective=date(2001, 3, 1))
+    insert_as(deviation.url, "j.weber", Agreement.ImprovementActivityRecorded(
+        originator_id=FIRST, originator_version=3, timestamp=datetime.now(UTC), envelope=env,
+        kind=ActivityKind.SURVEY, title="Umfrage", held_on=date(2001, 3, 1)))
+    position = deviation.reads.head()
+    code, report = verify_json(deviation.url)
+    assert code == 10
+    [found] = report["invalid_values"]
+    assert found["position"] == position and found["kind"] == "rule-broken"
+    assert "the act is dated 2001-03-01, before 2023-01-01" in found["detail"]
+    deviation.close()
