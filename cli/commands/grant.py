@@ -119,7 +119,8 @@ def amendment(file_number: str, amended_on: date, amount: Decimal, cash: tuple[t
 @FILE
 @click.option("--date", "value_date", type=DATE, required=True, help="Value date of the payment.")
 @click.option("--amount", type=AMOUNT, required=True)
-@click.option("--cash-year", type=whole(2000, 2100), help="Cash year (default: the value date's year).")
+@click.option("--cash-year", type=whole(2000, 2100),
+              help="Cash year: the value date's year (the default; another is refused).")
 @envelope_options
 @receipt_option
 def payment(file_number: str, value_date: date, amount: Decimal, cash_year: int | None, **env: Any) -> None:

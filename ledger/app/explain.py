@@ -11,7 +11,7 @@ from typing import Any
 from ledger.app.assessments import AssessmentCommands
 from ledger.domain.agreement import Agreement
 from ledger.domain.entry import Entry
-from ledger.domain.errors import AssessmentNotFoundError
+from ledger.domain.errors import AssessmentNotFoundError, NotInLedgerError
 from ledger.domain.indicators import compute_indicators
 from ledger.domain.replay import State
 from ledger.domain.values import Indicator
@@ -89,8 +89,11 @@ def _assessment_entry(entries: list[Entry], agreement_id: str, assessment_id: st
     found = [e for e in entries if isinstance(e.event, Agreement.TargetAchievementAssessed)]
     if assessment_id is not None:
         found = [e for e in found if _attr(e.event, "assessment_id") == assessment_id]
+    if not found and assessment_id is None:
+        raise NotInLedgerError(f"agreement {agreement_id} has no assessment yet: there is no judgement to explain",
+                               f"record one with 'aqb assess {agreement_id} …', or see its trail")
     if not found:
-        raise AssessmentNotFoundError(agreement_id, assessment_id or "(any)")
+        raise AssessmentNotFoundError(agreement_id, str(assessment_id))
     return found[-1]
 
 

@@ -37,9 +37,6 @@ GRANTABLE: dict[Role, frozenset[Act]] = {
     Role.PARTY: frozenset({Act.RECORD, Act.ON_BEHALF}),
     Role.OTHER: frozenset(),
 }
-VERBS = {Act.RECORD: "record", Act.DECIDE: "decide", Act.GRANT: "issue grant acts", Act.ASSESS: "assess",
-         Act.SIGN_OFF: "sign off", Act.ADMINISTER: "administer principals",
-         Act.ON_BEHALF: "record on behalf of others"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def mandate_for(actor: Actor, authority: Authority | None, rule: Rule, what: str
     mandate = covering(authority.mandates, rule.act, party, amount, authority.today)
     if mandate is None:
         raise NotAuthorisedError(
-            f"{actor} holds no mandate to {VERBS[rule.act]} {what}{_for(party)}{_up_to(amount)}",
+            f"{actor} holds no mandate for {what}{_for(party)}{_up_to(amount)} (the act '{rule.act.value}')",
             f"an administrator grants one: aqb principal grant {authority.principal} --act {rule.act.value}"
             + (f" --party {party}" if party and party in reference.parties() else ""),
         )

@@ -77,7 +77,7 @@ def money(value: Decimal, name: str = "amount") -> Decimal:
 def whole(value: int, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not low <= value <= high:
         raise InvalidValueError(_label(name), shown(value), f"allowed are whole numbers {low:,} to {high:,}",
-                                f"give a {_label(name)} in that range")
+                                "give a number in that range")
     return value
 
 
@@ -109,7 +109,7 @@ def text(value: str, name: str = "text", *, multiline: bool = False, empty: bool
                                         "write it without control characters" + ("" if multiline else " on one line"))
         normal = unicodedata.normalize("NFC", value).strip()
     if not normal and not empty:
-        raise InvalidValueError(_label(name), shown(value), "empty", f"give a {_label(name)}, or leave the option out")
+        raise InvalidValueError(_label(name), shown(value), "empty", "give a value, or leave the option out")
     limit = PARAGRAPH_MAX if multiline else LINE_MAX
     if len(normal) > limit:
         raise InvalidValueError(_label(name), shown(normal), f"longer than {limit:,} characters", "shorten it")

@@ -208,7 +208,7 @@ def test_a_revoked_mandate_refuses_from_the_revocation_on_and_what_came_before_s
     ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
     ledger.plan_project(Meta("j.weber", reason="Plan"), FIRST, "Alpha", "QUAL", Decimal(10), 1)
     ledger.revoke_mandate(Meta(ADMIN, reason="Wechsel"), "j.weber", "M1")
-    with pytest.raises(NotAuthorisedError, match="j.weber@06532 holds no mandate to record a project"):
+    with pytest.raises(NotAuthorisedError, match="j.weber@06532 holds no mandate for a project"):
         ledger.plan_project(Meta("j.weber", reason="Plan"), FIRST, "Beta", "QUAL", Decimal(10), 1)
     assert verify_json(url)[0] == 0
     if backend == "postgres":  # the same act with psql, after the revocation
@@ -230,7 +230,7 @@ def test_a_mandate_is_limited_by_party_ceiling_and_validity(db_url: str) -> None
                               [MandateSpec(("record", "grant"), party="06532", ceiling=Decimal(500),
                                            valid_until=date(2020, 12, 31))])
     ledger.create_agreement(Meta(HMSI, reason="ZV"), FIRST, [("AQB", Decimal(1000))])
-    with pytest.raises(NotAuthorisedError, match="t.kurz@RPKS holds no mandate to record a grant application"):
+    with pytest.raises(NotAuthorisedError, match="t.kurz@RPKS holds no mandate for a grant application"):
         ledger.apply_for_grant(Meta("t.kurz", reason="Antrag"), FIRST, "RPKS-1", date(2024, 3, 1), Decimal(100))
     ledger.grant_mandate(Meta(ADMIN, reason="verlängert"), "t.kurz",
                          MandateSpec(("record", "grant"), party="06532", ceiling=Decimal(500)))
