@@ -122,7 +122,7 @@ def _rich(data: dict[str, Any], locale: Locale) -> None:
 def _budget_line(b: dict[str, Any], locale: Locale) -> str:
     lines = ", ".join(f"{ln['budget'].value} {text(ln['amount'], locale)}" for ln in b["lines"])
     return (f"§4 {lines} EUR · requested {text(b['requested'], locale)} · granted {text(b['granted'], locale)} · "
-            f"disbursed {text(b['disbursed'], locale)} · proven {text(b['proven'], locale)} · "
+            f"disbursed {text(b['disbursed'], locale)} · proven {text(b['proven'], locale) or '(no reviewed proof)'} · "
             f"unallocated {text(b['unallocated'], locale)}")
 
 
@@ -169,6 +169,7 @@ def explain_document(d: Dossier, data: dict[str, Any], head: Header) -> Document
 
 
 def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
+    """The dossier as Markdown: what the table shows (the same sections), for files kept with the case."""
     a, ev, c = data["assessment"], data["evidence"], data["checks"]
     lines = [f"# Judgement {a['id']} on {data['agreement']} ({data['party']} {data['year']})", "",
              f"- **Verdict:** {a['verdict']}", f"- **Rationale:** {a['rationale']}",
@@ -179,17 +180,12 @@ def markdown(data: dict[str, Any], locale: Locale = "en") -> str:
              + (f" on {text(a['signed_off_on'], locale)}" if a["signed_off_on"] else ""),
              f"- **Made on** {text(a['made_on'], locale)}, due {text(a['due'], locale)}: "
              + ("on time" if a["on_time"] else "after the deadline (late)"),
-             f"- **Evidence:** the ledger as of position {ev['position']}, chain hash `{ev['chain_hash']}`", ""]
-    lines += _md_table("§5 projects", data["projects"], ["id", "name", "category", "planned", "current", "places"],
-                       locale)
-    lines += _md_table("Deviations", data["deviations"], ["id", "kind", "decision", "decided_by", "treatment", "cause"],
-                       locale)
-    lines += _md_table("Autumn implementation meeting", data["meetings"], ["held_on", "participants", "agreed_actions"],
-                       locale)
-    lines += _md_table("Late entries the assessor saw", data["late_in_evidence"],
-                       ["position", "effective", "late", "event", "actor", "details"], locale)
-    lines += _md_table(f"Arrived after position {ev['position']}", data["arrived_after"],
-                       ["position", "effective", "late", "event", "actor", "details"], locale)
+             *([f"- **Superseded by** {a['superseded_by']}"] if a["superseded_by"] else []),
+             f"- **Evidence:** the ledger as of position {ev['position']}, chain hash `{ev['chain_hash']}`",
+             f"- **Budget then:** {_budget_line(data['budget'], locale)}", ""]
+    for title, rows, columns in _sections(data):
+        lines += _md_table(title, rows, columns, locale)
+    lines += _md_table("Indicators recorded with the assessment", data["indicators"], INDICATOR_COLUMNS, locale)
     verdict = "equal" if c["indicators_match"] else "DIFFERENT"
     lines += ["## Checks", "", f"- Indicators recomputed from the replay: {verdict}", f"- Chain: {c['chain']}", ""]
     return "\n".join(lines)

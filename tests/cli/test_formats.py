@@ -64,6 +64,16 @@ def test_markdown_html_and_pdf_before_the_command(demo: Run, tmp_path: Path) -> 
         assert target.read_bytes().startswith(b"<!DOCTYPE html>" if fmt == "html" else b"%PDF-")
 
 
+def test_the_markdown_dossier_holds_what_the_table_shows(demo: Run) -> None:
+    """The § 4 budget then, each deviation with its effective date, and the indicators (the
+    markdown dossier lacked them)."""
+    page = ok(demo("--format", "markdown", "explain", AGREEMENT))
+    assert "- **Budget then:** §4 AQB 1,185,000.00 EUR" in page
+    assert "| id | kind | effective | decision | decided_by | treatment | cause |" in page
+    assert "## Indicators recorded with the assessment" in page
+    assert "## Autumn implementation meeting" in page
+
+
 @pytest.mark.parametrize(("args", "fmt", "offered"), [
     (["agreement", "list"], "pdf", "table, json, csv, csv-de, xlsx"),
     (["trail", AGREEMENT], "markdown", "table, json, csv, csv-de, xlsx, html, pdf"),
