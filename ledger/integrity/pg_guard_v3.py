@@ -137,13 +137,18 @@ def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
 
 def topics() -> list[str]:
     """Every event type of the ledger (the concrete events' topics), sorted."""
-    found: set[str] = set()
+    return sorted(concrete_events())
+
+
+def concrete_events() -> dict[str, type[LedgerEvent]]:
+    """Each concrete event class ("aqb:Agreement.Signed:v1", not a base) by its topic."""
     assert all(issubclass(a.Event, LedgerEvent) for a in (Agreement, Grant, Document, Principal))  # all loaded
-    pending: list[type] = [LedgerEvent]
+    found: dict[str, type[LedgerEvent]] = {}
+    pending: list[type[LedgerEvent]] = [LedgerEvent]
     while pending:
         cls = pending.pop()
         pending += cls.__subclasses__()
-        topic = getattr(cls, "TOPIC", "")
-        if re.search(r":v\d+$", topic):  # a concrete event ("aqb:Agreement.Signed:v1"), not a base
-            found.add(topic)
-    return sorted(found)
+        topic = vars(cls).get("TOPIC", "")
+        if re.search(r":v\d+$", topic):
+            found[topic] = cls
+    return found

@@ -42,7 +42,7 @@ from typing import Any
 from psycopg import sql
 
 from ledger import reference
-from ledger.domain.base import LedgerCreated, LedgerEvent
+from ledger.domain.base import LedgerCreated
 from ledger.domain.principal import Principal
 from ledger.integrity import pg_guard, pg_guard_v3
 from ledger.integrity.roles import Roles
@@ -164,24 +164,11 @@ def names(db: Database, roles: Roles) -> dict[str, sql.Composable]:
 def topic_roles() -> dict[str, list[str]]:
     """Each event type but the registry's, with the kinds of organisation its rule lets record it
     (the registry's are checked by their mandate: a delegation may come from any holder)."""
-    classes = {vars(cls)["TOPIC"]: cls for cls in _event_classes() if "TOPIC" in vars(cls)}
-    return {topic: sorted(role.value for role in classes[topic].RULE.roles)
-            for topic in pg_guard_v3.topics() if not topic.startswith("aqb:Principal.")}
+    return {topic: sorted(role.value for role in cls.RULE.roles)
+            for topic, cls in sorted(pg_guard_v3.concrete_events().items()) if not topic.startswith("aqb:Principal.")}
 
 
 def creating_topics() -> list[str]:
     """The event types that start a stream (an agreement recorded, a grant applied for, a principal
     registered, a document imported), sorted."""
-    known = set(pg_guard_v3.topics())
-    return sorted({vars(cls)["TOPIC"] for cls in _event_classes()
-                   if "TOPIC" in vars(cls) and issubclass(cls, LedgerCreated) and vars(cls)["TOPIC"] in known})
-
-
-def _event_classes() -> list[type[LedgerEvent]]:
-    found: list[type[LedgerEvent]] = []
-    pending: list[type[LedgerEvent]] = [LedgerEvent]
-    while pending:
-        cls = pending.pop()
-        pending += cls.__subclasses__()
-        found.append(cls)
-    return found
+    return sorted(t for t, cls in pg_guard_v3.concrete_events().items() if issubclass(cls, LedgerCreated))
